@@ -1,0 +1,165 @@
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.shortcuts import redirect
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from roadmaps.forms import MilestoneAdminForm
+from roadmaps.models import Milestone, MilestoneUpdate, Roadmap, Sector, Status, Target, Theme
+from roadmaps.services import StaleVersionError, record_status_update
+
+
+@admin.register(Sector)
+class SectorAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "order", "lead_partner"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+    filter_horizontal = ["stewards"]
+
+
+@admin.register(Roadmap)
+class RoadmapAdmin(admin.ModelAdmin):
+    list_display = ["title", "sector", "horizon_year", "published", "is_current"]
+    list_filter = ["sector", "is_current"]
+    search_fields = ["title", "vision", "slug"]
+    autocomplete_fields = ["sector"]
+
+
+@admin.register(Theme)
+class ThemeAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "is_enabler", "order"]
+    list_filter = ["is_enabler"]
+    search_fields = ["name", "slug"]
+
+
+class MilestoneInline(admin.TabularInline):
+    model = Milestone
+    fields = ["code", "title", "due_date", "status", "provenance"]
+    # Status changes need a note and go through the service: edit them on the milestone page.
+    readonly_fields = ["status"]
+    extra = 0
+    show_change_link = True
+
+
+@admin.register(Target)
+class TargetAdmin(admin.ModelAdmin):
+    list_display = ["code", "title", "roadmap", "theme", "target_year", "provenance"]
+    list_filter = ["roadmap__sector", "theme", "provenance", "target_year"]
+    search_fields = ["code", "title", "description"]
+    autocomplete_fields = ["roadmap", "theme"]
+    filter_horizontal = ["stakeholder_groups"]
+    inlines = [MilestoneInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("roadmap__sector", "theme")
+
+
+class MilestoneUpdateInline(admin.TabularInline):
+    model = MilestoneUpdate
+    fields = ["created_at", "status_before", "status_after", "note", "evidence_url", "author"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    ordering = ["-created_at"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Milestone)
+class MilestoneAdmin(admin.ModelAdmin):
+    form = MilestoneAdminForm
+    list_display = ["code", "title", "target", "due_date", "status", "provenance", "updated_at"]
+    list_filter = ["status", "provenance", "target__roadmap__sector", "target__theme"]
+    search_fields = ["code", "title", "description"]
+    autocomplete_fields = ["target"]
+    filter_horizontal = ["stakeholder_groups"]
+    date_hierarchy = "due_date"
+    readonly_fields = ["version", "updated_at"]
+    fieldsets = [
+        (None, {"fields": ["target", "code", "title", "description", "due_date"]}),
+        (_("Responsibility"), {"fields": ["stakeholder_groups"]}),
+        (
+            _("Status"),
+            {"fields": ["status", "status_note", "evidence_url", "expected_version", "version"]},
+        ),
+        (_("Source"), {"fields": ["source_title", "source_url", "provenance", "updated_at"]}),
+    ]
+    inlines = [MilestoneUpdateInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("target__roadmap__sector")
+
+    def save_model(self, request, obj, form, change):
+        """Content is saved here; a status change goes through record_status_update."""
+        new_status = form.cleaned_data["status"]
+        status_changed = "status" in form.changed_data
+        obj.updated_at = timezone.now()
+        if change:
+            obj.status = Milestone.objects.values_list("status", flat=True).get(pk=obj.pk)
+        else:
+            obj.status = Status.NOT_STARTED
+        with transaction.atomic():
+            expected = form.cleaned_data.get("expected_version") or obj.version
+            if change:
+                # Content edits must not overwrite a status change made in between either.
+                current = Milestone.objects.select_for_update().get(pk=obj.pk)
+                if current.version != expected:
+                    raise StaleVersionError(current, expected)
+                obj.version = current.version
+            obj.save()
+            if status_changed and new_status != obj.status:
+                record_status_update(
+                    milestone=obj,
+                    status=new_status,
+                    note=form.cleaned_data["status_note"],
+                    evidence_url=form.cleaned_data.get("evidence_url") or "",
+                    author=request.user,
+                    expected_version=obj.version,
+                )
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except StaleVersionError as exc:
+            self.message_user(
+                request,
+                _(
+                    "%(code)s was changed by someone else while you edited it (now %(status)s). "
+                    "Nothing was saved; review the current version and try again."
+                )
+                % {"code": exc.milestone.code, "status": exc.milestone.get_status_display()},
+                level=messages.ERROR,
+            )
+            return redirect(request.path)
+        except ValidationError as exc:
+            self.message_user(request, "; ".join(exc.messages), level=messages.ERROR)
+            return redirect(request.path)
+
+
+@admin.register(MilestoneUpdate)
+class MilestoneUpdateAdmin(admin.ModelAdmin):
+    """History is append-only: viewable here, never added, changed or deleted."""
+
+    list_display = ["milestone", "created_at", "status_before", "status_after", "author"]
+    list_filter = ["status_after", "milestone__target__roadmap__sector"]
+    search_fields = ["milestone__code", "note"]
+    date_hierarchy = "created_at"
+    list_select_related = ["milestone", "author"]
+    actions = None
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,54 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from resourcing.lib.validators import http_url_validator
+from roadmaps.models import Milestone
+
+NOTE_MAX_LENGTH = 2000
+
+
+class MilestoneAdminForm(forms.ModelForm):
+    """The admin's milestone form: a status change needs a note, like the staff form."""
+
+    status_note = forms.CharField(
+        label=_("Note on the status change"),
+        required=False,
+        max_length=NOTE_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Required when the status changes; shown publicly in the history."),
+    )
+    evidence_url = forms.URLField(
+        label=_("Evidence URL"),
+        required=False,
+        max_length=500,
+        validators=[http_url_validator],
+        assume_scheme="https",
+        help_text=_("Optional link to the evidence for the status change (http or https)."),
+    )
+    expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
+
+    class Meta:
+        model = Milestone
+        fields = [
+            "target",
+            "code",
+            "title",
+            "description",
+            "due_date",
+            "stakeholder_groups",
+            "status",
+            "source_title",
+            "source_url",
+            "provenance",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["expected_version"].initial = self.instance.version
+
+    def clean(self):
+        cleaned = super().clean()
+        if "status" in self.changed_data and not (cleaned.get("status_note") or "").strip():
+            self.add_error("status_note", _("Say why the status changes: a note is required."))
+        return cleaned

@@ -1,0 +1,422 @@
+import datetime
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from resourcing.lib.validators import http_url_q, http_url_validator
+
+# The roadmaps run from their publication to 2050; nothing is due outside that window.
+EARLIEST_DUE_DATE = datetime.date(2020, 1, 1)
+LATEST_DUE_DATE = datetime.date(2050, 12, 31)
+EARLIEST_YEAR = 2020
+HORIZON_YEAR = 2050
+
+
+class Status(models.TextChoices):
+    NOT_STARTED = "not_started", _("Not started")
+    IN_PROGRESS = "in_progress", _("In progress")
+    ACHIEVED = "achieved", _("Achieved")
+    AT_RISK = "at_risk", _("At risk")
+    DISCONTINUED = "discontinued", _("Discontinued")
+
+
+class Provenance(models.TextChoices):
+    ROADMAP = "roadmap", _("RE-SOURCING roadmap")
+    EU_LAW = "eu-law", _("EU law")
+    ILLUSTRATIVE = "illustrative", _("Illustrative placeholder")
+
+
+def _choices_q(field: str, choices) -> Q:
+    return Q(**{f"{field}__in": [value for value, _label in choices.choices]})
+
+
+class SourceFields(models.Model):
+    """Where a row comes from: every target and milestone says so."""
+
+    source_title = models.CharField(_("source title"), max_length=300, blank=True)
+    source_url = models.URLField(
+        _("source URL"), max_length=500, blank=True, validators=[http_url_validator]
+    )
+    provenance = models.CharField(
+        _("provenance"), max_length=20, choices=Provenance.choices, default=Provenance.ROADMAP
+    )
+
+    class Meta:
+        abstract = True
+
+
+class SectorQuerySet(models.QuerySet):
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+    def stewarded_by(self, user):
+        if user.is_superuser:
+            return self
+        return self.filter(stewards=user)
+
+
+class Sector(models.Model):
+    slug = models.SlugField(_("slug"), max_length=50, unique=True)
+    name = models.CharField(_("name"), max_length=150)
+    description = models.TextField(_("description"), blank=True)
+    minerals = models.CharField(_("minerals"), max_length=300, blank=True)
+    lead_partner = models.CharField(_("lead partner"), max_length=200, blank=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    stewards = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("stewards"),
+        related_name="stewarded_sectors",
+        blank=True,
+        help_text=_("Staff users who may update the status of this sector's milestones."),
+    )
+
+    objects = SectorQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["order", "slug"]
+        verbose_name = _("sector")
+        verbose_name_plural = _("sectors")
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("roadmaps:sector-dashboard", args=[self.slug])
+
+    def natural_key(self):
+        return (self.slug,)
+
+    def is_stewarded_by(self, user) -> bool:
+        if not user.is_authenticated or not user.is_active:
+            return False
+        if user.is_superuser:
+            return True
+        return user.is_staff and self.stewards.filter(pk=user.pk).exists()
+
+
+class RoadmapQuerySet(models.QuerySet):
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+    def current(self):
+        return self.filter(is_current=True)
+
+
+class Roadmap(models.Model):
+    sector = models.ForeignKey(
+        Sector, on_delete=models.PROTECT, related_name="roadmaps", verbose_name=_("sector")
+    )
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    title = models.CharField(_("title"), max_length=300)
+    vision = models.TextField(_("2050 vision"))
+    horizon_year = models.PositiveSmallIntegerField(
+        _("horizon year"),
+        default=HORIZON_YEAR,
+        validators=[MinValueValidator(EARLIEST_YEAR), MaxValueValidator(HORIZON_YEAR)],
+    )
+    published = models.DateField(_("published"), null=True, blank=True)
+    source_title = models.CharField(_("source title"), max_length=300, blank=True)
+    source_url = models.URLField(
+        _("source URL"), max_length=500, blank=True, validators=[http_url_validator]
+    )
+    is_current = models.BooleanField(_("current roadmap of its sector"), default=True)
+
+    objects = RoadmapQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["sector__order", "-is_current", "slug"]
+        verbose_name = _("roadmap")
+        verbose_name_plural = _("roadmaps")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["sector"],
+                condition=Q(is_current=True),
+                name="roadmap_one_current_per_sector",
+                violation_error_message=_("This sector already has a current roadmap."),
+            ),
+            models.CheckConstraint(
+                condition=Q(horizon_year__gte=EARLIEST_YEAR, horizon_year__lte=HORIZON_YEAR),
+                name="roadmap_horizon_year_2020_2050",
+            ),
+            models.CheckConstraint(
+                condition=http_url_q("source_url"), name="roadmap_source_url_http"
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def natural_key(self):
+        return (self.slug,)
+
+    natural_key.dependencies = ["roadmaps.sector"]
+
+
+class ThemeQuerySet(models.QuerySet):
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+
+class Theme(models.Model):
+    """A cross-sector area (the Final Report's 2050 targets and enablers), for comparison."""
+
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    name = models.CharField(_("name"), max_length=150)
+    description = models.TextField(_("description"), blank=True)
+    is_enabler = models.BooleanField(
+        _("enabler"), default=False, help_text=_("An enabler rather than a 2050 target.")
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    objects = ThemeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["order", "slug"]
+        verbose_name = _("theme")
+        verbose_name_plural = _("themes")
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.slug,)
+
+
+class TargetQuerySet(models.QuerySet):
+    def get_by_natural_key(self, code):
+        return self.get(code=code)
+
+    def in_sector(self, sector):
+        return self.filter(roadmap__sector=sector, roadmap__is_current=True)
+
+
+class Target(SourceFields):
+    roadmap = models.ForeignKey(
+        Roadmap, on_delete=models.CASCADE, related_name="targets", verbose_name=_("roadmap")
+    )
+    theme = models.ForeignKey(
+        Theme, on_delete=models.PROTECT, related_name="targets", verbose_name=_("theme")
+    )
+    code = models.CharField(_("code"), max_length=30, unique=True)
+    title = models.CharField(_("title"), max_length=300)
+    description = models.TextField(_("description"), blank=True)
+    target_year = models.PositiveSmallIntegerField(
+        _("target year"),
+        validators=[MinValueValidator(EARLIEST_YEAR), MaxValueValidator(HORIZON_YEAR)],
+    )
+    stakeholder_groups = models.ManyToManyField(
+        "stakeholders.StakeholderGroup",
+        verbose_name=_("stakeholder groups addressed"),
+        related_name="targets",
+        blank=True,
+    )
+
+    objects = TargetQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("target")
+        verbose_name_plural = _("targets")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(target_year__gte=EARLIEST_YEAR, target_year__lte=HORIZON_YEAR),
+                name="target_year_2020_2050",
+            ),
+            models.CheckConstraint(
+                condition=_choices_q("provenance", Provenance), name="target_provenance_valid"
+            ),
+            models.CheckConstraint(
+                condition=http_url_q("source_url"), name="target_source_url_http"
+            ),
+            models.CheckConstraint(condition=~Q(code=""), name="target_code_not_empty"),
+        ]
+
+    def __str__(self):
+        return f"{self.code}: {self.title}"
+
+    def natural_key(self):
+        return (self.code,)
+
+    natural_key.dependencies = [
+        "roadmaps.roadmap",
+        "roadmaps.theme",
+        "stakeholders.stakeholdergroup",
+    ]
+
+
+class MilestoneQuerySet(models.QuerySet):
+    def get_by_natural_key(self, code):
+        return self.get(code=code)
+
+    def in_sector(self, sector):
+        return self.filter(target__roadmap__sector=sector, target__roadmap__is_current=True)
+
+    def stewarded_by(self, user):
+        """The milestones this user may update: all for superusers, their sectors' for staff."""
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.is_superuser:
+            return self
+        if not user.is_staff:
+            return self.none()
+        return self.filter(target__roadmap__sector__stewards=user)
+
+    def counted(self):
+        """Discontinued milestones count nowhere in progress."""
+        return self.exclude(status=Status.DISCONTINUED)
+
+    def overdue(self, as_of: datetime.date):
+        """Current status only; see roadmaps.progress for statuses as of a past date."""
+        return self.filter(due_date__lt=as_of).exclude(
+            status__in=[Status.ACHIEVED, Status.DISCONTINUED]
+        )
+
+
+class Milestone(SourceFields):
+    target = models.ForeignKey(
+        Target, on_delete=models.CASCADE, related_name="milestones", verbose_name=_("target")
+    )
+    code = models.CharField(_("code"), max_length=30, unique=True)
+    title = models.CharField(_("title"), max_length=300)
+    description = models.TextField(_("description"), blank=True)
+    due_date = models.DateField(
+        _("due date"),
+        validators=[MinValueValidator(EARLIEST_DUE_DATE), MaxValueValidator(LATEST_DUE_DATE)],
+        help_text=_('"By 2030" is 2030-12-31.'),
+    )
+    stakeholder_groups = models.ManyToManyField(
+        "stakeholders.StakeholderGroup",
+        verbose_name=_("stakeholder groups responsible"),
+        related_name="milestones",
+        blank=True,
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.NOT_STARTED
+    )
+    # Optimistic locking: every status change bumps it; a writer holding an older one is refused.
+    version = models.PositiveIntegerField(_("version"), default=1)
+    updated_at = models.DateTimeField(_("updated at"), default=timezone.now)
+
+    objects = MilestoneQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["due_date", "code"]
+        verbose_name = _("milestone")
+        verbose_name_plural = _("milestones")
+        constraints = [
+            models.CheckConstraint(
+                condition=_choices_q("status", Status), name="milestone_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=_choices_q("provenance", Provenance), name="milestone_provenance_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(due_date__gte=EARLIEST_DUE_DATE, due_date__lte=LATEST_DUE_DATE),
+                name="milestone_due_date_2020_2050",
+            ),
+            models.CheckConstraint(condition=Q(version__gte=1), name="milestone_version_positive"),
+            models.CheckConstraint(
+                condition=http_url_q("source_url"), name="milestone_source_url_http"
+            ),
+            models.CheckConstraint(condition=~Q(code=""), name="milestone_code_not_empty"),
+        ]
+        indexes = [
+            # Overdue lists, timelines and "due by" counts filter and order by due date.
+            models.Index(fields=["due_date", "code"], name="milestone_due_date_idx"),
+            # Status filters and the status breakdown on dashboards.
+            models.Index(fields=["status"], name="milestone_status_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.code}: {self.title}"
+
+    def get_absolute_url(self):
+        return reverse("roadmaps:milestone-detail", args=[self.code])
+
+    def natural_key(self):
+        return (self.code,)
+
+    natural_key.dependencies = ["roadmaps.target", "stakeholders.stakeholdergroup"]
+
+    def is_overdue(self, as_of: datetime.date, status: str | None = None) -> bool:
+        """Due at the end of its due date; overdue after that day unless achieved or dropped."""
+        status = status or self.status
+        return self.due_date < as_of and status not in (Status.ACHIEVED, Status.DISCONTINUED)
+
+    @property
+    def is_illustrative(self) -> bool:
+        return self.provenance == Provenance.ILLUSTRATIVE
+
+
+class MilestoneUpdateQuerySet(models.QuerySet):
+    def get_by_natural_key(self, milestone_code, created_at):
+        return self.get(milestone__code=milestone_code, created_at=created_at)
+
+    def latest_first(self):
+        return self.order_by("-created_at", "-pk")
+
+
+class MilestoneUpdate(models.Model):
+    """Append-only history of status changes: never edited or deleted by the application."""
+
+    milestone = models.ForeignKey(
+        Milestone, on_delete=models.PROTECT, related_name="updates", verbose_name=_("milestone")
+    )
+    status_before = models.CharField(_("status before"), max_length=20, choices=Status.choices)
+    status_after = models.CharField(_("status after"), max_length=20, choices=Status.choices)
+    note = models.TextField(_("note"), max_length=2000)
+    evidence_url = models.URLField(
+        _("evidence URL"), max_length=500, blank=True, validators=[http_url_validator]
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="milestone_updates",
+        verbose_name=_("author"),
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    objects = MilestoneUpdateQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        get_latest_by = "created_at"
+        verbose_name = _("milestone update")
+        verbose_name_plural = _("milestone updates")
+        constraints = [
+            # Also the natural key, and the index behind "status as of a date" lookups.
+            models.UniqueConstraint(
+                fields=["milestone", "created_at"], name="milestoneupdate_unique_milestone_time"
+            ),
+            models.CheckConstraint(
+                condition=_choices_q("status_before", Status),
+                name="milestoneupdate_status_before_valid",
+            ),
+            models.CheckConstraint(
+                condition=_choices_q("status_after", Status),
+                name="milestoneupdate_status_after_valid",
+            ),
+            models.CheckConstraint(
+                condition=http_url_q("evidence_url"), name="milestoneupdate_evidence_url_http"
+            ),
+            models.CheckConstraint(condition=~Q(note=""), name="milestoneupdate_note_not_empty"),
+        ]
+        indexes = [
+            # Feeds and "recent updates" list the newest changes across all milestones.
+            models.Index(fields=["-created_at"], name="milestoneupdate_created_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.milestone_id}: {self.status_before} -> {self.status_after}"
+
+    def natural_key(self):
+        return (self.milestone.code, self.created_at)
+
+    natural_key.dependencies = ["roadmaps.milestone"]

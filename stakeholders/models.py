@@ -1,0 +1,42 @@
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+
+class User(AbstractUser):
+    """The project's user; custom from the first migration so it can grow without pain."""
+
+    @property
+    def display_name(self) -> str:
+        return self.get_full_name() or self.username
+
+
+class StakeholderGroupQuerySet(models.QuerySet):
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+
+class StakeholderGroup(models.Model):
+    """Policy makers, industry, civil society: who a target or milestone is addressed to."""
+
+    slug = models.SlugField(_("slug"), max_length=50, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    description = models.TextField(_("description"), blank=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    objects = StakeholderGroupQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["order", "slug"]
+        verbose_name = _("stakeholder group")
+        verbose_name_plural = _("stakeholder groups")
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("stakeholders:group-detail", args=[self.slug])
+
+    def natural_key(self):
+        return (self.slug,)
