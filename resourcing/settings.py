@@ -157,6 +157,11 @@ STORAGES = {
     },
 }
 
+# In development and tests whitenoise serves straight from the app folders; in production
+# from STATIC_ROOT, filled by collectstatic.
+WHITENOISE_USE_FINDERS = DEBUG or TESTING
+WHITENOISE_AUTOREFRESH = DEBUG or TESTING
+
 # Security: safe defaults everywhere, HTTPS-only behaviour when DJANGO_HTTPS=1.
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

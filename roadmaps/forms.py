@@ -2,9 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from resourcing.lib.validators import http_url_validator
-from roadmaps.models import Milestone
-
-NOTE_MAX_LENGTH = 2000
+from roadmaps.models import NOTE_MAX_LENGTH, Milestone
 
 
 class MilestoneAdminForm(forms.ModelForm):

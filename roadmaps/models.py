@@ -1,20 +1,22 @@
 import datetime
 
 from django.conf import settings
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from resourcing.lib.validators import http_url_q, http_url_validator
+from resourcing.lib.fields import HttpURLField
+from resourcing.lib.validators import http_url_q
 
 # The roadmaps run from their publication to 2050; nothing is due outside that window.
 EARLIEST_DUE_DATE = datetime.date(2020, 1, 1)
 LATEST_DUE_DATE = datetime.date(2050, 12, 31)
 EARLIEST_YEAR = 2020
 HORIZON_YEAR = 2050
+NOTE_MAX_LENGTH = 2000
 
 
 class Status(models.TextChoices):
@@ -39,9 +41,7 @@ class SourceFields(models.Model):
     """Where a row comes from: every target and milestone says so."""
 
     source_title = models.CharField(_("source title"), max_length=300, blank=True)
-    source_url = models.URLField(
-        _("source URL"), max_length=500, blank=True, validators=[http_url_validator]
-    )
+    source_url = HttpURLField(_("source URL"), max_length=500, blank=True)
     provenance = models.CharField(
         _("provenance"), max_length=20, choices=Provenance.choices, default=Provenance.ROADMAP
     )
@@ -121,9 +121,7 @@ class Roadmap(models.Model):
     )
     published = models.DateField(_("published"), null=True, blank=True)
     source_title = models.CharField(_("source title"), max_length=300, blank=True)
-    source_url = models.URLField(
-        _("source URL"), max_length=500, blank=True, validators=[http_url_validator]
-    )
+    source_url = HttpURLField(_("source URL"), max_length=500, blank=True)
     is_current = models.BooleanField(_("current roadmap of its sector"), default=True)
 
     objects = RoadmapQuerySet.as_manager()
@@ -369,10 +367,10 @@ class MilestoneUpdate(models.Model):
     )
     status_before = models.CharField(_("status before"), max_length=20, choices=Status.choices)
     status_after = models.CharField(_("status after"), max_length=20, choices=Status.choices)
-    note = models.TextField(_("note"), max_length=2000)
-    evidence_url = models.URLField(
-        _("evidence URL"), max_length=500, blank=True, validators=[http_url_validator]
+    note = models.TextField(
+        _("note"), max_length=NOTE_MAX_LENGTH, validators=[MaxLengthValidator(NOTE_MAX_LENGTH)]
     )
+    evidence_url = HttpURLField(_("evidence URL"), max_length=500, blank=True)
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

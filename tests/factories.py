@@ -1,0 +1,105 @@
+"""Small factories for test data built in code (the product's fixtures are not test data)."""
+
+import datetime
+import itertools
+
+from django.utils import timezone
+
+from roadmaps.models import Milestone, MilestoneUpdate, Roadmap, Sector, Status, Target, Theme
+from stakeholders.models import StakeholderGroup, User
+
+_seq = itertools.count(1)
+
+
+def _n() -> int:
+    return next(_seq)
+
+
+def make_user(*, username=None, staff=False, superuser=False, password="pw-for-tests-only", **kw):
+    username = username or f"user{_n()}"
+    if superuser:
+        return User.objects.create_superuser(username=username, password=password, **kw)
+    return User.objects.create_user(username=username, password=password, is_staff=staff, **kw)
+
+
+def make_group(*, slug=None, name=None, order=0) -> StakeholderGroup:
+    slug = slug or f"group-{_n()}"
+    return StakeholderGroup.objects.get_or_create(
+        slug=slug, defaults={"name": name or slug.replace("-", " ").title(), "order": order}
+    )[0]
+
+
+def make_sector(*, slug=None, name=None, order=0, stewards=()) -> Sector:
+    slug = slug or f"sector-{_n()}"
+    sector = Sector.objects.create(
+        slug=slug, name=name or slug.replace("-", " ").title(), order=order
+    )
+    sector.stewards.set(stewards)
+    return sector
+
+
+def make_roadmap(*, sector=None, slug=None, **kw) -> Roadmap:
+    sector = sector or make_sector()
+    kw.setdefault("title", f"{sector.name} roadmap 2050")
+    kw.setdefault("vision", "Responsibly sourced minerals by 2050.")
+    return Roadmap.objects.create(sector=sector, slug=slug or f"{sector.slug}-2050", **kw)
+
+
+def make_theme(*, slug=None, name=None, order=0) -> Theme:
+    slug = slug or f"theme-{_n()}"
+    return Theme.objects.get_or_create(
+        slug=slug, defaults={"name": name or slug.replace("-", " ").title(), "order": order}
+    )[0]
+
+
+def make_target(*, roadmap=None, theme=None, code=None, groups=(), **kw) -> Target:
+    roadmap = roadmap or make_roadmap()
+    kw.setdefault("title", "A target")
+    kw.setdefault("target_year", 2050)
+    kw.setdefault("source_title", "Source")
+    kw.setdefault("source_url", "https://example.org/source")
+    target = Target.objects.create(
+        roadmap=roadmap, theme=theme or make_theme(), code=code or f"T-{_n()}", **kw
+    )
+    target.stakeholder_groups.set(groups)
+    return target
+
+
+def make_milestone(
+    *, target=None, code=None, due_date=None, status=Status.NOT_STARTED, groups=(), **kw
+) -> Milestone:
+    target = target or make_target()
+    kw.setdefault("title", "A milestone")
+    kw.setdefault("source_title", "Source")
+    kw.setdefault("source_url", "https://example.org/source")
+    milestone = Milestone.objects.create(
+        target=target,
+        code=code or f"{target.code}.{_n()}",
+        due_date=due_date or datetime.date(2030, 12, 31),
+        status=status,
+        **kw,
+    )
+    milestone.stakeholder_groups.set(groups)
+    return milestone
+
+
+def make_update(
+    *,
+    milestone,
+    status_after,
+    status_before=None,
+    created_at=None,
+    note="A note",
+    author=None,
+    evidence_url="",
+) -> MilestoneUpdate:
+    """A raw history row, for tests of reads; writes in the product go through the service."""
+    return MilestoneUpdate.objects.create(
+        milestone=milestone,
+        status_before=status_before or milestone.status,
+        status_after=status_after,
+        note=note,
+        evidence_url=evidence_url,
+        author=author,
+        created_at=created_at or timezone.now(),
+    )

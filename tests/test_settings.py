@@ -1,0 +1,70 @@
+"""Settings come from the environment, with production-safe defaults and clear errors."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _settings(env: dict) -> subprocess.CompletedProcess:
+    """Import the settings in a fresh interpreter, outside pytest."""
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL"))}
+    clean.update(env)
+    code = (
+        "import django, json; from django.conf import settings; django.setup(); "
+        "print(json.dumps({'debug': settings.DEBUG, 'engine': settings.DATABASES['default']"
+        "['ENGINE'], 'hosts': settings.ALLOWED_HOSTS}))"
+    )
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env={**clean, "DJANGO_SETTINGS_MODULE": "resourcing.settings"},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_settings_refuse_missing_secret_key_without_debug():
+    result = _settings({})
+
+    assert result.returncode == 1
+    assert "ImproperlyConfigured: DJANGO_SECRET_KEY must be set" in result.stderr
+
+
+def test_settings_default_to_debug_off_and_sqlite():
+    result = _settings({"DJANGO_SECRET_KEY": "x" * 50})
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == (
+        '{"debug": false, "engine": "django.db.backends.sqlite3", '
+        '"hosts": ["localhost", "127.0.0.1"]}'
+    )
+
+
+def test_settings_read_database_url_and_hosts():
+    result = _settings(
+        {
+            "DJANGO_DEBUG": "1",
+            "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/resourcing",
+            "DJANGO_ALLOWED_HOSTS": "tracker.example.org, www.example.org",
+        }
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == (
+        '{"debug": true, "engine": "django.db.backends.postgresql", '
+        '"hosts": ["tracker.example.org", "www.example.org"]}'
+    )
+
+
+def test_settings_name_malformed_variables():
+    bad_debug = _settings({"DJANGO_DEBUG": "maybe"})
+    bad_db = _settings({"DJANGO_DEBUG": "1", "DATABASE_URL": "mysql://root@localhost/x"})
+    bad_redis = _settings({"DJANGO_DEBUG": "1", "REDIS_URL": "memcached://x"})
+
+    assert "DJANGO_DEBUG must be 1 or 0" in bad_debug.stderr
+    assert "DATABASE_URL must be a postgres:// or sqlite:// URL" in bad_db.stderr
+    assert "REDIS_URL must start with redis://" in bad_redis.stderr
