@@ -10,6 +10,8 @@ the database unchanged.
 from django.core.exceptions import ValidationError
 from django.core.management.base import CommandError
 from django.core.management.commands import loaddata
+from django.core.serializers.base import DeserializationError
+from django.db import DatabaseError
 
 VALIDATED_APPS = {"roadmaps", "stakeholders"}
 
@@ -25,23 +27,39 @@ def _describe(instance) -> str:
 class Command(loaddata.Command):
     def handle(self, *fixture_labels, **options):
         self._seen_keys = set()
-        return super().handle(*fixture_labels, **options)
+        try:
+            return super().handle(*fixture_labels, **options)
+        except (DeserializationError, DatabaseError) as exc:
+            # Rolled back already; say what is wrong without a traceback.
+            raise CommandError(str(exc)) from exc
 
     def save_obj(self, obj):
         instance = obj.object
         if instance._meta.app_label in VALIDATED_APPS and instance._meta.model_name != "user":
-            self._validate(instance)
+            self._validate(instance, obj.deferred_fields or {})
         return super().save_obj(obj)
 
-    def _validate(self, instance):
+    def _validate(self, instance, deferred):
         label = _describe(instance)
+        # An unresolved natural key is deferred as a forward reference; a required foreign
+        # key must point at a row that exists already (the fixtures are ordered).
+        for field, value in deferred.items():
+            if not getattr(field, "many_to_many", False) and not field.null:
+                raise CommandError(
+                    f"Invalid fixture row: {label}: {field.name}: no "
+                    f"{field.related_model._meta.label} with natural key {value!r}."
+                )
         if hasattr(instance, "natural_key"):
             key = (instance._meta.label, tuple(str(part) for part in instance.natural_key()))
             if key in self._seen_keys:
                 raise CommandError(f"Invalid fixture row: {label} appears twice in the fixtures.")
             self._seen_keys.add(key)
         try:
-            instance.full_clean(validate_unique=False, validate_constraints=False)
+            instance.full_clean(
+                exclude=[field.name for field in deferred],
+                validate_unique=False,
+                validate_constraints=False,
+            )
         except ValidationError as exc:
             problems = "; ".join(
                 f"{field}: {' '.join(messages)}" for field, messages in exc.message_dict.items()

@@ -1,0 +1,31 @@
+"""Load the RE-SOURCING fixtures into a database that has no roadmap data yet.
+
+`make run` calls this on every start. Reloading fixtures/resourcing.json over a database that
+staff are using would reset statuses recorded since (loaddata overwrites the rows it knows),
+so an existing database is left alone unless --force is given.
+"""
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+from django.utils.translation import gettext as _
+
+from roadmaps.models import Sector
+
+
+class Command(BaseCommand):
+    help = _("Load fixtures/resourcing.json unless the database already has sectors.")
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help=_("Load even when data exists (resets the fixture rows to the file's values)."),
+        )
+
+    def handle(self, *args, force=False, **options):
+        if Sector.objects.exists() and not force:
+            self.stdout.write(
+                _("Roadmap data already present: fixtures not reloaded (use --force to reload).")
+            )
+            return
+        call_command("loaddata", "resourcing", verbosity=options["verbosity"])
