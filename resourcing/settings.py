@@ -77,6 +77,8 @@ TEMPLATES = [
     },
 ]
 
+FIXTURE_DIRS = [BASE_DIR / "fixtures"]
+
 WSGI_APPLICATION = "resourcing.wsgi.application"
 ASGI_APPLICATION = "resourcing.asgi.application"
 
