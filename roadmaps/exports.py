@@ -9,6 +9,7 @@ import datetime
 import io
 
 from django.db.models import Prefetch
+from django.utils.translation import gettext_lazy as _
 
 from roadmaps.progress import with_status_as_of
 from stakeholders.models import StakeholderGroup
@@ -32,6 +33,36 @@ COLUMNS = [
     "updated_at",
 ]
 READ_ONLY_COLUMNS = ["overdue", "updated_at"]
+# What each column holds: the open-data page and docs/import-format.md describe the same.
+COLUMN_DESCRIPTIONS = {
+    "sector": _("Sector slug: renewable-energy, mobility or electronics."),
+    "target": _("Code of the roadmap target the milestone belongs to, e.g. MOB-1."),
+    "target_title": _("Title of the target."),
+    "theme": _("Slug of the cross-sector theme of the target."),
+    "target_year": _("Year the target is to be met (2020 to 2050)."),
+    "code": _("Milestone code, unique across all sectors, e.g. MOB-1.3."),
+    "title": _("Milestone title."),
+    "description": _("Milestone description (may contain line breaks)."),
+    "due_date": _('Due date, YYYY-MM-DD, 2020-01-01 to 2050-12-31; "by 2030" is 2030-12-31.'),
+    "status": _("Status: not_started, in_progress, achieved, at_risk or discontinued."),
+    "stakeholder_groups": _(
+        "Slugs of the stakeholder groups responsible, separated by ';' "
+        "(policy-makers, industry, civil-society)."
+    ),
+    "provenance": _(
+        "Where the milestone comes from: roadmap (RE-SOURCING roadmap), eu-law (EU legal act) "
+        "or illustrative (a placeholder, not RE-SOURCING wording)."
+    ),
+    "source_title": _("Title of the source document."),
+    "source_url": _("Web address of the source document (http or https)."),
+    "overdue": _(
+        "true when the due date has passed and the milestone is neither achieved nor "
+        "discontinued (read-only: ignored on import)."
+    ),
+    "updated_at": _(
+        "When the milestone last changed, ISO 8601 in UTC (read-only: ignored on import)."
+    ),
+}
 GROUP_SEPARATOR = ";"
 
 
@@ -92,3 +123,37 @@ def csv_text(rows) -> str:
     stream = io.StringIO()
     write_csv(rows, stream)
     return stream.getvalue()
+
+
+# The order of every whole-roadmap export: `export_roadmap` and the open-data downloads.
+EXPORT_ORDER = [
+    "target__roadmap__sector__order",
+    "target__roadmap__sector__slug",
+    "target__code",
+    "code",
+]
+
+
+def export_rows(queryset, as_of: datetime.date) -> list[dict]:
+    """The rows of a milestone QuerySet in export order: two queries."""
+    return [milestone_row(m, as_of) for m in for_export(queryset.order_by(*EXPORT_ORDER), as_of)]
+
+
+def json_document(rows: list[dict], **extra) -> dict:
+    """The JSON twin of the roadmap CSV: `{"count": N, "results": [...]}` (extra keys first)."""
+    return {**extra, "count": len(rows), "results": rows}
+
+
+def roadmap_fields(roadmap) -> dict | None:
+    """The roadmap's own fields, for the JSON export of one sector."""
+    if roadmap is None:
+        return None
+    return {
+        "slug": roadmap.slug,
+        "title": roadmap.title,
+        "vision": roadmap.vision,
+        "horizon_year": roadmap.horizon_year,
+        "published": roadmap.published.isoformat() if roadmap.published else None,
+        "source_title": roadmap.source_title,
+        "source_url": roadmap.source_url,
+    }
