@@ -1,0 +1,665 @@
+"""Reading the roadmap CSV (or its JSON twin) back: validate everything, then apply at once.
+
+Two steps, so that the command's --dry-run and the admin's preview show exactly what the
+import would do:
+
+- `validate(data)` reads the file and the database, writes nothing, and returns a `Plan`:
+  every problem as a `RowError` ("row 14, due_date: 2070-12-31 is after 2050-12-31"), or
+  the changes to make, target by target and milestone by milestone.
+- `apply_plan(plan, ...)` makes those changes in one transaction. A status change goes
+  through `record_status_update`, like every other status change.
+
+`import_file()` does both inside one transaction, so the plan is made from the rows it
+writes over. Rows are numbered as a spreadsheet numbers them: the header is row 1, the
+first milestone row 2 (a cell with line breaks does not make a row longer); in a JSON file
+the first result is row 1.
+"""
+
+import csv
+import io
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from roadmaps.exports import COLUMNS, GROUP_SEPARATOR, READ_ONLY_COLUMNS, csv_cells
+from roadmaps.models import Milestone, Roadmap, Sector, Status, Target, Theme
+from roadmaps.services import StaleVersionError, record_status_update
+from stakeholders.models import StakeholderGroup
+
+MAX_BYTES = 5 * 1024 * 1024
+REQUIRED_COLUMNS = [column for column in COLUMNS if column not in READ_ONLY_COLUMNS]
+# Lookups by code go in batches: SQLite limits the parameters of one query.
+LOOKUP_BATCH = 500
+
+# Model field -> file column, for the fields each row sets.
+TARGET_COLUMNS = {"code": "target", "title": "target_title", "target_year": "target_year"}
+MILESTONE_COLUMNS = {
+    "code": "code",
+    "title": "title",
+    "description": "description",
+    "due_date": "due_date",
+    "status": "status",
+    "provenance": "provenance",
+    "source_title": "source_title",
+    "source_url": "source_url",
+}
+# Milestone content compared with the database, in column order (status is handled apart).
+CONTENT_FIELDS = [
+    "title",
+    "description",
+    "due_date",
+    "provenance",
+    "source_title",
+    "source_url",
+]
+
+
+@dataclass(frozen=True)
+class RowError:
+    row: int | None  # None: the file as a whole
+    column: str | None
+    message: str
+
+    def __str__(self):
+        if self.row is None:
+            return _("file: %(message)s") % {"message": self.message}
+        if self.column is None:
+            return _("row %(row)s: %(message)s") % {"row": self.row, "message": self.message}
+        return _("row %(row)s, %(column)s: %(message)s") % {
+            "row": self.row,
+            "column": self.column,
+            "message": self.message,
+        }
+
+
+class ImportFailed(Exception):
+    """The file has problems; nothing was written."""
+
+    def __init__(self, errors: list[RowError]):
+        self.errors = errors
+        super().__init__("\n".join(str(error) for error in errors))
+
+
+@dataclass(frozen=True)
+class Row:
+    number: int
+    cells: dict[str, str]
+
+
+@dataclass
+class TargetPlan:
+    code: str
+    action: str  # "create", "update" or "unchanged"
+    fields: list[str]
+    existing: Target | None
+    roadmap: Roadmap | None
+    theme: Theme
+    title: str
+    target_year: int
+    # A target created by an import takes its source from its first milestone row.
+    source: dict
+    groups: list = field(default_factory=list)
+
+
+@dataclass
+class MilestonePlan:
+    row: int
+    code: str
+    action: str
+    fields: list[str]
+    existing: Milestone | None
+    target_code: str
+    values: dict  # the content fields, cleaned
+    groups: list
+    status: str
+
+
+@dataclass
+class Plan:
+    errors: list[RowError] = field(default_factory=list)
+    targets: dict[str, TargetPlan] = field(default_factory=dict)
+    milestones: list[MilestonePlan] = field(default_factory=list)
+
+    def changes(self) -> list[tuple[str, str, str, list[str]]]:
+        """(kind, action, code, columns) of every target and milestone that would change."""
+        found = [
+            ("target", plan.action, plan.code, plan.fields)
+            for plan in self.targets.values()
+            if plan.action != "unchanged"
+        ]
+        found += [
+            ("milestone", plan.action, plan.code, plan.fields)
+            for plan in self.milestones
+            if plan.action != "unchanged"
+        ]
+        return found
+
+    def counts(self) -> dict[str, dict[str, int]]:
+        counts = {
+            kind: {"create": 0, "update": 0, "unchanged": 0} for kind in ("target", "milestone")
+        }
+        for plan in self.targets.values():
+            counts["target"][plan.action] += 1
+        for plan in self.milestones:
+            counts["milestone"][plan.action] += 1
+        return counts
+
+    def summary(self) -> str:
+        counts = self.counts()
+        return _(
+            "Targets: created %(tc)d, updated %(tu)d, unchanged %(tn)d; "
+            "milestones: created %(mc)d, updated %(mu)d, unchanged %(mn)d."
+        ) % {
+            "tc": counts["target"]["create"],
+            "tu": counts["target"]["update"],
+            "tn": counts["target"]["unchanged"],
+            "mc": counts["milestone"]["create"],
+            "mu": counts["milestone"]["update"],
+            "mn": counts["milestone"]["unchanged"],
+        }
+
+
+# Reading the file ---------------------------------------------------------------------------
+
+
+def read_rows(data: bytes) -> tuple[list[Row], list[RowError]]:
+    """The file's milestone rows as text cells, or the problems that stop reading it."""
+    if len(data) > MAX_BYTES:
+        return [], [
+            RowError(
+                None,
+                None,
+                _("the file is %(size)s bytes; the limit is %(limit)s bytes (5 MB).")
+                % {"size": len(data), "limit": MAX_BYTES},
+            )
+        ]
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return [], [
+            RowError(
+                None,
+                None,
+                _(
+                    "the file is not UTF-8: byte 0x%(byte)02X at offset %(offset)d cannot be "
+                    "read. Save it as \u201cCSV UTF-8\u201d and try again."
+                )
+                % {"byte": data[exc.start], "offset": exc.start},
+            )
+        ]
+    text = text.removeprefix("\ufeff")
+    if not text.strip():
+        return [], [RowError(None, None, _("the file is empty."))]
+    if text.lstrip()[0] in "{[":
+        return _read_json(text)
+    return _read_csv(text)
+
+
+def _read_csv(text: str) -> tuple[list[Row], list[RowError]]:
+    header_line = text.splitlines()[0]
+    delimiter = ";" if header_line.count(";") > header_line.count(",") else ","
+    try:
+        records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True))
+    except csv.Error as exc:
+        return [], [
+            RowError(None, None, _("the file is not valid CSV: %(error)s") % {"error": exc})
+        ]
+    header = [name.strip() for name in records[0]]
+    errors = _check_header(header, row=1)
+    if errors:
+        return [], errors
+    rows = []
+    for number, record in enumerate(records[1:], start=2):
+        if not any(cell.strip() for cell in record):
+            continue  # spreadsheets leave blank lines at the end
+        if len(record) != len(header):
+            errors.append(
+                RowError(
+                    number,
+                    None,
+                    _("%(cells)d cells, but the header has %(columns)d columns.")
+                    % {"cells": len(record), "columns": len(header)},
+                )
+            )
+            continue
+        rows.append(
+            Row(number, {name: cell.strip() for name, cell in zip(header, record, strict=True)})
+        )
+    if not rows and not errors:
+        errors.append(RowError(None, None, _("the file has a header but no milestone rows.")))
+    return rows, errors
+
+
+def _read_json(text: str) -> tuple[list[Row], list[RowError]]:
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError as exc:
+        return [], [
+            RowError(
+                None,
+                None,
+                _("the file is not valid JSON: %(error)s (line %(line)d, column %(col)d).")
+                % {"error": exc.msg, "line": exc.lineno, "col": exc.colno},
+            )
+        ]
+    results = document.get("results") if isinstance(document, dict) else document
+    if not isinstance(results, list):
+        return [], [
+            RowError(None, None, _('a JSON file needs a "results" list of milestone rows.'))
+        ]
+    if not results:
+        return [], [RowError(None, None, _('the "results" list is empty.'))]
+    rows, errors = [], []
+    for number, item in enumerate(results, start=1):
+        if not isinstance(item, dict):
+            errors.append(RowError(number, None, _("a row must be an object.")))
+            continue
+        missing = [column for column in REQUIRED_COLUMNS if column not in item]
+        errors += [RowError(number, column, _("required column is missing.")) for column in missing]
+        if missing:
+            continue
+        unknown = sorted(set(item) - set(COLUMNS))
+        errors += [RowError(number, column, _("unknown column.")) for column in unknown]
+        row = {column: item.get(column, "") for column in COLUMNS}
+        if not isinstance(row["stakeholder_groups"], list):
+            errors.append(
+                RowError(number, "stakeholder_groups", _("must be a list of slugs in JSON."))
+            )
+            continue
+        row["stakeholder_groups"] = [str(slug) for slug in row["stakeholder_groups"]]
+        cells = dict(zip(COLUMNS, csv_cells(row), strict=True))
+        rows.append(Row(number, {name: cell.strip() for name, cell in cells.items()}))
+    return rows, errors
+
+
+def _check_header(header: list[str], row: int) -> list[RowError]:
+    errors = [
+        RowError(row, column, _("required column is missing."))
+        for column in REQUIRED_COLUMNS
+        if column not in header
+    ]
+    seen = set()
+    for name in header:
+        if name in seen:
+            errors.append(RowError(row, name, _("the column appears twice.")))
+        elif name not in COLUMNS:
+            errors.append(RowError(row, name or "?", _("unknown column.")))
+        seen.add(name)
+    return errors
+
+
+# Validating against the database ------------------------------------------------------------
+
+
+def validate(data: bytes) -> Plan:
+    """Every problem in the file, or the plan of changes. Reads the database, writes nothing."""
+    rows, errors = read_rows(data)
+    if errors:
+        return Plan(errors=errors)
+    return plan_rows(rows)
+
+
+def _by_code(queryset, codes: set[str]) -> dict:
+    found = {}
+    codes = sorted(codes)
+    for start in range(0, len(codes), LOOKUP_BATCH):
+        for obj in queryset.filter(code__in=codes[start : start + LOOKUP_BATCH]):
+            found[obj.code] = obj
+    return found
+
+
+def _clean(instance, columns: dict[str, str], row: Row) -> list[RowError]:
+    """The model's own field validation (clean_fields), reported by file column."""
+    exclude = [f.name for f in instance._meta.fields if f.name not in columns]
+    try:
+        instance.clean_fields(exclude=exclude)
+    except ValidationError as exc:
+        return [
+            RowError(row.number, columns[name], _describe(error, row.cells[columns[name]]))
+            for name, field_errors in exc.error_dict.items()
+            for error in field_errors
+        ]
+    return []
+
+
+def _describe(error: ValidationError, value: str) -> str:
+    params = error.params or {}
+    if error.code == "max_value":
+        return _("%(value)s is after %(limit)s") % {"value": value, "limit": params["limit_value"]}
+    if error.code == "min_value":
+        return _("%(value)s is before %(limit)s") % {
+            "value": value,
+            "limit": params["limit_value"],
+        }
+    if error.code == "invalid_choice":
+        return _("unknown value \u201c%(value)s\u201d.") % {"value": value}
+    if error.code == "blank":
+        return _("is required.")
+    message = " ".join(error.messages)
+    return f"\u201c{value}\u201d: {message}" if value else message
+
+
+@dataclass
+class _Known:
+    """What the database holds for the file's rows, read once (a fixed number of queries)."""
+
+    sectors: dict
+    roadmaps: dict
+    themes: dict
+    groups: dict
+    targets: dict
+    milestones: dict
+    # Where each code was first seen in the file.
+    first_target_row: dict = field(default_factory=dict)
+    first_code_row: dict = field(default_factory=dict)
+
+    @classmethod
+    def for_rows(cls, rows: list[Row]) -> "_Known":
+        return cls(
+            sectors={sector.slug: sector for sector in Sector.objects.all()},
+            roadmaps={roadmap.sector_id: roadmap for roadmap in Roadmap.objects.current()},
+            themes={theme.slug: theme for theme in Theme.objects.all()},
+            groups={group.slug: group for group in StakeholderGroup.objects.all()},
+            targets=_by_code(
+                Target.objects.select_related("roadmap__sector", "theme"),
+                {row.cells["target"] for row in rows},
+            ),
+            milestones=_by_code(
+                Milestone.objects.select_related("target__roadmap__sector").prefetch_related(
+                    "stakeholder_groups"
+                ),
+                {row.cells["code"] for row in rows},
+            ),
+        )
+
+
+def plan_rows(rows: list[Row]) -> Plan:
+    plan = Plan()
+    known = _Known.for_rows(rows)
+    for row in rows:
+        plan.errors += _plan_row(plan, row, known)
+    if plan.errors:
+        plan.targets, plan.milestones = {}, []
+    return plan
+
+
+def _plan_row(plan: Plan, row: Row, known: _Known) -> list[RowError]:
+    cells = row.cells
+    errors = []
+
+    def error(column, message):
+        errors.append(RowError(row.number, column, message))
+
+    sector = known.sectors.get(cells["sector"])
+    if sector is None:
+        error("sector", _("unknown sector \u201c%(value)s\u201d.") % {"value": cells["sector"]})
+    theme = known.themes.get(cells["theme"])
+    if theme is None:
+        error("theme", _("unknown theme \u201c%(value)s\u201d.") % {"value": cells["theme"]})
+    groups = []
+    slugs = [slug.strip() for slug in cells["stakeholder_groups"].split(GROUP_SEPARATOR)]
+    for slug in dict.fromkeys(slug for slug in slugs if slug):
+        if slug in known.groups:
+            groups.append(known.groups[slug])
+        else:
+            error(
+                "stakeholder_groups",
+                _("unknown stakeholder group \u201c%(value)s\u201d.") % {"value": slug},
+            )
+
+    # The target: the model's rules, one definition per file, in the row's sector.
+    target = Target(
+        code=cells["target"], title=cells["target_title"], target_year=cells["target_year"]
+    )
+    errors += _clean(target, TARGET_COLUMNS, row)
+    first = known.first_target_row.setdefault(cells["target"], row)
+    if first is not row:
+        for column in ("sector", "target_title", "theme", "target_year"):
+            if cells[column] != first.cells[column]:
+                error(
+                    column,
+                    _(
+                        "\u201c%(value)s\u201d differs from row %(row)d (\u201c%(first)s\u201d) "
+                        "for target %(target)s."
+                    )
+                    % {
+                        "value": cells[column],
+                        "row": first.number,
+                        "first": first.cells[column],
+                        "target": cells["target"],
+                    },
+                )
+    existing_target = known.targets.get(cells["target"])
+    if existing_target and sector and existing_target.roadmap.sector_id != sector.pk:
+        error(
+            "target",
+            _("%(code)s belongs to sector %(sector)s.")
+            % {"code": existing_target.code, "sector": existing_target.roadmap.sector.slug},
+        )
+    if not existing_target and sector and sector.pk not in known.roadmaps:
+        error(
+            "sector",
+            _("%(sector)s has no current roadmap to add target %(code)s to.")
+            % {"sector": sector.slug, "code": cells["target"]},
+        )
+
+    # The milestone: the model's rules, once per file, in the row's sector.
+    milestone = Milestone(**{name: cells[column] for name, column in MILESTONE_COLUMNS.items()})
+    errors += _clean(milestone, MILESTONE_COLUMNS, row)
+    code = cells["code"]
+    if code in known.first_code_row:
+        error(
+            "code",
+            _("%(code)s also appears in row %(row)d.")
+            % {"code": code, "row": known.first_code_row[code]},
+        )
+    elif code:
+        known.first_code_row[code] = row.number
+    existing = known.milestones.get(code)
+    if existing and sector and existing.target.roadmap.sector_id != sector.pk:
+        error(
+            "code",
+            _("%(code)s belongs to sector %(sector)s.")
+            % {"code": code, "sector": existing.target.roadmap.sector.slug},
+        )
+    if errors:
+        return errors
+
+    if first is row:
+        plan.targets[target.code] = _plan_target(
+            target, existing_target, known.roadmaps.get(sector.pk), theme, milestone
+        )
+    target_plan = plan.targets.get(target.code)
+    if target_plan is None:
+        return errors  # the target's first row failed: the plan is discarded anyway
+    if target_plan.action == "create":
+        target_plan.groups += [group for group in groups if group not in target_plan.groups]
+    plan.milestones.append(_plan_milestone(row, milestone, existing, target.code, groups))
+    return errors
+
+
+def _plan_target(target, existing, roadmap, theme, milestone) -> TargetPlan:
+    plan = TargetPlan(
+        code=target.code,
+        action="create",
+        fields=["target_title", "theme", "target_year"],
+        existing=existing,
+        roadmap=roadmap,
+        theme=theme,
+        title=target.title,
+        target_year=target.target_year,
+        source={
+            "source_title": milestone.source_title,
+            "source_url": milestone.source_url,
+            "provenance": milestone.provenance,
+        },
+    )
+    if existing:
+        plan.fields = [
+            column
+            for column, changed in (
+                ("target_title", existing.title != target.title),
+                ("theme", existing.theme_id != theme.pk),
+                ("target_year", existing.target_year != target.target_year),
+            )
+            if changed
+        ]
+        plan.action = "update" if plan.fields else "unchanged"
+    return plan
+
+
+def _plan_milestone(row, milestone, existing, target_code, groups) -> MilestonePlan:
+    values = {name: getattr(milestone, name) for name in CONTENT_FIELDS}
+    if existing is None:
+        fields = [column for column in COLUMNS if column in MILESTONE_COLUMNS.values()]
+        action = "create"
+    else:
+        fields = _changed_fields(existing, milestone, target_code, values, groups)
+        action = "update" if fields else "unchanged"
+    return MilestonePlan(
+        row=row.number,
+        code=milestone.code,
+        action=action,
+        fields=fields,
+        existing=existing,
+        target_code=target_code,
+        values=values,
+        groups=groups,
+        status=milestone.status,
+    )
+
+
+def _changed_fields(existing, milestone, target_code, values, groups) -> list[str]:
+    changed = []
+    if existing.target.code != target_code:
+        changed.append("target")
+    changed += [name for name in CONTENT_FIELDS if getattr(existing, name) != values[name]]
+    if {group.pk for group in existing.stakeholder_groups.all()} != {g.pk for g in groups}:
+        changed.append("stakeholder_groups")
+    if existing.status != milestone.status:
+        changed.append("status")
+    return sorted(changed, key=COLUMNS.index)
+
+
+# Applying ---------------------------------------------------------------------------------
+
+
+def apply_plan(
+    plan: Plan,
+    *,
+    source_name: str,
+    author=None,
+    progress: Callable[[int, int], None] | None = None,
+) -> None:
+    """Make the plan's changes, all or nothing. Status changes go through the service."""
+    if plan.errors:
+        raise ImportFailed(plan.errors)
+    note = _("Imported from %(name)s") % {"name": source_name}
+    now = timezone.now()
+    with transaction.atomic():
+        targets = {}
+        for target_plan in plan.targets.values():
+            targets[target_plan.code] = _apply_target(target_plan)
+        total = len(plan.milestones)
+        for done, milestone_plan in enumerate(plan.milestones, start=1):
+            _apply_milestone(milestone_plan, targets, now=now, note=note, author=author)
+            if progress:
+                progress(done, total)
+
+
+def _apply_target(plan: TargetPlan) -> Target:
+    if plan.action == "create":
+        target = Target.objects.create(
+            roadmap=plan.roadmap,
+            theme=plan.theme,
+            code=plan.code,
+            title=plan.title,
+            target_year=plan.target_year,
+            **plan.source,
+        )
+        target.stakeholder_groups.set(plan.groups)
+        return target
+    target = plan.existing
+    if plan.action == "update":
+        target.title, target.theme, target.target_year = plan.title, plan.theme, plan.target_year
+        target.save(update_fields=["title", "theme", "target_year"])
+    return target
+
+
+def _apply_milestone(plan: MilestonePlan, targets, *, now, note, author) -> None:
+    if plan.action == "unchanged":
+        return
+    milestone = plan.existing
+    if milestone is None:
+        milestone = Milestone.objects.create(
+            target=targets[plan.target_code],
+            code=plan.code,
+            status=Status.NOT_STARTED,
+            updated_at=now,
+            **plan.values,
+        )
+        milestone.stakeholder_groups.set(plan.groups)
+    elif set(plan.fields) - {"status"}:
+        for name, value in plan.values.items():
+            setattr(milestone, name, value)
+        milestone.target = targets[plan.target_code]
+        milestone.updated_at = now
+        # Never status or version: those belong to record_status_update.
+        milestone.save(update_fields=[*CONTENT_FIELDS, "target", "updated_at"])
+        if "stakeholder_groups" in plan.fields:
+            milestone.stakeholder_groups.set(plan.groups)
+    if milestone.status != plan.status:
+        try:
+            record_status_update(
+                milestone=milestone,
+                status=plan.status,
+                note=note,
+                author=author,
+                expected_version=milestone.version,
+            )
+        except StaleVersionError as exc:
+            raise ImportFailed(
+                [
+                    RowError(
+                        plan.row,
+                        "status",
+                        _("%(code)s was updated by someone else during the import; try again.")
+                        % {"code": plan.code},
+                    )
+                ]
+            ) from exc
+
+
+def import_file(
+    data: bytes,
+    *,
+    source_name: str,
+    author=None,
+    dry_run: bool = False,
+    progress: Callable[[int, int], None] | None = None,
+) -> Plan:
+    """Validate and (unless dry_run) apply, in one transaction. Raises ImportFailed."""
+    with transaction.atomic():
+        plan = validate(data)
+        if plan.errors:
+            raise ImportFailed(plan.errors)
+        if not dry_run:
+            apply_plan(plan, source_name=source_name, author=author, progress=progress)
+    return plan
+
+
+__all__ = [
+    "MAX_BYTES",
+    "ImportFailed",
+    "Plan",
+    "RowError",
+    "apply_plan",
+    "import_file",
+    "read_rows",
+    "validate",
+]

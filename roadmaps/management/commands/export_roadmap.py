@@ -1,0 +1,42 @@
+"""Write one sector's targets and milestones as the roadmap CSV, or as JSON with its roadmap."""
+
+import json
+
+from django.core.management.base import BaseCommand, CommandError
+
+from roadmaps.exports import csv_text, export_rows, json_document, roadmap_fields
+from roadmaps.models import Milestone, Roadmap, Sector
+from roadmaps.progress import today
+
+
+class Command(BaseCommand):
+    help = (
+        "Export one sector's targets and milestones as the roadmap CSV (or JSON with the "
+        "roadmap's title, vision and source), ordered by target code, then milestone code."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("sector", help="sector slug, e.g. mobility")
+        parser.add_argument("--format", choices=["csv", "json"], default="csv")
+        parser.add_argument("--output", help="file to write (default: standard output)")
+
+    def handle(self, *args, **options):
+        sector = Sector.objects.filter(slug=options["sector"]).first()
+        if sector is None:
+            known = ", ".join(Sector.objects.values_list("slug", flat=True))
+            raise CommandError(f"Unknown sector {options['sector']!r}; known sectors: {known}.")
+        rows = export_rows(Milestone.objects.in_sector(sector), today())
+        if options["format"] == "json":
+            roadmap = Roadmap.objects.current().filter(sector=sector).first()
+            document = json_document(rows, sector=sector.slug, roadmap=roadmap_fields(roadmap))
+            text = json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+        else:
+            text = csv_text(rows)
+        if options["output"]:
+            try:
+                with open(options["output"], "w", encoding="utf-8", newline="") as stream:
+                    stream.write(text)
+            except OSError as exc:
+                raise CommandError(f"Cannot write {options['output']}: {exc.strerror}.") from exc
+        else:
+            self.stdout.write(text, ending="")

@@ -1,0 +1,539 @@
+"""import_roadmap: round trip, idempotence, every bad file refused with row and column."""
+
+import csv
+import io
+import json
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import connections
+
+from roadmaps.exports import COLUMNS
+from roadmaps.imports import MAX_BYTES
+from roadmaps.management.commands.import_roadmap import Command as ImportCommand
+from roadmaps.models import Milestone, MilestoneUpdate, Status, Target
+from tests.factories import (
+    make_group,
+    make_milestone,
+    make_roadmap,
+    make_sector,
+    make_target,
+    make_theme,
+    make_user,
+)
+
+pytestmark = pytest.mark.django_db
+
+HEADER = ",".join(COLUMNS).encode()
+
+DUMP_MODELS = [
+    "stakeholders.stakeholdergroup",
+    "roadmaps.sector",
+    "roadmaps.theme",
+    "roadmaps.roadmap",
+    "roadmaps.target",
+    "roadmaps.milestone",
+    "roadmaps.milestoneupdate",
+]
+
+
+def _dump() -> str:
+    out = io.StringIO()
+    call_command("dumpdata", *DUMP_MODELS, natural_foreign=True, indent=1, stdout=out)
+    return out.getvalue()
+
+
+def _export(slug: str, *options) -> str:
+    out = io.StringIO()
+    call_command("export_roadmap", slug, *options, stdout=out)
+    return out.getvalue()
+
+
+def _import(path, *options) -> str:
+    out = io.StringIO()
+    call_command("import_roadmap", str(path), *options, stdout=out, stderr=io.StringIO())
+    return out.getvalue()
+
+
+def _write(tmp_path, content, name="roadmap.csv"):
+    path = tmp_path / name
+    if isinstance(content, str):
+        path.write_text(content, encoding="utf-8", newline="")
+    else:
+        path.write_bytes(content)
+    return path
+
+
+def _blank_updated_at(text: str) -> list[list[str]]:
+    rows = list(csv.reader(io.StringIO(text, newline="")))
+    index = rows[0].index("updated_at")
+    return [[*row[:index], "", *row[index + 1 :]] for row in rows]
+
+
+def _edit(text: str, edit) -> str:
+    """The CSV with `edit(rows)` applied to its rows (lists of cells, header first)."""
+    rows = list(csv.reader(io.StringIO(text, newline="")))
+    edit(rows)
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\r\n").writerows(rows)
+    return out.getvalue()
+
+
+def _set(row: int, column: str, value: str):
+    """An edit setting one cell; `row` numbered as in the error messages (header = 1)."""
+
+    def edit(rows):
+        rows[row - 1][COLUMNS.index(column)] = value
+
+    return edit
+
+
+@pytest.fixture
+def small_roadmap(db):
+    """Sector A: targets A-1 (two milestones) and A-2 (one); sector B: B-1 with one."""
+    industry = make_group(slug="industry", order=2)
+    policy = make_group(slug="policy-makers", order=1)
+    theme = make_theme(slug="circular-economy")
+    sector_a = make_sector(slug="sector-a", order=1)
+    roadmap_a = make_roadmap(sector=sector_a)
+    a1 = make_target(roadmap=roadmap_a, theme=theme, code="A-1", title="Target one")
+    a2 = make_target(
+        roadmap=roadmap_a, theme=theme, code="A-2", title="Target two", target_year=2030
+    )
+    make_milestone(target=a1, code="A-1.1", title="First", groups=[industry, policy])
+    make_milestone(
+        target=a1,
+        code="A-1.2",
+        title='Second, with "quotes"',
+        description="Line one\nline two; with a semicolon",
+        status=Status.IN_PROGRESS,
+    )
+    make_milestone(target=a2, code="A-2.1", title="Third", groups=[policy])
+    sector_b = make_sector(slug="sector-b", order=2)
+    b1 = make_target(roadmap=make_roadmap(sector=sector_b), theme=theme, code="B-1")
+    make_milestone(target=b1, code="B-1.1")
+    return sector_a
+
+
+# Round trip and idempotence ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("slug", ["renewable-energy", "mobility", "electronics"])
+def test_import_round_trip_of_each_sector_gives_the_same_export(tmp_path, slug):
+    call_command("loaddata", "resourcing", verbosity=0)
+    exported = _export(slug)
+    path = _write(tmp_path, exported, name=f"{slug}.csv")
+    statuses = dict(
+        Milestone.objects.filter(target__roadmap__sector__slug=slug).values_list("code", "status")
+    )
+    # Test-only clean-up: the application never deletes history (on_delete=PROTECT).
+    MilestoneUpdate.objects.filter(milestone__target__roadmap__sector__slug=slug).delete()
+    Target.objects.filter(roadmap__sector__slug=slug).delete()
+
+    summary = _import(path)
+
+    again = _export(slug)
+    assert _blank_updated_at(again) == _blank_updated_at(exported)
+    assert again.count("\n") == exported.count("\n")
+    targets = len({row[1] for row in _blank_updated_at(exported)[1:]})
+    assert summary == (
+        f"Targets: created {targets}, updated 0, unchanged 0; "
+        f"milestones: created {len(statuses)}, updated 0, unchanged 0.\n"
+    )
+    changed = {code: status for code, status in statuses.items() if status != Status.NOT_STARTED}
+    updates = MilestoneUpdate.objects.filter(milestone__target__roadmap__sector__slug=slug)
+    assert {u.milestone.code: u.status_after for u in updates} == changed
+    assert {u.note for u in updates} <= {f"Imported from {slug}.csv"}
+    assert {u.status_before for u in updates} <= {Status.NOT_STARTED}
+
+
+def test_import_of_an_unchanged_export_changes_nothing(tmp_path, small_roadmap):
+    path = _write(tmp_path, _export("sector-a"))
+    before = _dump()
+
+    summary = _import(path)
+
+    assert summary == (
+        "Targets: created 0, updated 0, unchanged 2; milestones: created 0, updated 0, "
+        "unchanged 3.\n"
+    )
+    assert _dump() == before
+
+
+def test_import_twice_changes_nothing_the_second_time(tmp_path, small_roadmap):
+    path = _write(tmp_path, _edit(_export("sector-a"), _set(2, "title", "First, renamed")))
+    _import(path)
+    after_first = _dump()
+
+    summary = _import(path)
+
+    assert summary.startswith(
+        "Targets: created 0, updated 0, unchanged 2; milestones: created 0, updated 0"
+    )
+    assert _dump() == after_first
+
+
+def test_import_of_the_excel_variant_changes_nothing(tmp_path, small_roadmap):
+    rows = list(csv.reader(io.StringIO(_export("sector-a"), newline="")))
+    out = io.StringIO()
+    csv.writer(out, delimiter=";", lineterminator="\r\n", quoting=csv.QUOTE_ALL).writerows(rows)
+    path = _write(tmp_path, b"\xef\xbb\xbf" + out.getvalue().encode("utf-8"))
+    before = _dump()
+
+    summary = _import(path)
+
+    assert summary.endswith("milestones: created 0, updated 0, unchanged 3.\n")
+    assert _dump() == before
+
+
+def test_import_of_the_json_export_changes_nothing(tmp_path, small_roadmap):
+    path = _write(tmp_path, _export("sector-a", "--format", "json"), name="roadmap.json")
+    before = _dump()
+
+    summary = _import(path)
+
+    assert summary.endswith("milestones: created 0, updated 0, unchanged 3.\n")
+    assert _dump() == before
+
+
+# Writes ----------------------------------------------------------------------------------------
+
+
+def test_import_status_change_goes_through_the_service_with_note_and_author(
+    tmp_path, small_roadmap
+):
+    author = make_user(username="importer", superuser=True)
+    path = _write(tmp_path, _edit(_export("sector-a"), _set(2, "status", "achieved")), "june.csv")
+
+    summary = _import(path, "--author", "importer")
+
+    milestone = Milestone.objects.get(code="A-1.1")
+    assert (milestone.status, milestone.version) == ("achieved", 2)
+    update = MilestoneUpdate.objects.get(milestone=milestone)
+    assert (update.status_before, update.status_after, update.note, update.author) == (
+        "not_started",
+        "achieved",
+        "Imported from june.csv",
+        author,
+    )
+    assert summary.endswith("milestones: created 0, updated 1, unchanged 2.\n")
+
+
+def test_import_content_change_moves_updated_at_of_that_row_only(tmp_path, small_roadmap):
+    before = dict(Milestone.objects.values_list("code", "updated_at"))
+    path = _write(tmp_path, _edit(_export("sector-a"), _set(3, "description", "New text")))
+
+    _import(path)
+
+    after = dict(Milestone.objects.values_list("code", "updated_at"))
+    assert [code for code in before if before[code] != after[code]] == ["A-1.2"]
+    milestone = Milestone.objects.get(code="A-1.2")
+    assert (milestone.description, milestone.version, milestone.status) == (
+        "New text",
+        1,
+        "in_progress",
+    )
+    assert MilestoneUpdate.objects.count() == 0
+
+
+def test_import_creates_an_unknown_target_on_the_current_roadmap(tmp_path, small_roadmap):
+    def add_row(rows):
+        row = list(rows[1])
+        row[COLUMNS.index("target")] = "A-9"
+        row[COLUMNS.index("target_title")] = "A new target"
+        row[COLUMNS.index("target_year")] = "2040"
+        row[COLUMNS.index("code")] = "A-9.1"
+        row[COLUMNS.index("status")] = "at_risk"
+        rows.append(row)
+
+    path = _write(tmp_path, _edit(_export("sector-a"), add_row))
+
+    summary = _import(path)
+
+    target = Target.objects.get(code="A-9")
+    assert (target.roadmap.sector.slug, target.title, target.target_year, target.theme.slug) == (
+        "sector-a",
+        "A new target",
+        2040,
+        "circular-economy",
+    )
+    milestone = Milestone.objects.get(code="A-9.1")
+    assert (milestone.status, milestone.version, milestone.target) == ("at_risk", 2, target)
+    assert sorted(g.slug for g in milestone.stakeholder_groups.all()) == [
+        "industry",
+        "policy-makers",
+    ]
+    assert list(MilestoneUpdate.objects.values_list("status_before", "status_after")) == [
+        ("not_started", "at_risk")
+    ]
+    assert summary == (
+        "Targets: created 1, updated 0, unchanged 2; "
+        "milestones: created 1, updated 0, unchanged 3.\n"
+    )
+
+
+def test_import_dry_run_reports_a_changed_title_and_writes_nothing(tmp_path, small_roadmap):
+    path = _write(tmp_path, _edit(_export("sector-a"), _set(2, "title", "First, renamed")))
+    before = _dump()
+
+    output = _import(path, "--dry-run")
+
+    assert output == (
+        "would update milestone A-1.1: title\n"
+        "Dry run, nothing written. Targets: created 0, updated 0, unchanged 2; "
+        "milestones: created 0, updated 1, unchanged 2.\n"
+    )
+    assert _dump() == before
+
+
+def test_import_no_progress_counter_when_stderr_is_not_a_terminal(tmp_path, small_roadmap):
+    path = _write(tmp_path, _export("sector-a"))
+    err = io.StringIO()
+
+    call_command("import_roadmap", str(path), stdout=io.StringIO(), stderr=err)
+
+    assert err.getvalue() == ""
+
+
+# The bad-file corpus: exit code 1, row and column named, database unchanged -----------------
+
+
+def _bad_files():
+    """(id, how to make the file from sector A's export, expected message) per bad file."""
+    q = "\u201c{}\u201d".format  # the quotes around a value in the messages
+    yield (
+        "due-date-after-2050",
+        _set(2, "due_date", "2070-12-31"),
+        "row 2, due_date: 2070-12-31 is after 2050-12-31",
+    )
+    yield (
+        "due-date-before-2020",
+        _set(3, "due_date", "2019-12-31"),
+        "row 3, due_date: 2019-12-31 is before 2020-01-01",
+    )
+    yield (
+        "due-date-malformed",
+        _set(2, "due_date", "31/12/2030"),
+        f"row 2, due_date: {q('31/12/2030')}: ",
+    )
+    yield (
+        "due-date-impossible",
+        _set(2, "due_date", "2030-02-30"),
+        f"row 2, due_date: {q('2030-02-30')}: ",
+    )
+    yield (
+        "target-year-after-2050",
+        _set(4, "target_year", "2070"),
+        "row 4, target_year: 2070 is after 2050",
+    )
+    yield (
+        "target-year-not-a-number",
+        _set(4, "target_year", "soon"),
+        f"row 4, target_year: {q('soon')}: ",
+    )
+    yield (
+        "unknown-sector",
+        _set(2, "sector", "mining"),
+        f"row 2, sector: unknown sector {q('mining')}.",
+    )
+    yield "unknown-theme", _set(4, "theme", "space"), f"row 4, theme: unknown theme {q('space')}."
+    yield (
+        "unknown-group",
+        _set(2, "stakeholder_groups", "industry;farmers"),
+        f"row 2, stakeholder_groups: unknown stakeholder group {q('farmers')}.",
+    )
+    yield "unknown-status", _set(2, "status", "done"), f"row 2, status: unknown value {q('done')}."
+    yield (
+        "unknown-provenance",
+        _set(2, "provenance", "rumour"),
+        f"row 2, provenance: unknown value {q('rumour')}.",
+    )
+    yield (
+        "javascript-url",
+        _set(2, "source_url", "javascript:alert(1)"),
+        f"row 2, source_url: {q('javascript:alert(1)')}: "
+        "Enter a web address starting with http:// or https://.",
+    )
+    yield (
+        "ftp-url",
+        _set(3, "source_url", "ftp://example.org/file"),
+        f"row 3, source_url: {q('ftp://example.org/file')}: Enter a web address",
+    )
+    yield "blank-title", _set(2, "title", ""), "row 2, title: is required."
+    yield "duplicate-code", _set(3, "code", "A-1.1"), "row 3, code: A-1.1 also appears in row 2."
+    yield (
+        "target-title-conflict",
+        _set(3, "target_title", "Another title"),
+        f"row 3, target_title: {q('Another title')} differs from row 2 ({q('Target one')}) "
+        "for target A-1.",
+    )
+    yield (
+        "target-of-another-sector",
+        _set(4, "target", "B-1"),
+        "row 4, target: B-1 belongs to sector sector-b.",
+    )
+    yield (
+        "milestone-of-another-sector",
+        _set(4, "code", "B-1.1"),
+        "row 4, code: B-1.1 belongs to sector sector-b.",
+    )
+
+    def drop_title(rows):
+        index = COLUMNS.index("title")
+        for row in rows:
+            del row[index]
+
+    yield "missing-column", drop_title, "row 1, title: required column is missing."
+
+    def short_row(rows):
+        del rows[2][-3:]
+
+    yield "short-row", short_row, "row 3: 13 cells, but the header has 16 columns."
+
+
+@pytest.mark.parametrize(
+    ("edit", "message"), [case[1:] for case in _bad_files()], ids=[case[0] for case in _bad_files()]
+)
+def test_import_bad_file_is_refused_with_row_and_column(tmp_path, small_roadmap, edit, message):
+    path = _write(tmp_path, _edit(_export("sector-a"), edit))
+    before = _dump()
+
+    with pytest.raises(CommandError) as excinfo:
+        _import(path)
+
+    assert excinfo.value.returncode == 1
+    assert message in str(excinfo.value)
+    assert str(excinfo.value).startswith("roadmap.csv: ")
+    assert str(excinfo.value).splitlines()[0].endswith("nothing was imported:")
+    assert _dump() == before
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"", "file: the file is empty."),
+        (b"\xef\xbb\xbf\r\n  \r\n", "file: the file is empty."),
+        (
+            HEADER + b"\r\n",
+            "file: the file has a header but no milestone rows.",
+        ),
+        (
+            HEADER + b"\r\nsector-a,A-1,Caf\xe9",
+            f"file: the file is not UTF-8: byte 0xE9 at offset {len(HEADER) + 18} cannot be "
+            "read. Save it as \u201cCSV UTF-8\u201d and try again.",
+        ),
+        (b'{"count": 0, "results": []}', 'file: the "results" list is empty.'),
+        (b'{"count": 1, "results": [', "file: the file is not valid JSON: "),
+    ],
+    ids=["empty", "bom-and-blank-lines", "header-only", "not-utf8", "json-empty", "json-broken"],
+)
+def test_import_unreadable_file_is_refused(tmp_path, small_roadmap, content, message):
+    path = _write(tmp_path, content)
+    before = _dump()
+
+    with pytest.raises(CommandError) as excinfo:
+        _import(path)
+
+    assert excinfo.value.returncode == 1
+    assert message in str(excinfo.value)
+    assert _dump() == before
+
+
+def test_import_file_over_5_mb_is_refused_before_reading(tmp_path, small_roadmap):
+    export = _export("sector-a")
+    path = _write(tmp_path, export + " " * (MAX_BYTES + 1 - len(export.encode())))
+    before = _dump()
+
+    with pytest.raises(CommandError) as excinfo:
+        _import(path)
+
+    assert str(excinfo.value) == (
+        f"roadmap.csv: file: the file is {MAX_BYTES + 1} bytes; the limit is {MAX_BYTES} bytes "
+        "(5 MB). Nothing was imported."
+    )
+    assert _dump() == before
+
+
+def test_import_new_target_in_a_sector_without_current_roadmap_is_refused(tmp_path, small_roadmap):
+    make_sector(slug="sector-c")
+
+    def move_to_sector_c(rows):
+        del rows[2:]
+        for column, value in [("sector", "sector-c"), ("target", "C-1"), ("code", "C-1.1")]:
+            _set(2, column, value)(rows)
+
+    path = _write(tmp_path, _edit(_export("sector-a"), move_to_sector_c))
+    before = _dump()
+
+    with pytest.raises(CommandError) as excinfo:
+        _import(path)
+
+    assert str(excinfo.value).splitlines()[1:] == [
+        "row 2, sector: sector-c has no current roadmap to add target C-1 to."
+    ]
+    assert _dump() == before
+
+
+def test_import_reports_every_problem_not_just_the_first(tmp_path, small_roadmap):
+    edits = [_set(2, "due_date", "2070-12-31"), _set(3, "status", "done"), _set(4, "theme", "x")]
+    path = _write(tmp_path, _edit(_export("sector-a"), lambda rows: [e(rows) for e in edits]))
+
+    with pytest.raises(CommandError) as excinfo:
+        _import(path)
+
+    assert str(excinfo.value).splitlines()[1:] == [
+        "row 2, due_date: 2070-12-31 is after 2050-12-31",
+        "row 3, status: unknown value \u201cdone\u201d.",
+        "row 4, theme: unknown theme \u201cx\u201d.",
+    ]
+
+
+def test_import_from_the_command_line_exits_1_without_traceback(
+    tmp_path, small_roadmap, capsys, monkeypatch
+):
+    path = _write(tmp_path, _edit(_export("sector-a"), _set(2, "due_date", "2070-12-31")))
+    # run_from_argv closes connections at the end; the test's transaction needs this one.
+    monkeypatch.setattr(connections, "close_all", lambda: None)
+
+    with pytest.raises(SystemExit) as excinfo:
+        ImportCommand().run_from_argv(["manage.py", "import_roadmap", str(path)])
+
+    assert excinfo.value.code == 1
+    err = capsys.readouterr().err
+    assert err == (
+        "CommandError: roadmap.csv: 1 problem(s), nothing was imported:\n"
+        "row 2, due_date: 2070-12-31 is after 2050-12-31\n"
+    )
+    assert "Traceback" not in err
+
+
+def test_import_json_rows_are_numbered_from_1(tmp_path, small_roadmap):
+    document = json.loads(_export("sector-a", "--format", "json"))
+    document["results"][1]["status"] = "done"
+    path = _write(tmp_path, json.dumps(document), name="roadmap.json")
+
+    with pytest.raises(CommandError) as excinfo:
+        _import(path)
+
+    assert "row 2, status: unknown value \u201cdone\u201d." in str(excinfo.value)
+
+
+# The public CSV of a filtered list is the same format ------------------------------------------
+
+
+def test_import_public_csv_of_a_filtered_list_imports_cleanly(client, tmp_path, small_roadmap):
+    response = client.get(
+        "/sectors/sector-a/milestones/", {"format": "csv", "status": "in_progress"}
+    )
+    assert response.status_code == 200
+    path = _write(tmp_path, response.content)
+    before = _dump()
+
+    summary = _import(path)
+
+    assert summary == (
+        "Targets: created 0, updated 0, unchanged 1; "
+        "milestones: created 0, updated 0, unchanged 1.\n"
+    )
+    assert _dump() == before
