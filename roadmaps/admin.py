@@ -1,5 +1,5 @@
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.shortcuts import redirect
 from django.utils import timezone
@@ -40,6 +40,16 @@ class MilestoneInline(admin.TabularInline):
     readonly_fields = ["status"]
     extra = 0
     show_change_link = True
+
+    # Stewards read targets; milestones are changed one by one, where their sector is checked.
+    def has_add_permission(self, request, obj=None):
+        return request.user.is_superuser and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.is_superuser and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser and super().has_delete_permission(request, obj)
 
 
 @admin.register(Target)
@@ -93,9 +103,51 @@ class MilestoneAdmin(admin.ModelAdmin):
         (_("Source"), {"fields": ["source_title", "source_url", "provenance", "updated_at"]}),
     ]
     inlines = [MilestoneUpdateInline]
+    # What a steward may change in the admin; content (and the target, hence the sector) is
+    # the administrators'.
+    steward_fields = ["status", "status_note", "evidence_url", "expected_version"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("target__roadmap__sector")
+        """Stewards see their own sectors' milestones only (changelist, actions, objects)."""
+        queryset = super().get_queryset(request).select_related("target__roadmap__sector")
+        if request.user.is_superuser:
+            return queryset
+        return queryset.filter(pk__in=Milestone.objects.stewarded_by(request.user).values("pk"))
+
+    def get_object(self, request, object_id, from_field=None):
+        """Another sector's milestone is refused (403), not reported as missing."""
+        obj = super().get_object(request, object_id, from_field)
+        if obj is None and not request.user.is_superuser:
+            unrestricted = super().get_queryset(request)
+            field = unrestricted.model._meta.pk if from_field is None else None
+            if field is not None:
+                try:
+                    exists = unrestricted.filter(pk=field.to_python(object_id)).exists()
+                except ValidationError:
+                    exists = False
+                if exists:
+                    raise PermissionDenied
+        return obj
+
+    def _stewards(self, request, obj) -> bool:
+        if request.user.is_superuser or obj is None:
+            return True
+        return obj.target.roadmap.sector.is_stewarded_by(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return super().has_view_permission(request, obj) and self._stewards(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and self._stewards(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and self._stewards(request, obj)
+
+    def get_readonly_fields(self, request, obj=None):
+        if request.user.is_superuser:
+            return self.readonly_fields
+        fields = [field for fieldset in self.fieldsets for field in fieldset[1]["fields"]]
+        return [field for field in fields if field not in self.steward_fields]
 
     def save_model(self, request, obj, form, change):
         """Content is saved here; a status change goes through record_status_update."""
@@ -154,6 +206,14 @@ class MilestoneUpdateAdmin(admin.ModelAdmin):
     date_hierarchy = "created_at"
     list_select_related = ["milestone", "author"]
     actions = None
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if request.user.is_superuser:
+            return queryset
+        return queryset.filter(
+            milestone__in=Milestone.objects.stewarded_by(request.user).values("pk")
+        )
 
     def has_add_permission(self, request):
         return False

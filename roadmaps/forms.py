@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from resourcing.lib.validators import http_url_validator
-from roadmaps.models import NOTE_MAX_LENGTH, Milestone
+from roadmaps.models import NOTE_MAX_LENGTH, Milestone, Status
 
 
 class MilestoneAdminForm(forms.ModelForm):
@@ -50,3 +50,25 @@ class MilestoneAdminForm(forms.ModelForm):
         if "status" in self.changed_data and not (cleaned.get("status_note") or "").strip():
             self.add_error("status_note", _("Say why the status changes: a note is required."))
         return cleaned
+
+
+class StatusUpdateForm(forms.Form):
+    """The staff form: a new status with a required note, optional evidence, the version read."""
+
+    status = forms.ChoiceField(label=_("New status"), choices=Status.choices)
+    note = forms.CharField(
+        label=_("Note"),
+        max_length=NOTE_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("Required. What changed and why; shown publicly in the history."),
+    )
+    evidence_url = forms.URLField(
+        label=_("Evidence URL"),
+        required=False,
+        max_length=500,
+        validators=[http_url_validator],
+        assume_scheme="https",
+        help_text=_("Optional link to the evidence (http or https), shown publicly."),
+    )
+    # The milestone version the steward read: a newer one means someone updated in between.
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)

@@ -17,6 +17,12 @@ LATEST_DUE_DATE = datetime.date(2050, 12, 31)
 EARLIEST_YEAR = 2020
 HORIZON_YEAR = 2050
 NOTE_MAX_LENGTH = 2000
+# Stewards are staff users in this group (created by stakeholders/migrations/0002), which grants
+# them this permission, and listed in Sector.stewards.
+CONSORTIUM_STAFF_GROUP = "Consortium staff"
+STEWARD_PERMISSION = "roadmaps.change_milestone"
+# The work queue's horizon for "due soon" and for "stale" (no update for that long).
+STAFF_HORIZON_MONTHS = 12
 
 
 class Status(models.TextChoices):
@@ -50,13 +56,29 @@ class SourceFields(models.Model):
         abstract = True
 
 
+def _add_months(day: datetime.date, months: int) -> datetime.date:
+    """The same day `months` later (or earlier); the 29th-31st fall back to the month's end."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    for candidate in (day.day, 30, 29, 28):
+        try:
+            return day.replace(year=year, month=month, day=candidate)
+        except ValueError:
+            continue
+    raise AssertionError("unreachable")
+
+
 class SectorQuerySet(models.QuerySet):
     def get_by_natural_key(self, slug):
         return self.get(slug=slug)
 
     def stewarded_by(self, user):
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
         if user.is_superuser:
             return self
+        if not user.is_staff or not user.has_perm(STEWARD_PERMISSION):
+            return self.none()
         return self.filter(stewards=user)
 
 
@@ -96,7 +118,11 @@ class Sector(models.Model):
             return False
         if user.is_superuser:
             return True
-        return user.is_staff and self.stewards.filter(pk=user.pk).exists()
+        return (
+            user.is_staff
+            and user.has_perm(STEWARD_PERMISSION)
+            and self.stewards.filter(pk=user.pk).exists()
+        )
 
 
 class RoadmapQuerySet(models.QuerySet):
@@ -260,7 +286,7 @@ class MilestoneQuerySet(models.QuerySet):
             return self.none()
         if user.is_superuser:
             return self
-        if not user.is_staff:
+        if not user.is_staff or not user.has_perm(STEWARD_PERMISSION):
             return self.none()
         return self.filter(target__roadmap__sector__stewards=user)
 
@@ -274,6 +300,43 @@ class MilestoneQuerySet(models.QuerySet):
             status__in=[Status.ACHIEVED, Status.DISCONTINUED]
         )
 
+
+    def with_last_update(self):
+        """`last_update_at`: when the latest status update was recorded (None: never)."""
+        return self.annotate(last_update_at=models.Max("updates__created_at"))
+
+    def for_staff_queue(self, as_of: datetime.date):
+        """The steward's work queue: overdue first, then due within 12 months, then the rest.
+
+        Annotates `queue_rank` (0 overdue, 1 due soon, 2 the rest), `last_update_at` and
+        `is_stale` (no update for 12 months, or never). One query.
+        """
+        soon = _add_months(as_of, STAFF_HORIZON_MONTHS)
+        stale_before = datetime.datetime.combine(
+            _add_months(as_of, -STAFF_HORIZON_MONTHS), datetime.time.min, tzinfo=datetime.UTC
+        )
+        open_q = ~Q(status__in=[Status.ACHIEVED, Status.DISCONTINUED])
+        return (
+            self.with_last_update()
+            .annotate(
+                queue_rank=models.Case(
+                    models.When(open_q & Q(due_date__lt=as_of), then=models.Value(0)),
+                    models.When(open_q & Q(due_date__lte=soon), then=models.Value(1)),
+                    default=models.Value(2),
+                    output_field=models.IntegerField(),
+                ),
+                is_stale=models.Case(
+                    models.When(
+                        Q(last_update_at__isnull=True) | Q(last_update_at__lt=stale_before),
+                        then=models.Value(True),
+                    ),
+                    default=models.Value(False),
+                    output_field=models.BooleanField(),
+                ),
+            )
+            .select_related("target__roadmap__sector")
+            .order_by("queue_rank", "due_date", "code")
+        )
 
 class Milestone(SourceFields):
     target = models.ForeignKey(
@@ -418,3 +481,7 @@ class MilestoneUpdate(models.Model):
         return (self.milestone.code, self.created_at)
 
     natural_key.dependencies = ["roadmaps.milestone"]
+    def for_feed(self, limit: int = 50):
+        """The newest status changes with what an Atom entry shows: one query."""
+        return self.select_related("milestone", "author").latest_first()[:limit]
+

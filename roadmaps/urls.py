@@ -1,6 +1,6 @@
 from django.urls import path
 
-from roadmaps import views
+from roadmaps import feeds, staff_views, views
 
 app_name = "roadmaps"
 
@@ -8,4 +8,12 @@ urlpatterns = [
     path("", views.overview, name="overview"),
     path("sectors/<slug:slug>/", views.sector_dashboard, name="sector-dashboard"),
     path("milestones/<str:code>/", views.milestone_detail, name="milestone-detail"),
+    path("staff/", staff_views.work_queue, name="staff-queue"),
+    path(
+        "staff/milestones/<str:code>/update/",
+        staff_views.update_milestone,
+        name="staff-update",
+    ),
+    path("feeds/updates.atom", feeds.UpdatesFeed(), name="updates-feed"),
+    path("sectors/<slug:slug>/updates.atom", feeds.SectorUpdatesFeed(), name="sector-updates-feed"),
 ]

@@ -4,7 +4,14 @@ from pathlib import Path
 
 import pytest
 
-from tests.factories import make_milestone, make_roadmap, make_sector, make_target, make_user
+from tests.factories import (
+    make_milestone,
+    make_roadmap,
+    make_sector,
+    make_steward,
+    make_target,
+    make_user,
+)
 
 
 @pytest.fixture
@@ -26,17 +33,13 @@ def sector_b(db):
 @pytest.fixture
 def steward_a(sector_a):
     """A consortium staff member who stewards sector A."""
-    user = make_user(username="steward-a", staff=True)
-    sector_a.stewards.add(user)
-    return user
+    return make_steward(sector=sector_a, username="steward-a")
 
 
 @pytest.fixture
 def steward_b(sector_b):
     """A consortium staff member of another sector (B)."""
-    user = make_user(username="steward-b", staff=True)
-    sector_b.stewards.add(user)
-    return user
+    return make_steward(sector=sector_b, username="steward-b")
 
 
 @pytest.fixture

@@ -1,6 +1,7 @@
 """Small factories for test data built in code (the product's fixtures are not test data)."""
 
 import datetime
+import importlib
 import itertools
 
 from django.utils import timezone
@@ -20,6 +21,30 @@ def make_user(*, username=None, staff=False, superuser=False, password="pw-for-t
     if superuser:
         return User.objects.create_superuser(username=username, password=password, **kw)
     return User.objects.create_user(username=username, password=password, is_staff=staff, **kw)
+
+
+def consortium_staff_group():
+    """The group the data migration creates; re-created after a transactional test's flush."""
+    from django.contrib.auth.models import Group, Permission
+
+    migration = importlib.import_module("stakeholders.migrations.0002_consortium_staff_group")
+    group, created = Group.objects.get_or_create(name=migration.GROUP)
+    if created:
+        group.permissions.set(
+            [
+                Permission.objects.get(content_type__app_label=app, codename=codename)
+                for app, codename in migration.PERMISSIONS
+            ]
+        )
+    return group
+
+
+def make_steward(*, sector, username=None) -> User:
+    """A consortium staff member (staff, in the group) who stewards `sector`."""
+    user = make_user(username=username, staff=True)
+    user.groups.add(consortium_staff_group())
+    sector.stewards.add(user)
+    return user
 
 
 def make_group(*, slug=None, name=None, order=0) -> StakeholderGroup:

@@ -1,0 +1,89 @@
+"""Atom feeds of status changes: all sectors, and one per sector. Latest 50, one query."""
+
+from django.contrib.syndication.views import Feed
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from roadmaps.models import MilestoneUpdate, Sector, Status
+
+FEED_LENGTH = 50
+IMPORT_AUTHOR = "RE-SOURCING import"
+
+
+def _label(status: str) -> str:
+    return str(Status(status).label) if status in Status.values else status
+
+
+class UpdatesFeed(Feed):
+    feed_type = Atom1Feed
+    title = gettext_lazy("RE-SOURCING Roadmap Tracker: status updates")
+    subtitle = gettext_lazy("The latest status changes of the RE-SOURCING roadmap milestones.")
+    author_name = "RE-SOURCING Roadmap Tracker"
+
+    def link(self):
+        return reverse("roadmaps:overview")
+
+    def feed_url(self):
+        return reverse("roadmaps:updates-feed")
+
+    def items(self):
+        return MilestoneUpdate.objects.for_feed(FEED_LENGTH)
+
+    def item_title(self, item):
+        return f"{item.milestone.code}: {_label(item.status_before)} -> {_label(item.status_after)}"
+
+    def item_description(self, item):
+        # Atom's summary is sent as type="html": everything a steward typed is escaped here.
+        evidence = (
+            format_html(
+                '<p>{}: <a href="{}" rel="nofollow noopener">{}</a></p>',
+                _("Evidence"),
+                item.evidence_url,
+                item.evidence_url,
+            )
+            if item.evidence_url
+            else ""
+        )
+        return format_html(
+            "<p>{} -> {}</p><p>{}</p>{}",
+            _label(item.status_before),
+            _label(item.status_after),
+            item.note,
+            evidence,
+        )
+
+    def item_link(self, item):
+        # The fragment makes each entry's link (and so its Atom id) unique per update.
+        return f"{item.milestone.get_absolute_url()}#update-{item.pk}"
+
+    def item_author_name(self, item):
+        return item.author.display_name if item.author else IMPORT_AUTHOR
+
+    def item_pubdate(self, item):
+        return item.created_at
+
+    def item_updateddate(self, item):
+        return item.created_at
+
+
+class SectorUpdatesFeed(UpdatesFeed):
+    def get_object(self, request, slug):
+        return get_object_or_404(Sector, slug=slug)
+
+    def title(self, sector):
+        return _("%(sector)s: status updates") % {"sector": sector.name}
+
+    def link(self, sector):
+        return sector.get_absolute_url()
+
+    def feed_url(self, sector):
+        return reverse("roadmaps:sector-updates-feed", args=[sector.slug])
+
+    def items(self, sector):
+        return MilestoneUpdate.objects.filter(milestone__target__roadmap__sector=sector).for_feed(
+            FEED_LENGTH
+        )

@@ -1,0 +1,113 @@
+"""Consortium staff: the work queue and the status update form (login required, never cached)."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
+
+from roadmaps.filters import MilestoneFilter
+from roadmaps.forms import StatusUpdateForm
+from roadmaps.models import Milestone, Sector, Target
+from roadmaps.progress import today, with_status_as_of
+from roadmaps.services import StaleVersionError, record_status_update
+
+RECENT_UPDATES = 5
+
+
+def _require_staff(user):
+    """Anonymous visitors were sent to the login page already; other non-staff get 403."""
+    if not (user.is_active and (user.is_staff or user.is_superuser)):
+        raise PermissionDenied(_("Only consortium staff may use these pages."))
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "HEAD"])
+def work_queue(request):
+    _require_staff(request.user)
+    as_of = today()
+    sectors = Sector.objects.stewarded_by(request.user).order_by("order", "slug")
+    milestones = with_status_as_of(
+        Milestone.objects.stewarded_by(request.user).for_staff_queue(as_of), as_of
+    )
+    targets = Target.objects.filter(roadmap__sector__in=sectors).order_by("code")
+    filterset = MilestoneFilter(request.GET or None, milestones, as_of=as_of, targets=targets)
+    if filterset.is_bound and not filterset.is_valid():
+        return render(
+            request,
+            "staff/work_queue.html",
+            {"filter": filterset, "sectors": sectors, "milestones": [], "as_of": as_of},
+            status=400,
+        )
+    rows = filterset.qs
+    if not request.GET.get("ordering"):
+        # MilestoneFilter orders by due date; the queue puts what needs attention first.
+        rows = rows.order_by("queue_rank", "due_date", "code")
+    return render(
+        request,
+        "staff/work_queue.html",
+        {"filter": filterset, "sectors": sectors, "milestones": rows, "as_of": as_of},
+    )
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def update_milestone(request, code):
+    _require_staff(request.user)
+    milestones = Milestone.objects.select_related("target__roadmap__sector")
+    milestone = get_object_or_404(milestones, code=code)
+    if not milestone.target.roadmap.sector.is_stewarded_by(request.user):
+        raise PermissionDenied(_("You do not steward this milestone's sector."))
+
+    conflict = None
+    status = 200
+    if request.method != "POST":
+        form = StatusUpdateForm(initial={"status": milestone.status, "version": milestone.version})
+    else:
+        form = StatusUpdateForm(request.POST)
+        if form.is_valid():
+            try:
+                record_status_update(
+                    milestone=milestone,
+                    status=form.cleaned_data["status"],
+                    note=form.cleaned_data["note"],
+                    evidence_url=form.cleaned_data["evidence_url"],
+                    author=request.user,
+                    expected_version=form.cleaned_data["version"],
+                )
+            except StaleVersionError as exc:
+                # Keep what the steward typed; confirming again means against the new version.
+                milestone.status = exc.milestone.status
+                milestone.version = exc.milestone.version
+                milestone.updated_at = exc.milestone.updated_at
+                conflict = milestone.updates.select_related("author").latest_first().first()
+                data = request.POST.copy()
+                data["version"] = str(milestone.version)
+                form = StatusUpdateForm(data)
+                status = 409
+            except ValidationError as exc:
+                errors = exc.message_dict if hasattr(exc, "error_dict") else {None: exc.messages}
+                for field, messages_ in errors.items():
+                    form.add_error(field if field in form.fields else None, messages_)
+                status = 400
+            else:
+                messages.success(
+                    request,
+                    _("%(code)s is now “%(status)s”. Your note is in its public history.")
+                    % {"code": milestone.code, "status": milestone.get_status_display()},
+                )
+                return redirect(milestone)
+        else:
+            status = 400
+
+    recent = milestone.updates.select_related("author").latest_first()[:RECENT_UPDATES]
+    return render(
+        request,
+        "staff/update_milestone.html",
+        {"milestone": milestone, "form": form, "conflict": conflict, "recent": recent},
+        status=status,
+    )
