@@ -1,12 +1,13 @@
 from django.urls import path
 
-from roadmaps import feeds, staff_views, views
+from roadmaps import feeds, staff_views, views, views_data
 
 app_name = "roadmaps"
 
 urlpatterns = [
     path("", views.overview, name="overview"),
     path("sectors/<slug:slug>/", views.sector_dashboard, name="sector-dashboard"),
+    path("sectors/<slug:slug>/milestones/", views.milestone_list, name="milestone-list"),
     path("milestones/<str:code>/", views.milestone_detail, name="milestone-detail"),
     path("staff/", staff_views.work_queue, name="staff-queue"),
     path(
@@ -15,5 +16,18 @@ urlpatterns = [
         name="staff-update",
     ),
     path("feeds/updates.atom", feeds.UpdatesFeed(), name="updates-feed"),
+    path("data/", views_data.open_data, name="open-data"),
+    path(
+        "data/resourcing-milestones.csv",
+        views_data.dataset,
+        {"data_format": "csv"},
+        name="open-data-csv",
+    ),
+    path(
+        "data/resourcing-milestones.json",
+        views_data.dataset,
+        {"data_format": "json"},
+        name="open-data-json",
+    ),
     path("sectors/<slug:slug>/updates.atom", feeds.SectorUpdatesFeed(), name="sector-updates-feed"),
 ]

@@ -1,0 +1,59 @@
+"""The open-data page and the full dataset (all sectors) as the roadmap CSV and JSON."""
+
+from django.db.models import Count, Max
+from django.http import HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+from roadmaps.exports import COLUMN_DESCRIPTIONS, COLUMNS, csv_text, export_rows, json_document
+from roadmaps.models import Milestone, MilestoneUpdate
+from roadmaps.progress import today
+
+LICENCE_NAME = "CC BY 4.0"
+LICENCE_URL = "https://creativecommons.org/licenses/by/4.0/"
+ATTRIBUTION = (
+    "RE-SOURCING Roadmap Tracker, data from the RE-SOURCING project (EU H2020 grant 869276) "
+    "and EU legal acts, CC BY 4.0"
+)
+DOWNLOAD_NAME = "resourcing-milestones"
+FORMATS = ("csv", "json")
+
+
+def published_milestones():
+    """The dataset: every sector's current roadmap, without synthetic demo sectors."""
+    return Milestone.objects.current().real()
+
+
+def open_data(request):
+    """The page; `?format=csv|json` answers with the download itself."""
+    data_format = request.GET.get("format")
+    if data_format is not None:
+        if data_format not in FORMATS:
+            return HttpResponseBadRequest(
+                _("format: use csv or json."), content_type="text/plain; charset=utf-8"
+            )
+        return dataset(request, data_format)
+    # Queries: 1 milestone count and latest change, 1 latest update.
+    milestones = published_milestones().aggregate(count=Count("pk"), latest=Max("updated_at"))
+    latest_update = MilestoneUpdate.objects.aggregate(latest=Max("created_at"))["latest"]
+    last_change = max(filter(None, [milestones["latest"], latest_update]), default=None)
+    context = {
+        "milestone_count": milestones["count"],
+        "last_change": last_change,
+        "columns": [(column, COLUMN_DESCRIPTIONS[column]) for column in COLUMNS],
+        "licence_name": LICENCE_NAME,
+        "licence_url": LICENCE_URL,
+        "attribution": ATTRIBUTION,
+    }
+    return render(request, "roadmaps/open_data.html", context)
+
+
+def dataset(request, data_format):
+    """Every milestone of every sector's current roadmap, in export order: two queries."""
+    rows = export_rows(published_milestones(), today())
+    if data_format == "json":
+        response = JsonResponse(json_document(rows), json_dumps_params={"ensure_ascii": False})
+    else:
+        response = HttpResponse(csv_text(rows), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{DOWNLOAD_NAME}.{data_format}"'
+    return response
