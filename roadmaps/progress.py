@@ -170,6 +170,20 @@ def progress_by(queryset, field: str, as_of: datetime.date) -> dict:
     return {row[field]: Progress.from_row(row) for row in rows}
 
 
+def status_counts(queryset, as_of: datetime.date) -> dict:
+    """How many milestones had each status at the end of `as_of` (every status, zeros too):
+    one query."""
+    rows = (
+        with_status_as_of(queryset, as_of)
+        .order_by()
+        .values("status_as_of")
+        .annotate(milestones=Count("pk", distinct=True))
+    )
+    counts = dict.fromkeys(Status.values, 0)
+    counts.update({row["status_as_of"]: row["milestones"] for row in rows})
+    return counts
+
+
 __all__ = [
     "Classification",
     "Progress",
@@ -177,6 +191,7 @@ __all__ = [
     "progress_by",
     "progress_of",
     "status_as_of",
+    "status_counts",
     "today",
     "with_status_as_of",
 ]

@@ -1,0 +1,151 @@
+"""Geometry of the server-rendered SVG charts; the templates only draw what is computed here.
+
+Numbers come from roadmaps.progress; this module only turns them into coordinates.
+"""
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from roadmaps.models import EARLIEST_DUE_DATE, LATEST_DUE_DATE, Status
+
+# Lanes of the timeline, top to bottom; every status has its own shape too (see _timeline.html).
+TIMELINE_STATUSES = [
+    Status.ACHIEVED,
+    Status.IN_PROGRESS,
+    Status.NOT_STARTED,
+    Status.AT_RISK,
+    Status.DISCONTINUED,
+]
+TIMELINE_WIDTH = 960
+TIMELINE_LEFT = 130
+TIMELINE_RIGHT = 24
+TIMELINE_TOP = 34
+LANE_HEIGHT = 34
+MARKER_SPREAD = 9  # px between markers due the same day in the same lane
+TICK_YEARS = range(2020, 2051, 5)
+
+
+def _coordinate(value: float) -> str:
+    """SVG coordinates are written without locale (always a dot, two decimals)."""
+    return f"{value:.2f}"
+
+
+@dataclass
+class Marker:
+    x: str
+    y: str
+    milestone: object
+
+
+@dataclass
+class Lane:
+    status: str
+    label: str
+    y: str
+    label_y: str
+    markers: list = field(default_factory=list)
+
+
+@dataclass
+class Timeline:
+    width: int
+    height: int
+    axis_y: str
+    plot_left: int
+    plot_right: int
+    ticks: list
+    lanes: list
+    as_of_x: str
+    as_of: datetime.date
+
+
+def _x_of(day: datetime.date) -> float:
+    span = (LATEST_DUE_DATE - EARLIEST_DUE_DATE).days
+    share = (min(max(day, EARLIEST_DUE_DATE), LATEST_DUE_DATE) - EARLIEST_DUE_DATE).days / span
+    return TIMELINE_LEFT + share * (TIMELINE_WIDTH - TIMELINE_LEFT - TIMELINE_RIGHT)
+
+
+def timeline(milestones, as_of: datetime.date) -> Timeline:
+    """Place each milestone (annotated with `status_as_of`) at its due date in its lane."""
+    labels = dict(Status.choices)
+    lanes = {}
+    for index, status in enumerate(TIMELINE_STATUSES):
+        y = TIMELINE_TOP + index * LANE_HEIGHT + LANE_HEIGHT / 2
+        lanes[status] = Lane(
+            status=status, label=labels[status], y=_coordinate(y), label_y=_coordinate(y + 5)
+        )
+    same_day = defaultdict(list)
+    for milestone in milestones:
+        same_day[(milestone.status_as_of, milestone.due_date)].append(milestone)
+    for (status, due_date), group in same_day.items():
+        centre = _x_of(due_date)
+        lane = lanes[status]
+        for position, milestone in enumerate(group):
+            offset = (position - (len(group) - 1) / 2) * MARKER_SPREAD
+            lane.markers.append(
+                Marker(x=_coordinate(centre + offset), y=lane.y, milestone=milestone)
+            )
+    axis_y = TIMELINE_TOP + len(TIMELINE_STATUSES) * LANE_HEIGHT + 6
+    ticks = [
+        {"x": _coordinate(_x_of(datetime.date(year, 1, 1))), "year": year} for year in TICK_YEARS
+    ]
+    return Timeline(
+        width=TIMELINE_WIDTH,
+        height=axis_y + 30,
+        axis_y=_coordinate(axis_y),
+        plot_left=TIMELINE_LEFT,
+        plot_right=TIMELINE_WIDTH - TIMELINE_RIGHT,
+        ticks=ticks,
+        lanes=list(lanes.values()),
+        as_of_x=_coordinate(_x_of(as_of)),
+        as_of=as_of,
+    )
+
+
+BREAKDOWN_WIDTH = 480
+BREAKDOWN_LEFT = 130
+BREAKDOWN_BAR_HEIGHT = 22
+BREAKDOWN_GAP = 10
+
+
+def status_breakdown(counts: dict) -> dict:
+    """Horizontal bars, one per status, from roadmaps.progress.status_counts()."""
+    labels = dict(Status.choices)
+    largest = max(counts.values(), default=0) or 1
+    usable = BREAKDOWN_WIDTH - BREAKDOWN_LEFT - 50
+    bars = []
+    for index, status in enumerate(TIMELINE_STATUSES):
+        count = counts.get(status, 0)
+        y = 10 + index * (BREAKDOWN_BAR_HEIGHT + BREAKDOWN_GAP)
+        width = usable * count / largest
+        bars.append(
+            {
+                "status": status,
+                "label": labels[status],
+                "count": count,
+                "y": _coordinate(y),
+                "text_y": _coordinate(y + BREAKDOWN_BAR_HEIGHT * 0.7),
+                "icon_y": _coordinate(y + BREAKDOWN_BAR_HEIGHT / 2),
+                "width": _coordinate(width),
+                "count_x": _coordinate(BREAKDOWN_LEFT + width + 6),
+            }
+        )
+    return {
+        "width": BREAKDOWN_WIDTH,
+        "height": 10 + len(bars) * (BREAKDOWN_BAR_HEIGHT + BREAKDOWN_GAP),
+        "left": BREAKDOWN_LEFT,
+        "bar_height": BREAKDOWN_BAR_HEIGHT,
+        "bars": bars,
+        "total": sum(counts.values()),
+    }
+
+
+def progress_bar(progress) -> dict:
+    """Widths (0-100) of a progress bar: achieved share, and a mark at the expected share."""
+    actual = progress.actual
+    expected = progress.expected
+    return {
+        "actual": _coordinate(float(actual) * 100 if actual is not None else 0),
+        "expected": _coordinate(float(expected) * 100) if expected is not None else None,
+    }

@@ -1,0 +1,233 @@
+"""Query parameters of the public pages: `as_of`, `format`, and the one milestone FilterSet.
+
+HTML, CSV and JSON of a milestone list all go through `MilestoneFilter`, so they return the
+same rows in the same order.
+"""
+
+import datetime
+import re
+
+import django_filters
+from django import forms
+from django.db.models import Case, IntegerField, Q, Value, When
+from django.utils.translation import gettext_lazy as _
+
+from roadmaps.models import Provenance, Status, Target, Theme
+from roadmaps.progress import overdue_q, today
+from stakeholders.models import StakeholderGroup
+
+EARLIEST_AS_OF = datetime.date(2019, 1, 1)
+FORMATS = ("html", "csv", "json")
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_YEAR = re.compile(r"\d{4}")
+
+
+class PageParamsForm(forms.Form):
+    """`as_of` and `format`, shared by every public page and export."""
+
+    as_of = forms.CharField(
+        label=_("As of"),
+        required=False,
+        max_length=10,
+        help_text=_("A past day as YYYY-MM-DD, from 2019-01-01 to today."),
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    format = forms.CharField(required=False, max_length=20)
+
+    def __init__(self, *args, formats=FORMATS, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.formats = formats
+
+    def clean_as_of(self) -> datetime.date:
+        raw = self.cleaned_data["as_of"].strip()
+        now = today()
+        if not raw:
+            return now
+        if not _ISO_DATE.fullmatch(raw):
+            raise forms.ValidationError(_("as_of must be a date written YYYY-MM-DD."))
+        try:
+            day = datetime.date.fromisoformat(raw)
+        except ValueError:
+            raise forms.ValidationError(_("as_of is not a real date.")) from None
+        if day > now:
+            raise forms.ValidationError(
+                _("as_of cannot be in the future (today is %(today)s)."),
+                params={"today": now.isoformat()},
+            )
+        if day < EARLIEST_AS_OF:
+            raise forms.ValidationError(
+                _("as_of cannot be before %(earliest)s."),
+                params={"earliest": EARLIEST_AS_OF.isoformat()},
+            )
+        return day
+
+    def clean_format(self) -> str:
+        value = self.cleaned_data["format"] or "html"
+        if value not in self.formats:
+            raise forms.ValidationError(
+                _("Unknown format: use one of %(formats)s."),
+                params={"formats": ", ".join(self.formats)},
+            )
+        return value
+
+    @property
+    def is_snapshot(self) -> bool:
+        """A past day was asked for: pages say so."""
+        return bool(self.is_bound and self.data.get("as_of")) and self.is_valid()
+
+    @property
+    def wants_json(self) -> bool:
+        return self.data.get("format") == "json"
+
+
+class YearOrDateField(forms.CharField):
+    """YYYY or YYYY-MM-DD; a bare year means its first day, or its last with `end=True`."""
+
+    def __init__(self, *args, end=False, **kwargs):
+        kwargs.setdefault("max_length", 10)
+        super().__init__(*args, **kwargs)
+        self.end = end
+
+    def clean(self, value):
+        value = super().clean(value)
+        if not value:
+            return None
+        value = value.strip()
+        if _YEAR.fullmatch(value):
+            year = int(value)
+            if year < 1:
+                raise forms.ValidationError(_("Enter a year as YYYY or a date as YYYY-MM-DD."))
+            return datetime.date(year, 12, 31) if self.end else datetime.date(year, 1, 1)
+        if _ISO_DATE.fullmatch(value):
+            try:
+                return datetime.date.fromisoformat(value)
+            except ValueError:
+                pass
+        raise forms.ValidationError(_("Enter a year as YYYY or a date as YYYY-MM-DD."))
+
+
+class YearOrDateFilter(django_filters.Filter):
+    field_class = YearOrDateField
+
+
+# Workflow order, so "ordering=status" reads like a work queue rather than the alphabet.
+STATUS_RANK = Case(
+    *[When(status_as_of=value, then=Value(rank)) for rank, value in enumerate(Status.values)],
+    default=Value(len(Status.values)),
+    output_field=IntegerField(),
+)
+ORDERINGS = {
+    "due_date": ["due_date", "code"],
+    "-due_date": ["-due_date", "code"],
+    "code": ["code"],
+    "status": [STATUS_RANK, "code"],
+}
+DEFAULT_ORDERING = ORDERINGS["due_date"]
+
+
+class MilestoneFilter(django_filters.FilterSet):
+    """The milestone list's filters; the queryset must be annotated with `status_as_of`."""
+
+    q = django_filters.CharFilter(
+        label=_("Search"),
+        method="filter_text",
+        max_length=200,
+        help_text=_("Text in the code, title or description."),
+    )
+    status = django_filters.MultipleChoiceFilter(
+        label=_("Status"),
+        field_name="status_as_of",
+        choices=Status.choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    theme = django_filters.ModelChoiceFilter(
+        label=_("Theme"),
+        field_name="target__theme",
+        to_field_name="slug",
+        queryset=Theme.objects.all(),
+        empty_label=_("Any theme"),
+    )
+    target = django_filters.ModelChoiceFilter(
+        label=_("Target"),
+        field_name="target",
+        to_field_name="code",
+        queryset=Target.objects.all(),
+        empty_label=_("Any target"),
+    )
+    stakeholder_group = django_filters.ModelChoiceFilter(
+        label=_("Stakeholder group"),
+        field_name="stakeholder_groups",
+        to_field_name="slug",
+        queryset=StakeholderGroup.objects.all(),
+        empty_label=_("Any group"),
+        # One group per filter: the join cannot repeat a milestone, so no DISTINCT.
+        distinct=False,
+    )
+    due_from = YearOrDateFilter(
+        label=_("Due from"),
+        field_name="due_date",
+        lookup_expr="gte",
+        help_text=_("YYYY or YYYY-MM-DD"),
+    )
+    due_to = YearOrDateFilter(
+        label=_("Due to"),
+        field_name="due_date",
+        lookup_expr="lte",
+        help_text=_("YYYY or YYYY-MM-DD"),
+        end=True,
+    )
+    overdue = django_filters.ChoiceFilter(
+        label=_("Overdue"),
+        method="filter_overdue",
+        choices=[("yes", _("Yes")), ("no", _("No"))],
+        empty_label=_("Either"),
+    )
+    provenance = django_filters.ChoiceFilter(
+        label=_("Provenance"), choices=Provenance.choices, empty_label=_("Any provenance")
+    )
+    ordering = django_filters.ChoiceFilter(
+        label=_("Order by"),
+        method="filter_ordering",
+        choices=[
+            ("due_date", _("Due date, earliest first")),
+            ("-due_date", _("Due date, latest first")),
+            ("code", _("Code")),
+            ("status", _("Status")),
+        ],
+        empty_label=None,
+    )
+
+    def __init__(
+        self, data=None, queryset=None, *, as_of, targets=None, fixed_group=False, **kwargs
+    ):
+        super().__init__(data, queryset.order_by(*DEFAULT_ORDERING), **kwargs)
+        self.as_of = as_of
+        if fixed_group:
+            # A stakeholder group's own page: its group is already chosen.
+            del self.filters["stakeholder_group"]
+        if targets is not None:
+            self.filters["target"].queryset = targets
+            self.form.fields["target"].queryset = targets
+        if not fixed_group:
+            self.form.fields["stakeholder_group"].queryset = StakeholderGroup.objects.order_by(
+                "order", "slug"
+            )
+        self.form.fields["target"].label_from_instance = lambda target: target.code
+        self.form.fields["due_from"].widget.attrs.update({"inputmode": "numeric"})
+        self.form.fields["due_to"].widget.attrs.update({"inputmode": "numeric"})
+
+    def filter_text(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(code__icontains=value) | Q(title__icontains=value) | Q(description__icontains=value)
+        )
+
+    def filter_overdue(self, queryset, name, value):
+        if value == "yes":
+            return queryset.filter(overdue_q(self.as_of))
+        return queryset.exclude(overdue_q(self.as_of))
+
+    def filter_ordering(self, queryset, name, value):
+        return queryset.order_by(*ORDERINGS[value])

@@ -1,0 +1,632 @@
+"""Overview, sector dashboard and milestone page: exact numbers now and as of a past day,
+bad input, 404s, sessions and query counts."""
+
+import csv
+import datetime
+import io
+import re
+
+import pytest
+from django.core.management import call_command
+
+from roadmaps.models import Provenance, Status
+from roadmaps.progress import today
+from tests.factories import (
+    make_group,
+    make_milestone,
+    make_roadmap,
+    make_sector,
+    make_target,
+    make_theme,
+    make_update,
+)
+
+pytestmark = pytest.mark.django_db
+
+PAST = datetime.date(2025, 6, 30)
+
+
+def _at(day: str) -> datetime.datetime:
+    return datetime.datetime.fromisoformat(f"{day}T12:00:00+00:00")
+
+
+@pytest.fixture
+def dataset():
+    """A hand-built sector, as of PAST:
+
+    MOB-1.1 due 2024-12-31, achieved on 2024-06-01           -> achieved
+    MOB-1.2 due 2025-03-31, achieved only on 2026-01-10      -> in progress, overdue
+    MOB-1.3 due 2024-06-30, discontinued on 2025-01-01       -> counts nowhere
+    MOB-2.1 due 2030-12-31, not started                      -> not yet due
+    MOB-2.2 due 2028-12-31, in progress, illustrative        -> not yet due
+    So: counted 4, achieved 1, due 2, overdue 1, actual 0.25, expected 0.5 -> off track.
+    Today (2026 or later): achieved 2 of 4, due 2 -> on track.
+    """
+    policy = make_group(slug="policy-makers", name="Policy makers", order=1)
+    industry = make_group(slug="industry", name="Industry", order=2)
+    make_group(slug="civil-society", name="Civil society", order=3)
+    environment = make_theme(slug="environment", name="Environment", order=1)
+    social = make_theme(slug="social", name="Social", order=2)
+    sector = make_sector(slug="mobility", name="Mobility", order=1)
+    roadmap = make_roadmap(sector=sector, vision="Clean <mobility> by 2050.")
+    first = make_target(roadmap=roadmap, theme=environment, code="MOB-1", title="Cleaner supply")
+    second = make_target(roadmap=roadmap, theme=social, code="MOB-2", title="Fair work")
+    m11 = make_milestone(
+        target=first,
+        code="MOB-1.1",
+        due_date=datetime.date(2024, 12, 31),
+        status=Status.ACHIEVED,
+        groups=[policy],
+        title="Due diligence law",
+    )
+    make_update(
+        milestone=m11,
+        status_before=Status.NOT_STARTED,
+        status_after=Status.ACHIEVED,
+        created_at=_at("2024-06-01"),
+        note="Adopted",
+    )
+    m12 = make_milestone(
+        target=first,
+        code="MOB-1.2",
+        due_date=datetime.date(2025, 3, 31),
+        status=Status.ACHIEVED,
+        groups=[policy, industry],
+        title="Battery passport",
+    )
+    make_update(
+        milestone=m12,
+        status_before=Status.NOT_STARTED,
+        status_after=Status.IN_PROGRESS,
+        created_at=_at("2024-01-15"),
+        note="Started",
+    )
+    make_update(
+        milestone=m12,
+        status_before=Status.IN_PROGRESS,
+        status_after=Status.ACHIEVED,
+        created_at=_at("2026-01-10"),
+        note="Done late",
+    )
+    m13 = make_milestone(
+        target=first,
+        code="MOB-1.3",
+        due_date=datetime.date(2024, 6, 30),
+        status=Status.DISCONTINUED,
+        title="Dropped idea",
+    )
+    make_update(
+        milestone=m13,
+        status_before=Status.AT_RISK,
+        status_after=Status.DISCONTINUED,
+        created_at=_at("2025-01-01"),
+        note="Dropped",
+    )
+    make_milestone(
+        target=second,
+        code="MOB-2.1",
+        due_date=datetime.date(2030, 12, 31),
+        status=Status.NOT_STARTED,
+        groups=[industry],
+        title="Recycling quota",
+    )
+    make_milestone(
+        target=second,
+        code="MOB-2.2",
+        due_date=datetime.date(2028, 12, 31),
+        status=Status.IN_PROGRESS,
+        provenance=Provenance.ILLUSTRATIVE,
+        title="Worker councils",
+    )
+    return sector
+
+
+PAST_PROGRESS = {
+    "counted": 4,
+    "achieved": 1,
+    "due": 2,
+    "overdue": 1,
+    "actual": 0.25,
+    "expected": 0.5,
+    "classification": "off_track",
+}
+TODAY_PROGRESS = {
+    "counted": 4,
+    "achieved": 2,
+    "due": 2,
+    "overdue": 0,
+    "actual": 0.5,
+    "expected": 0.5,
+    "classification": "on_track",
+}
+
+
+def _section(html: str, heading_id: str) -> str:
+    match = re.search(rf'<section aria-labelledby="{heading_id}">(.*?)</section>', html, re.S)
+    assert match, heading_id
+    return match.group(1)
+
+
+def _counts(html: str) -> dict:
+    return {key: int(value) for key, value in re.findall(r'data-count="(\w+)">(\d+)<', html)}
+
+
+# Hand-built dataset: HTML, JSON and CSV agree on the exact numbers.
+
+
+def test_sector_dashboard_json_as_of_past_day_gives_exact_progress(client, dataset):
+    response = client.get("/sectors/mobility/", {"as_of": "2025-06-30", "format": "json"})
+
+    assert response.status_code == 200
+    assert response.json() == {
+        "sector": "mobility",
+        "as_of": "2025-06-30",
+        "progress": PAST_PROGRESS,
+        "targets": [
+            {
+                "code": "MOB-1",
+                "title": "Cleaner supply",
+                "theme": "environment",
+                "target_year": 2050,
+                "progress": {
+                    "counted": 2,
+                    "achieved": 1,
+                    "due": 2,
+                    "overdue": 1,
+                    "actual": 0.5,
+                    "expected": 1.0,
+                    "classification": "off_track",
+                },
+            },
+            {
+                "code": "MOB-2",
+                "title": "Fair work",
+                "theme": "social",
+                "target_year": 2050,
+                "progress": {
+                    "counted": 2,
+                    "achieved": 0,
+                    "due": 0,
+                    "overdue": 0,
+                    "actual": 0.0,
+                    "expected": 0.0,
+                    "classification": "on_track",
+                },
+            },
+        ],
+    }
+
+
+def test_sector_dashboard_json_today_uses_current_statuses(client, dataset):
+    response = client.get("/sectors/mobility/", {"format": "json"})
+
+    assert response.json()["as_of"] == today().isoformat()
+    assert response.json()["progress"] == TODAY_PROGRESS
+
+
+def test_sector_dashboard_html_as_of_past_day_shows_exact_numbers(client, dataset):
+    response = client.get("/sectors/mobility/", {"as_of": "2025-06-30"})
+
+    html = response.content.decode()
+    progress = _section(html, "progress-title")
+    assert response.status_code == 200
+    assert _counts(progress) == {"achieved": 1, "due": 2, "overdue": 1, "counted": 4}
+    assert "Achieved 25.0% · expected by now 50.0%" in progress
+    assert (
+        '<span class="badge cls-off_track"><span aria-hidden="true">✕</span> Off track</span>'
+        in progress
+    )
+    assert "Snapshot:" in html
+    assert "statuses and progress as they were at the end of 2025-06-30" in html
+    overdue = _section(html, "overdue-title")
+    assert re.findall(r'<a href="/milestones/([\w.-]+)/', overdue) == ["MOB-1.2"]
+    assert "Clean &lt;mobility&gt; by 2050." in html
+
+
+def test_sector_dashboard_html_shows_breakdown_timeline_and_groups(client, dataset):
+    response = client.get("/sectors/mobility/", {"as_of": "2025-06-30"})
+
+    html = response.content.decode()
+    breakdown = _section(html, "breakdown-section-title")
+    rows = re.findall(
+        r'<tr><th scope="row">.*?</span> ([\w ]+)</span></th><td>(\d+)</td></tr>', breakdown
+    )
+    assert rows == [
+        ("Achieved", "1"),
+        ("In progress", "2"),
+        ("Not started", "1"),
+        ("At risk", "0"),
+        ("Discontinued", "1"),
+    ]
+    assert 'role="img" aria-labelledby="breakdown-title breakdown-desc"' in breakdown
+    assert "Achieved: 1; In progress: 2; Not started: 1; At risk: 0; Discontinued: 1." in breakdown
+    timeline = _section(html, "timeline-section-title")
+    assert 'role="img" aria-labelledby="timeline-title timeline-desc"' in timeline
+    assert "5 milestones placed at their due dates" in timeline
+    assert timeline.count("<g><title>") == 5
+    assert "As of 2025-06-30" in timeline
+    assert "<title>MOB-1.2: Battery passport (2025-03-31, In progress)</title>" in timeline
+    assert '<span class="tag illustrative">Illustrative</span>' in timeline
+    groups = _section(html, "groups-title")
+    cells = re.findall(r"<td>(\d+)</td>", groups)
+    # policy makers: MOB-1.1, MOB-1.2; industry: MOB-1.2, MOB-2.1; civil society: none.
+    assert cells == ["2", "1", "2", "1", "2", "0", "1", "1", "0", "0", "0", "0"]
+
+
+def test_sector_dashboard_html_groups_targets_by_theme(client, dataset):
+    response = client.get("/sectors/mobility/")
+
+    html = response.content.decode()
+    assert re.findall(r'<h3 id="theme-([\w-]+)">', html) == ["environment", "social"]
+    assert "Today" in response.content.decode()
+    assert "Snapshot:" not in response.content.decode()
+
+
+def test_milestone_list_csv_as_of_past_day_gives_statuses_and_overdue(client, dataset):
+    response = client.get("/sectors/mobility/milestones/", {"as_of": "2025-06-30", "format": "csv"})
+
+    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    assert response["Content-Disposition"] == (
+        'attachment; filename="resourcing-mobility-milestones-2025-06-30.csv"'
+    )
+    assert [(r["code"], r["status"], r["overdue"]) for r in rows] == [
+        ("MOB-1.3", "discontinued", "false"),
+        ("MOB-1.1", "achieved", "false"),
+        ("MOB-1.2", "in_progress", "true"),
+        ("MOB-2.2", "in_progress", "false"),
+        ("MOB-2.1", "not_started", "false"),
+    ]
+    assert rows[2]["stakeholder_groups"] == "policy-makers;industry"
+    assert rows[3]["provenance"] == "illustrative"
+
+
+def test_milestone_list_json_as_of_past_day_matches_csv(client, dataset):
+    response = client.get(
+        "/sectors/mobility/milestones/", {"as_of": "2025-06-30", "format": "json"}
+    )
+
+    data = response.json()
+    assert data["count"] == 5
+    assert [(r["code"], r["status"], r["overdue"]) for r in data["results"]] == [
+        ("MOB-1.3", "discontinued", False),
+        ("MOB-1.1", "achieved", False),
+        ("MOB-1.2", "in_progress", True),
+        ("MOB-2.2", "in_progress", False),
+        ("MOB-2.1", "not_started", False),
+    ]
+
+
+def test_overview_as_of_past_day_gives_progress_per_sector(client, dataset):
+    make_sector(slug="electronics", name="Electronics", order=2)
+
+    json_response = client.get("/", {"as_of": "2025-06-30", "format": "json"})
+    html_response = client.get("/", {"as_of": "2025-06-30"})
+
+    assert json_response.json() == {
+        "as_of": "2025-06-30",
+        "sectors": [
+            {"sector": "mobility", "name": "Mobility", "progress": PAST_PROGRESS},
+            {
+                "sector": "electronics",
+                "name": "Electronics",
+                "progress": {
+                    "counted": 0,
+                    "achieved": 0,
+                    "due": 0,
+                    "overdue": 0,
+                    "actual": None,
+                    "expected": None,
+                    "classification": "no_data",
+                },
+            },
+        ],
+    }
+    html = html_response.content.decode()
+    cards = re.findall(r'<li class="card">(.*?)</li>\s*(?=<li class="card">|</ul>)', html, re.S)
+    assert _counts(cards[0]) == {"achieved": 1, "due": 2, "overdue": 1, "counted": 4}
+    assert "Off track" in cards[0]
+    assert "No data" in cards[1]
+    assert "Achieved \u2013 · expected by now \u2013" in cards[1]
+    # Next due after 2025-06-30 and open as of then: MOB-2.2 (2028), MOB-2.1 (2030).
+    assert re.findall(r'<a href="/milestones/([\w.-]+)/">', cards[0]) == ["MOB-2.2", "MOB-2.1"]
+    updates = _section(html, "updates-title")
+    # Updates made by 2025-06-30 only, newest first.
+    assert re.findall(r'<a href="/milestones/([\w.-]+)/">', updates) == [
+        "MOB-1.3",
+        "MOB-1.1",
+        "MOB-1.2",
+    ]
+
+
+def test_overview_today_lists_latest_update_first(client, dataset):
+    response = client.get("/")
+
+    updates = _section(response.content.decode(), "updates-title")
+    assert re.findall(r'<a href="/milestones/([\w.-]+)/">', updates)[0] == "MOB-1.2"
+
+
+def test_milestone_detail_as_of_past_day_shows_status_and_history_then(client, dataset):
+    response = client.get("/milestones/MOB-1.2/", {"as_of": "2025-06-30"})
+
+    html = response.content.decode()
+    assert 'Status</dt><dd><span class="badge st-in_progress">' in html
+    assert '<span class="tag overdue">Yes, overdue</span>' in html
+    assert html.count('<time datetime="2024-01-15') == 1
+    assert "Done late" not in html
+    assert '<a href="/sectors/mobility/">Mobility</a>' in html
+    assert "MOB-1: Cleaner supply</a>" in html
+
+
+def test_milestone_detail_shows_full_history_newest_first_with_authors(client, dataset):
+    from tests.factories import make_user
+
+    author = make_user(username="ana", first_name="Ana", last_name="Lima", staff=True)
+    from roadmaps.models import Milestone
+
+    milestone = Milestone.objects.get(code="MOB-2.1")
+    make_update(
+        milestone=milestone,
+        status_before=Status.NOT_STARTED,
+        status_after=Status.AT_RISK,
+        created_at=_at("2026-02-01"),
+        note="<b>Slow</b> progress",
+        author=author,
+        evidence_url="https://example.org/evidence",
+    )
+
+    response = client.get("/milestones/MOB-2.1/", {"format": "json"})
+    html = client.get("/milestones/MOB-2.1/").content.decode()
+
+    assert response.json()["updates"] == [
+        {
+            "created_at": "2026-02-01T12:00:00+00:00",
+            "status_before": "not_started",
+            "status_after": "at_risk",
+            "note": "<b>Slow</b> progress",
+            "evidence_url": "https://example.org/evidence",
+            "author": "Ana Lima",
+        }
+    ]
+    assert "&lt;b&gt;Slow&lt;/b&gt; progress" in html
+    assert '<a href="https://example.org/evidence">Evidence</a>' in html
+    assert "<td>Ana Lima</td>" in html
+
+
+def test_milestone_detail_labels_illustrative_rows(client, dataset):
+    html = client.get("/milestones/MOB-2.2/").content.decode()
+
+    assert '<span class="tag illustrative">Illustrative</span>' in html
+    assert "Illustrative placeholder" in html
+
+
+# Bad input: 400 naming the parameter, 404 in the site's layout.
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("2025-13-01", "as_of is not a real date."),
+        ("2023-02-30", "as_of is not a real date."),
+        ("30/06/2025", "as_of must be a date written YYYY-MM-DD."),
+        ("2025-6-3", "as_of must be a date written YYYY-MM-DD."),
+        ("2018-12-31", "as_of cannot be before 2019-01-01."),
+    ],
+)
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/",
+        "/sectors/mobility/",
+        "/sectors/mobility/milestones/",
+        "/milestones/MOB-1.1/",
+        "/stakeholders/industry/",
+    ],
+)
+def test_pages_refuse_bad_as_of_with_400(client, dataset, url, value, message):
+    html = client.get(url, {"as_of": value})
+    data = client.get(url, {"as_of": value, "format": "json"})
+
+    assert html.status_code == 400
+    assert f"<li><code>as_of</code>: {message}</li>" in html.content.decode()
+    assert data.status_code == 400
+    assert data.json() == {"errors": {"as_of": [message]}}
+
+
+def test_pages_refuse_future_as_of_with_400(client, dataset):
+    tomorrow = (today() + datetime.timedelta(days=1)).isoformat()
+
+    response = client.get("/sectors/mobility/", {"as_of": tomorrow, "format": "json"})
+
+    assert response.status_code == 400
+    assert response.json() == {
+        "errors": {"as_of": [f"as_of cannot be in the future (today is {today().isoformat()})."]}
+    }
+
+
+def test_pages_accept_as_of_earliest_day_and_today(client, dataset):
+    assert client.get("/", {"as_of": "2019-01-01"}).status_code == 200
+    assert client.get("/", {"as_of": today().isoformat()}).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("url", "value"),
+    [
+        ("/", "csv"),
+        ("/", "xml"),
+        ("/sectors/mobility/", "pdf"),
+        ("/milestones/MOB-1.1/", "csv"),
+        ("/sectors/mobility/milestones/", "xlsx"),
+        ("/stakeholders/industry/", "<b>x</b>"),
+    ],
+)
+def test_pages_refuse_unknown_format_with_400(client, dataset, url, value):
+    response = client.get(url, {"format": value})
+
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "<li><code>format</code>: Unknown format: use one of" in html
+    assert "<b>x</b>" not in html
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/sectors/nope/",
+        "/milestones/NOPE-1/",
+        "/sectors/nope/milestones/",
+        "/stakeholders/nope/",
+        "/sectors/nope/?format=json",
+    ],
+)
+def test_pages_answer_unknown_slug_or_code_with_404_in_site_layout(client, dataset, settings, url):
+    settings.DEBUG = False
+
+    response = client.get(url)
+
+    html = response.content.decode()
+    assert response.status_code == 404
+    assert '<a class="skip-link" href="#main">Skip to content</a>' in html
+    assert "<h1>Page not found</h1>" in html
+    assert 'href="/data/"' in html
+
+
+# Public pages are read-only and never touch the session (so they can be cached).
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/",
+        "/sectors/mobility/",
+        "/sectors/mobility/milestones/",
+        "/milestones/MOB-1.1/",
+        "/stakeholders/industry/",
+        "/sectors/mobility/milestones/?format=csv",
+        "/?as_of=bad",
+    ],
+)
+def test_public_pages_do_not_touch_the_session(client, dataset, url):
+    response = client.get(url)
+
+    assert response.wsgi_request.session.accessed is False
+    assert response.cookies == {}
+
+
+def test_public_pages_refuse_post(client, dataset):
+    response = client.post("/sectors/mobility/")
+
+    assert response.status_code == 405
+
+
+def test_base_layout_links_to_open_data_in_footer(client, dataset):
+    html = client.get("/").content.decode()
+
+    footer = html.split('<footer class="site-footer">')[1]
+    assert '<a href="/data/">' in footer
+
+
+def test_product_fixtures_render_the_three_dashboards(client):
+    call_command("loaddata", "resourcing", verbosity=0)
+
+    overview = client.get("/")
+    dashboards = {
+        slug: client.get(f"/sectors/{slug}/", {"format": "json"}).json()
+        for slug in ("renewable-energy", "mobility", "electronics")
+    }
+
+    assert overview.status_code == 200
+    for slug, data in dashboards.items():
+        assert data["sector"] == slug
+        assert data["progress"]["counted"] > 0
+        assert client.get(f"/sectors/{slug}/").status_code == 200
+        assert client.get(f"/sectors/{slug}/milestones/").status_code == 200
+
+
+# Query counts: the same at 1x and 10x the data.
+
+
+def _grow(scale: int):
+    """`scale` targets of 3 milestones with two updates each, in each of two sectors."""
+    from stakeholders.models import StakeholderGroup
+
+    groups = list(StakeholderGroup.objects.all())
+    for sector_slug in ("mobility", "electronics"):
+        from roadmaps.models import Roadmap, Sector
+
+        sector = Sector.objects.get_or_create(
+            slug=sector_slug, defaults={"name": sector_slug.title()}
+        )[0]
+        roadmap = Roadmap.objects.filter(sector=sector).first() or make_roadmap(sector=sector)
+        for _ in range(scale):
+            target = make_target(roadmap=roadmap, theme=make_theme(), groups=groups[:1])
+            for month in (1, 2, 3):
+                milestone = make_milestone(
+                    target=target,
+                    due_date=datetime.date(2024 + month, month, 28),
+                    status=Status.IN_PROGRESS,
+                    groups=groups[:2],
+                )
+                make_update(
+                    milestone=milestone,
+                    status_before=Status.NOT_STARTED,
+                    status_after=Status.AT_RISK,
+                    created_at=_at("2024-01-10"),
+                )
+                make_update(
+                    milestone=milestone,
+                    status_before=Status.AT_RISK,
+                    status_after=Status.IN_PROGRESS,
+                    created_at=_at("2025-11-10"),
+                )
+
+
+# Queries per page (HTML unless said). Every public request first reads the data version
+# (resourcing/caching.py, one query), counted in the first figure's "1 +".
+QUERY_COUNTS = [
+    # sectors, progress by sector, next due per sector, latest updates
+    ("/", 1 + 4),
+    # sectors, progress by sector
+    ("/?format=json", 1 + 2),
+    # sector, roadmap, sector progress, targets, progress by target, by theme, timeline
+    # milestones, status counts, overdue milestones, stakeholder groups, progress by group
+    ("/sectors/mobility/", 1 + 11),
+    # sector, roadmap, sector progress, targets, progress by target
+    ("/sectors/mobility/?format=json", 1 + 5),
+    # sector, count, page of milestones, their groups, theme/target/group select options
+    ("/sectors/mobility/milestones/", 1 + 7),
+    # sector, milestones, their groups
+    ("/sectors/mobility/milestones/?format=csv", 1 + 3),
+    ("/sectors/mobility/milestones/?format=json", 1 + 3),
+    # + validating theme, target and group choices (one each)
+    (
+        "/sectors/mobility/milestones/?theme=environment&target=MOB-1&stakeholder_group=industry"
+        "&status=in_progress&status=achieved&q=battery&due_from=2024&ordering=status",
+        1 + 10,
+    ),
+    ("/sectors/mobility/milestones/?overdue=yes&due_to=2030-12-31&provenance=roadmap", 1 + 7),
+    # milestone with target and sector, its groups, its history with authors
+    ("/milestones/MOB-1.1/", 1 + 3),
+    ("/milestones/MOB-1.1/?format=json", 1 + 3),
+    # group, sectors, progress by sector, count, page, groups, theme/target selects
+    ("/stakeholders/industry/", 1 + 8),
+    # group, milestones, their groups
+    ("/stakeholders/industry/?format=csv", 1 + 3),
+    ("/stakeholders/industry/?format=json", 1 + 3),
+]
+
+
+@pytest.mark.parametrize("as_of", ["", "2025-06-30"])
+@pytest.mark.parametrize(("url", "queries"), QUERY_COUNTS)
+def test_pages_run_a_fixed_number_of_queries(
+    client, dataset, django_assert_num_queries, url, queries, as_of
+):
+    url = f"{url}{'&' if '?' in url else '?'}as_of={as_of}" if as_of else url
+    _grow(1)
+    with django_assert_num_queries(queries):
+        small = client.get(url)
+
+    _grow(9)
+    with django_assert_num_queries(queries):
+        large = client.get(url)
+
+    assert small.status_code == large.status_code == 200
