@@ -85,6 +85,10 @@ class SectorQuerySet(models.QuerySet):
         """The sectors of the overview and scorecards, in their display order."""
         return self.order_by("order", "slug")
 
+    def real(self):
+        """Leaves out the synthetic sectors of `generate_demo_data` (benchmarks and tests)."""
+        return self.filter(is_synthetic=False)
+
 
 class Sector(models.Model):
     slug = models.SlugField(_("slug"), max_length=50, unique=True)
@@ -93,6 +97,9 @@ class Sector(models.Model):
     minerals = models.CharField(_("minerals"), max_length=300, blank=True)
     lead_partner = models.CharField(_("lead partner"), max_length=200, blank=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
+    # Set only by `generate_demo_data`: synthetic data for benchmarks, kept out of the
+    # overview and the open-data downloads.
+    is_synthetic = models.BooleanField(_("synthetic demo data"), default=False, editable=False)
     stewards = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
         verbose_name=_("stewards"),
@@ -294,6 +301,10 @@ class MilestoneQuerySet(models.QuerySet):
             return self.none()
         return self.filter(target__roadmap__sector__stewards=user)
 
+    def real(self):
+        """Leaves out the milestones of synthetic sectors (`generate_demo_data`)."""
+        return self.filter(target__roadmap__sector__is_synthetic=False)
+
     def counted(self):
         """Discontinued milestones count nowhere in progress."""
         return self.exclude(status=Status.DISCONTINUED)
@@ -450,6 +461,12 @@ class Milestone(SourceFields):
             models.Index(fields=["due_date", "code"], name="milestone_due_date_idx"),
             # Status filters and the status breakdown on dashboards.
             models.Index(fields=["status"], name="milestone_status_idx"),
+            # The filtered milestone list `?status=at_risk` (and overdue lists, which exclude
+            # achieved/discontinued): rows of one status already in the list's order.
+            models.Index(fields=["status", "due_date", "code"], name="milestone_status_due_idx"),
+            # A sector's milestones by target (dashboard target blocks, `?target=`,
+            # `?due_from=&due_to=` within a sector), in due-date order.
+            models.Index(fields=["target", "due_date"], name="milestone_target_due_idx"),
         ]
 
     def __str__(self):
@@ -568,3 +585,21 @@ class MilestoneUpdate(models.Model):
         """The newest status changes with what an Atom entry shows: one query."""
         return self.select_related("milestone", "author").latest_first()[:limit]
 
+class DataVersion(models.Model):
+    """One row: a counter bumped by every write to public data (resourcing/caching.py).
+
+    Cache invalidation, not domain data: page caches and ETags are keyed by it, so a write
+    makes every cached page stale at once in every server process.
+    """
+
+    SINGLETON_PK = 1
+
+    version = models.PositiveBigIntegerField(_("version"), default=1)
+    changed_at = models.DateTimeField(_("changed at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("data version")
+        verbose_name_plural = _("data versions")
+
+    def __str__(self):
+        return f"{self.version} ({self.changed_at.isoformat()})"
