@@ -44,6 +44,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_filters",
+    # Content-Security-Policy header (django-csp 4).
+    "csp",
     # Login throttling: counts failed logins per username and address, locks out after five.
     "axes",
     "stakeholders",
@@ -51,8 +53,15 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost: its duration covers the whole stack (one log line per request).
+    "resourcing.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "resourcing.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # Before the session: a 304 or a cached page for an anonymous visitor costs one query
+    # (the data version) and no session, CSRF or template work; the headers above still apply.
+    "resourcing.caching.ConditionalPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -158,6 +167,17 @@ if _redis_url:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Room for every public page of a few query strings per process (LocMem culls beyond).
+CACHES["default"].setdefault("OPTIONS", {})
+if not _redis_url:
+    CACHES["default"]["OPTIONS"]["MAX_ENTRIES"] = 2000
+
+# Per-page cache of public pages, keyed by the data version (resourcing/caching.py).
+# DJANGO_PAGE_CACHE=0 turns it off (the bench measures uncached pages so); conditional GET
+# (ETag/304) stays on either way. Entries are never served stale (a write changes the key);
+# the timeout only frees memory.
+PAGE_CACHE_ENABLED = env_bool("DJANGO_PAGE_CACHE", default=True)
+PAGE_CACHE_SECONDS = 600
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English")]
@@ -167,7 +187,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT", "") or BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -201,6 +221,22 @@ if HTTPS:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
 
+# Strict Content-Security-Policy (django-csp 4): no inline script or style anywhere, the
+# admin included (Django 5.2's admin loads its scripts and styles from files; its one inline
+# <style>, a column width on change lists without actions, is cosmetic).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+    }
+}
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -209,7 +245,14 @@ LOGGING = {
         "stdout": {"class": "logging.StreamHandler", "stream": sys.stdout, "formatter": "plain"}
     },
     "root": {"handlers": ["stdout"], "level": "INFO"},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        # One line per request from resourcing.middleware.RequestLogMiddleware; the message
+        # alone, the formatter adds time and level.
+        "resourcing.requests": {"level": "INFO"},
+        # runserver's own access log would repeat each request.
+        "django.server": {"level": "WARNING"},
+    },
 }
 
 if TESTING:

@@ -8,6 +8,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from resourcing.caching import bump_data_version
 from roadmaps.models import Milestone, MilestoneUpdate, Status
 
 
@@ -68,6 +69,9 @@ def record_status_update(
             current.refresh_from_db()
             raise StaleVersionError(current, expected_version)
         update.save()
+        # Cache invalidation (resourcing/caching.py), committed with the write: every cached
+        # public page and ETag is stale the moment the new status is visible.
+        bump_data_version()
 
     milestone.status = status
     milestone.version = expected_version + 1

@@ -129,3 +129,13 @@ def axe_check():
         return violations
 
     return check
+
+
+@pytest.fixture(autouse=True)
+def _clear_page_cache():
+    """Cached pages (resourcing/caching.py) live in process memory: none leaks between tests."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

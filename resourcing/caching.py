@@ -1,0 +1,229 @@
+"""Conditional GET and a per-page cache for the public pages, keyed by the data version.
+
+Freshness (design.md): a write is visible on every public page at once, in every server
+process. So the data version lives in the database (`roadmaps.DataVersion`, one row), bumped
+inside the writer's transaction, and every public request reads it (one primary-key query)
+before anything else:
+
+- `ETag` = hash of (version, its timestamp, today's date, host, path and full query string);
+  `Last-Modified` = the version's timestamp (or midnight UTC, when later: "as of today" pages
+  change at midnight). A matching `If-None-Match` / `If-Modified-Since` answers 304 without
+  running the view.
+- The rendered page is kept in Django's cache (local memory per process; Redis, shared, when
+  `REDIS_URL` is set) under the same key. A write changes the key, so every cached page is
+  stale at once; old entries simply expire.
+
+Only anonymous GET/HEAD requests for public pages take part: never /staff/, /admin/,
+/accounts/, never a request carrying a session or messages cookie (a signed-in user, a flash
+message), and only 200 responses that set no cookie and do not forbid caching.
+"""
+
+import datetime
+import hashlib
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models import F
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.http import HttpResponse, HttpResponseNotModified
+from django.utils import timezone
+from django.utils.cache import get_conditional_response, patch_vary_headers
+from django.utils.http import http_date
+
+# Never cached nor answered 304 by this middleware: personal, staff or operational pages.
+EXCLUDED_PREFIXES = ("/staff/", "/admin/", "/accounts/", "/healthz", "/static/")
+CACHE_KEY_PREFIX = "page:"
+EPOCH = datetime.datetime(2020, 1, 1, tzinfo=datetime.UTC)
+# Headers that describe one response and must not be replayed from the cache.
+_NOT_STORED = {"set-cookie", "date"}
+
+
+def current_data_version() -> tuple[int, datetime.datetime]:
+    """(version, changed_at) of the public data: one query by primary key."""
+    from roadmaps.models import DataVersion
+
+    row = (
+        DataVersion.objects.filter(pk=DataVersion.SINGLETON_PK)
+        .values_list("version", "changed_at")
+        .order_by()[:1]
+    )
+    row = list(row)
+    # The migration creates the row; a test database flush may have removed it.
+    return row[0] if row else (0, EPOCH)
+
+
+def bump_data_version() -> None:
+    """Make every cached page and ETag stale. Call inside the writer's transaction.
+
+    On PostgreSQL the UPDATE holds the row's lock until the writer commits, so concurrent
+    writers queue here; writes are rare (staff status updates, admin edits, imports), reads
+    never wait (MVCC).
+    """
+    from roadmaps.models import DataVersion
+
+    now = timezone.now()
+    changed = DataVersion.objects.filter(pk=DataVersion.SINGLETON_PK).update(
+        version=F("version") + 1, changed_at=now
+    )
+    if not changed:
+        DataVersion.objects.get_or_create(
+            pk=DataVersion.SINGLETON_PK, defaults={"version": 1, "changed_at": now}
+        )
+
+
+# Cache invalidation, not domain logic: any saved, deleted or re-linked row of the public
+# content bumps the data version, so admin edits, fixtures (loaddata) and imports make cached
+# pages stale without each of them having to remember to. Status updates bump it explicitly
+# in roadmaps.services.record_status_update, whose UPDATE sends no signal.
+
+
+def _bump_on_save(sender, update_fields=None, **kwargs):
+    if update_fields is not None and set(update_fields) <= {"last_login"}:
+        return  # a user signing in changes nothing public
+    bump_data_version()
+
+
+def _bump_on_delete(sender, **kwargs):
+    bump_data_version()
+
+
+def _bump_on_m2m(sender, action, **kwargs):
+    if action in ("post_add", "post_remove", "post_clear"):
+        bump_data_version()
+
+
+def connect_invalidation_signals() -> None:
+    """Called from RoadmapsConfig.ready(): management commands and servers alike."""
+    from django.contrib.auth import get_user_model
+
+    from roadmaps.models import Milestone, MilestoneUpdate, Roadmap, Sector, Target, Theme
+    from stakeholders.models import StakeholderGroup
+
+    # Users: authors' names appear in the public history and the feed.
+    content = [
+        Sector,
+        Roadmap,
+        Theme,
+        Target,
+        Milestone,
+        MilestoneUpdate,
+        StakeholderGroup,
+        get_user_model(),
+    ]
+    for model in content:
+        uid = f"resourcing.caching:{model._meta.label}"
+        post_save.connect(_bump_on_save, sender=model, dispatch_uid=uid)
+        post_delete.connect(_bump_on_delete, sender=model, dispatch_uid=uid)
+    for through in (
+        Sector.stewards.through,
+        Target.stakeholder_groups.through,
+        Milestone.stakeholder_groups.through,
+    ):
+        m2m_changed.connect(
+            _bump_on_m2m, sender=through, dispatch_uid=f"resourcing.caching:{through._meta.label}"
+        )
+
+
+def takes_part(request) -> bool:
+    """An anonymous read of a public page, the same for every such visitor."""
+    if request.method not in ("GET", "HEAD"):
+        return False
+    if request.path_info.startswith(EXCLUDED_PREFIXES):
+        return False
+    cookies = request.COOKIES
+    # Signed-in users and pending flash messages see personal pages: never cached, and the
+    # session is not even loaded here (that would cost a query for every visitor).
+    return settings.SESSION_COOKIE_NAME not in cookies and "messages" not in cookies
+
+
+def _last_modified(changed_at: datetime.datetime) -> datetime.datetime:
+    midnight = datetime.datetime.combine(
+        timezone.now().astimezone(datetime.UTC).date(), datetime.time.min, tzinfo=datetime.UTC
+    )
+    return max(changed_at, midnight)
+
+
+def page_key(request, version: int, changed_at: datetime.datetime) -> str:
+    from roadmaps.progress import today
+
+    # The timestamp keeps keys unique even if the counter restarts (a rebuilt database
+    # sharing a Redis cache); today's date because "as of today" pages change at midnight.
+    # One language only (settings.LANGUAGES), so Accept-Language is not part of the key.
+    material = "|".join(
+        [
+            str(version),
+            changed_at.isoformat(),
+            today().isoformat(),
+            request.get_host(),
+            request.get_full_path(),
+        ]
+    )
+    return hashlib.sha256(material.encode()).hexdigest()[:40]
+
+
+def _is_storable(response) -> bool:
+    if response.status_code != 200 or response.streaming or response.cookies:
+        return False
+    cache_control = response.get("Cache-Control", "")
+    return not any(word in cache_control for word in ("private", "no-store"))
+
+
+def _validators(response, etag: str, last_modified: int | None):
+    response["ETag"] = etag
+    if last_modified is not None:
+        response["Last-Modified"] = http_date(last_modified)
+    # Shared caches may keep the page but must ask again each time: a write shows at once.
+    response["Cache-Control"] = "no-cache"
+    # Signed-in visitors (session cookie) get different pages: never the anonymous copy.
+    patch_vary_headers(response, ["Cookie"])
+    return response
+
+
+class ConditionalPageCacheMiddleware:
+    """Answers 304 or a cached copy for anonymous reads of public pages; see module docs."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not takes_part(request):
+            return self.get_response(request)
+
+        version, changed_at = current_data_version()
+        key = page_key(request, version, changed_at)
+        etag = f'W/"{key}"'
+        modified = _last_modified(changed_at)
+        # Within the second of the last write another write could follow with the same
+        # one-second Last-Modified; then only the ETag validates (as Apache does).
+        now = timezone.now()
+        last_modified = (
+            int(modified.timestamp()) if int(now.timestamp()) > int(modified.timestamp()) else None
+        )
+
+        not_modified = get_conditional_response(request, etag=etag, last_modified=last_modified)
+        if isinstance(not_modified, HttpResponseNotModified):
+            return _validators(not_modified, etag, last_modified)
+
+        cache_on = settings.PAGE_CACHE_ENABLED
+        if cache_on:
+            stored = cache.get(CACHE_KEY_PREFIX + key)
+            if stored is not None:
+                content, headers = stored
+                response = HttpResponse(content)
+                for name, value in headers:
+                    response[name] = value
+                return _validators(response, etag, last_modified)
+
+        response = self.get_response(request)
+        if not _is_storable(response) or response.has_header("ETag"):
+            return response
+        if cache_on:
+            headers = [
+                (name, value) for name, value in response.items() if name.lower() not in _NOT_STORED
+            ]
+            cache.set(
+                CACHE_KEY_PREFIX + key,
+                (response.content, headers),
+                settings.PAGE_CACHE_SECONDS,
+            )
+        return _validators(response, etag, last_modified)

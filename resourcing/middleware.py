@@ -1,0 +1,50 @@
+"""Request log line and the security headers Django does not set itself."""
+
+import logging
+import time
+
+logger = logging.getLogger("resourcing.requests")
+
+# Features the site never uses; a page (or something injected into one) cannot ask for them.
+PERMISSIONS_POLICY = (
+    "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), "
+    "microphone=(), payment=(), usb=()"
+)
+
+
+class RequestLogMiddleware:
+    """One line per request on stdout: method, path, status, duration in milliseconds.
+
+    Outermost in MIDDLEWARE, so the duration covers the whole stack, and the same in
+    development (runserver) and production (gunicorn runs without its own access log).
+    The query string is left out: it may carry what a visitor typed.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        started = time.perf_counter()
+        response = self.get_response(request)
+        duration_ms = (time.perf_counter() - started) * 1000
+        logger.info(
+            "%s %s %s %.1fms",
+            request.method,
+            request.path,
+            response.status_code,
+            duration_ms,
+        )
+        return response
+
+
+class SecurityHeadersMiddleware:
+    """Beyond SecurityMiddleware's nosniff, Referrer-Policy, COOP and HSTS, and django-csp's
+    Content-Security-Policy: a Permissions-Policy turning off browser features."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
+        return response
