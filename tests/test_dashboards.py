@@ -388,7 +388,7 @@ def test_milestone_detail_shows_full_history_newest_first_with_authors(client, d
         }
     ]
     assert "&lt;b&gt;Slow&lt;/b&gt; progress" in html
-    assert '<a href="https://example.org/evidence">Evidence</a>' in html
+    assert '<a href="https://example.org/evidence" rel="nofollow noopener">Evidence</a>' in html
     assert "<td>Ana Lima</td>" in html
 
 
