@@ -48,6 +48,8 @@ MILESTONE_COLUMNS = {
     "source_title": "source_title",
     "source_url": "source_url",
 }
+# What a new milestone takes from its row (the dry run lists them).
+MILESTONE_FIELDS_ON_CREATE = {"target", "stakeholder_groups", *MILESTONE_COLUMNS.values()}
 # Milestone content compared with the database, in column order (status is handled apart).
 CONTENT_FIELDS = [
     "title",
@@ -516,7 +518,7 @@ def _plan_target(target, existing, roadmap, theme, milestone) -> TargetPlan:
 def _plan_milestone(row, milestone, existing, target_code, groups) -> MilestonePlan:
     values = {name: getattr(milestone, name) for name in CONTENT_FIELDS}
     if existing is None:
-        fields = [column for column in COLUMNS if column in MILESTONE_COLUMNS.values()]
+        fields = [column for column in COLUMNS if column in MILESTONE_FIELDS_ON_CREATE]
         action = "create"
     else:
         fields = _changed_fields(existing, milestone, target_code, values, groups)

@@ -296,6 +296,31 @@ def test_import_no_progress_counter_when_stderr_is_not_a_terminal(tmp_path, smal
     assert err.getvalue() == ""
 
 
+def test_import_shows_a_progress_counter_when_stderr_is_a_terminal(tmp_path, small_roadmap):
+    class Terminal(io.StringIO):
+        def isatty(self):
+            return True
+
+    path = _write(tmp_path, _export("sector-a"))
+    err = Terminal()
+
+    call_command("import_roadmap", str(path), stdout=io.StringIO(), stderr=err)
+
+    assert err.getvalue() == "\r3/3 milestones\n"
+
+
+def test_import_dry_run_lists_the_fields_of_a_new_milestone(tmp_path, small_roadmap):
+    path = _write(tmp_path, _edit(_export("sector-a"), _set(4, "code", "A-2.9")))
+
+    output = _import(path, "--dry-run")
+
+    assert output.splitlines()[0] == (
+        "would create milestone A-2.9: target, code, title, description, due_date, status, "
+        "stakeholder_groups, provenance, source_title, source_url"
+    )
+    assert not Milestone.objects.filter(code="A-2.9").exists()
+
+
 # The bad-file corpus: exit code 1, row and column named, database unchanged -----------------
 
 
