@@ -1,0 +1,167 @@
+"""Public pages in real Chromium: axe-core on every page type at 1440 and 360 px wide, full-page
+screenshots, and a keyboard-only visitor applying a filter."""
+
+import datetime
+
+import pytest
+
+from roadmaps.models import Provenance, Status
+from tests.factories import (
+    make_group,
+    make_milestone,
+    make_roadmap,
+    make_sector,
+    make_target,
+    make_theme,
+    make_update,
+    make_user,
+)
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+WIDTHS = (1440, 360)
+
+
+@pytest.fixture
+def public_data():
+    industry = make_group(slug="industry", name="Industry actors", order=1)
+    policy = make_group(slug="policy-makers", name="Policy makers", order=2)
+    make_group(slug="civil-society", name="Civil society", order=3)
+    environment = make_theme(slug="environment", name="Environmental", order=1)
+    social = make_theme(slug="social", name="Social", order=2)
+    author = make_user(username="steward", first_name="Sam", last_name="Steward", staff=True)
+    for order, (slug, name, prefix) in enumerate(
+        [("mobility", "Mobility", "MOB"), ("electronics", "Electronics", "EEE")], start=1
+    ):
+        sector = make_sector(slug=slug, name=name, order=order)
+        roadmap = make_roadmap(sector=sector, source_url="https://example.org/roadmap")
+        first = make_target(
+            roadmap=roadmap,
+            theme=environment,
+            code=f"{prefix}-1",
+            title="Responsible sourcing by design",
+        )
+        second = make_target(
+            roadmap=roadmap, theme=social, code=f"{prefix}-2", title="Fair and safe work"
+        )
+        achieved = make_milestone(
+            target=first,
+            code=f"{prefix}-1.1",
+            due_date=datetime.date(2024, 12, 31),
+            status=Status.ACHIEVED,
+            groups=[policy],
+            title="Due diligence law adopted",
+        )
+        make_update(
+            milestone=achieved,
+            status_before=Status.IN_PROGRESS,
+            status_after=Status.ACHIEVED,
+            author=author,
+            note="Adopted by the Council",
+            evidence_url="https://example.org/evidence",
+            created_at=datetime.datetime(2024, 7, 1, 9, tzinfo=datetime.UTC),
+        )
+        make_milestone(
+            target=first,
+            code=f"{prefix}-1.2",
+            due_date=datetime.date(2025, 3, 31),
+            status=Status.AT_RISK,
+            groups=[industry],
+            title="Battery passport",
+        )
+        make_milestone(
+            target=second,
+            code=f"{prefix}-2.1",
+            due_date=datetime.date(2030, 12, 31),
+            status=Status.IN_PROGRESS,
+            groups=[industry, policy],
+            title="Recycled content quota",
+        )
+        make_milestone(
+            target=second,
+            code=f"{prefix}-2.2",
+            due_date=datetime.date(2035, 12, 31),
+            provenance=Provenance.ILLUSTRATIVE,
+            title="Worker councils everywhere",
+        )
+        make_milestone(
+            target=second,
+            code=f"{prefix}-2.3",
+            due_date=datetime.date(2022, 12, 31),
+            status=Status.DISCONTINUED,
+            title="Voluntary label",
+        )
+
+
+PAGES = {
+    "overview": ("/", "Roadmaps 2050 for responsible sourcing"),
+    "sector-dashboard": ("/sectors/mobility/?as_of=2025-06-30", "Mobility"),
+    "milestone-list": ("/sectors/mobility/milestones/", "Milestones of Mobility"),
+    "milestone-detail": ("/milestones/MOB-1.1/", "MOB-1.1: Due diligence law adopted"),
+    "stakeholder": ("/stakeholders/industry/", "What the roadmaps ask of Industry actors"),
+    "404": ("/sectors/atlantis/", "Page not found"),
+}
+
+
+@pytest.mark.parametrize("name", list(PAGES))
+def test_browser_public_page_is_accessible_at_both_widths(
+    live_server, browser, screenshot, axe_check, public_data, settings, name
+):
+    path, heading = PAGES[name]
+    for width in WIDTHS:
+        context = browser.new_context(viewport={"width": width, "height": 900})
+        page = context.new_page()
+
+        response = page.goto(f"{live_server.url}{path}")
+
+        assert response.status == (404 if name == "404" else 200)
+        assert page.locator("h1").inner_text() == heading
+        # Nothing wider than the viewport: usable without sideways scrolling.
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+        assert screenshot(page, f"public-{name}-{width}").exists()
+        axe_check(page, f"public-{name}-{width}")
+        context.close()
+
+
+def test_browser_sector_dashboard_charts_are_labelled_images(live_server, page, public_data):
+    page.goto(f"{live_server.url}/sectors/mobility/")
+
+    charts = page.locator('svg[role="img"]')
+    assert charts.count() == 2
+    for index in range(2):
+        chart = charts.nth(index)
+        title_id, desc_id = chart.get_attribute("aria-labelledby").split()
+        assert chart.locator(f"title#{title_id}").count() == 1
+        assert chart.locator(f"desc#{desc_id}").count() == 1
+    assert page.get_by_role("img", name="Milestones on the way to 2050").count() == 1
+
+
+def test_browser_keyboard_only_visitor_applies_a_status_filter(
+    live_server, page, screenshot, public_data
+):
+    page.goto(f"{live_server.url}/sectors/mobility/milestones/")
+
+    # Tab from the top of the page to the "Achieved" status checkbox, tick it with Space,
+    # tab on to the submit button and press Enter.
+    for _ in range(60):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.name + '=' + document.activeElement.value") == (
+            "status=achieved"
+        ):
+            break
+    else:
+        pytest.fail("the Achieved status filter cannot be reached with the keyboard")
+    page.keyboard.press("Space")
+    for _ in range(30):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.type") == "submit":
+            break
+    else:
+        pytest.fail("the submit button cannot be reached with the keyboard")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/milestones/?*status=achieved*")
+
+    codes = page.locator("table.milestones tbody td:first-child a").all_inner_texts()
+    assert codes == ["MOB-1.1"]
+    assert page.locator("#results-title").inner_text() == "1 milestone"
+    screenshot(page, "public-keyboard-filter-1440")
