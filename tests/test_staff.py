@@ -327,9 +327,7 @@ def test_update_notes_and_evidence_are_escaped(client, steward_a, milestone_a):
     html = response.content.decode()
     assert "<script>alert" not in html
     assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in html
-    assert (
-        '<a href="https://example.org/&quot;&gt;&lt;script&gt;" rel="nofollow noopener">' in html
-    )
+    assert '<a href="https://example.org/&quot;&gt;&lt;script&gt;" rel="nofollow noopener">' in html
 
 
 def test_update_unknown_milestone_is_404(client, steward_a):
