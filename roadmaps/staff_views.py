@@ -35,6 +35,9 @@ def work_queue(request):
     )
     targets = Target.objects.filter(roadmap__sector__in=sectors).order_by("code")
     filterset = MilestoneFilter(request.GET or None, milestones, as_of=as_of, targets=targets)
+    # The queue has its own order (what needs attention first); the public list's `ordering`
+    # would always be submitted by the form and undo it.
+    del filterset.form.fields["ordering"]
     if filterset.is_bound and not filterset.is_valid():
         return render(
             request,
@@ -42,10 +45,7 @@ def work_queue(request):
             {"filter": filterset, "sectors": sectors, "milestones": [], "as_of": as_of},
             status=400,
         )
-    rows = filterset.qs
-    if not request.GET.get("ordering"):
-        # MilestoneFilter orders by due date; the queue puts what needs attention first.
-        rows = rows.order_by("queue_rank", "due_date", "code")
+    rows = filterset.qs.order_by("queue_rank", "due_date", "code")
     return render(
         request,
         "staff/work_queue.html",
