@@ -83,11 +83,7 @@ class SectorQuerySet(models.QuerySet):
 
     def for_overview(self):
         """The sectors of the overview and scorecards, in their display order."""
-        return self.order_by("order", "slug")
-
-    def for_overview(self):
-        """The sectors of the overview and scorecards, in their display order."""
-        return self.order_by("order", "slug")
+        return self.real().order_by("order", "slug")
 
     def real(self):
         """Leaves out the synthetic sectors of `generate_demo_data` (benchmarks and tests)."""
