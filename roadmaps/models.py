@@ -370,62 +370,6 @@ class MilestoneQuerySet(models.QuerySet):
             .order_by("due_date", "code")
         )
 
-    # Public pages: statuses as of a day come from roadmaps.progress, which imports this
-    # module, hence the imports inside the methods.
-
-    def current(self):
-        """Milestones of the sectors' current roadmaps: the ones that are counted."""
-        return self.filter(target__roadmap__is_current=True)
-
-    def with_status_as_of(self, as_of: datetime.date):
-        from roadmaps.progress import with_status_as_of
-
-        return with_status_as_of(self, as_of)
-
-    def overdue_as_of(self, as_of: datetime.date):
-        """Overdue at the end of `as_of`, most overdue first (one query, target joined)."""
-        from roadmaps.progress import overdue_q
-
-        return (
-            self.with_status_as_of(as_of)
-            .filter(overdue_q(as_of))
-            .select_related("target")
-            .order_by("due_date", "code")
-        )
-
-    def for_timeline(self, as_of: datetime.date):
-        """The few columns a timeline marker needs, for every milestone (one query)."""
-        return (
-            self.with_status_as_of(as_of)
-            .select_related("target")
-            .only("code", "title", "due_date", "provenance", "status", "target__code")
-            .order_by("due_date", "code")
-        )
-
-    def next_due_per_sector(self, as_of: datetime.date, per_sector: int = 3):
-        """The next open milestones coming due after `as_of`, at most `per_sector` for each
-        sector, in one query (a window function ranks them within their sector)."""
-        from django.db.models import F, Window
-        from django.db.models.functions import RowNumber
-
-        return (
-            self.current()
-            .with_status_as_of(as_of)
-            .filter(due_date__gte=as_of)
-            .exclude(status_as_of__in=[Status.ACHIEVED, Status.DISCONTINUED])
-            .annotate(
-                sector_id=F("target__roadmap__sector_id"),
-                rank_in_sector=Window(
-                    RowNumber(),
-                    partition_by=[F("target__roadmap__sector_id")],
-                    order_by=[F("due_date").asc(), F("code").asc()],
-                ),
-            )
-            .filter(rank_in_sector__lte=per_sector)
-            .order_by("due_date", "code")
-        )
-
-
     def with_last_update(self):
         """`last_update_at`: when the latest status update was recorded (None: never)."""
         return self.annotate(last_update_at=models.Max("updates__created_at"))
@@ -462,6 +406,7 @@ class MilestoneQuerySet(models.QuerySet):
             .select_related("target__roadmap__sector")
             .order_by("queue_rank", "due_date", "code")
         )
+
 
 class Milestone(SourceFields):
     target = models.ForeignKey(
@@ -570,34 +515,7 @@ class MilestoneUpdateQuerySet(models.QuerySet):
     def for_milestone(self, milestone, as_of: datetime.date):
         """A milestone's history up to `as_of`, newest first, with the authors' names."""
         return (
-            self.made_by(as_of)
-            .filter(milestone=milestone)
-            .select_related("author")
-            .latest_first()
-        )
-
-    def made_by(self, as_of: datetime.date):
-        """The updates made by the end of `as_of` (UTC)."""
-        from roadmaps.progress import end_of_day
-
-        return self.filter(created_at__lt=end_of_day(as_of))
-
-    def for_overview(self, as_of: datetime.date):
-        """Latest changes across the current roadmaps, with what a line of the list shows."""
-        return (
-            self.made_by(as_of)
-            .filter(milestone__target__roadmap__is_current=True)
-            .select_related("milestone__target__roadmap__sector", "author")
-            .latest_first()
-        )
-
-    def for_milestone(self, milestone, as_of: datetime.date):
-        """A milestone's history up to `as_of`, newest first, with the authors' names."""
-        return (
-            self.made_by(as_of)
-            .filter(milestone=milestone)
-            .select_related("author")
-            .latest_first()
+            self.made_by(as_of).filter(milestone=milestone).select_related("author").latest_first()
         )
 
 
@@ -660,9 +578,11 @@ class MilestoneUpdate(models.Model):
         return (self.milestone.code, self.created_at)
 
     natural_key.dependencies = ["roadmaps.milestone"]
+
     def for_feed(self, limit: int = 50):
         """The newest status changes with what an Atom entry shows: one query."""
         return self.select_related("milestone", "author").latest_first()[:limit]
+
 
 class DataVersion(models.Model):
     """One row: a counter bumped by every write to public data (resourcing/caching.py).
