@@ -301,6 +301,43 @@ class MilestoneQuerySet(models.QuerySet):
             return self.none()
         return self.filter(target__roadmap__sector__stewards=user)
 
+    def with_last_update(self):
+        """`last_update_at`: when the latest status update was recorded (None: never)."""
+        return self.annotate(last_update_at=models.Max("updates__created_at"))
+
+    def for_staff_queue(self, as_of: datetime.date):
+        """The steward's work queue: overdue first, then due within 12 months, then the rest.
+
+        Annotates `queue_rank` (0 overdue, 1 due soon, 2 the rest), `last_update_at` and
+        `is_stale` (no update for 12 months, or never). One query.
+        """
+        soon = _add_months(as_of, STAFF_HORIZON_MONTHS)
+        stale_before = datetime.datetime.combine(
+            _add_months(as_of, -STAFF_HORIZON_MONTHS), datetime.time.min, tzinfo=datetime.UTC
+        )
+        open_q = ~Q(status__in=[Status.ACHIEVED, Status.DISCONTINUED])
+        return (
+            self.with_last_update()
+            .annotate(
+                queue_rank=models.Case(
+                    models.When(open_q & Q(due_date__lt=as_of), then=models.Value(0)),
+                    models.When(open_q & Q(due_date__lte=soon), then=models.Value(1)),
+                    default=models.Value(2),
+                    output_field=models.IntegerField(),
+                ),
+                is_stale=models.Case(
+                    models.When(
+                        Q(last_update_at__isnull=True) | Q(last_update_at__lt=stale_before),
+                        then=models.Value(True),
+                    ),
+                    default=models.Value(False),
+                    output_field=models.BooleanField(),
+                ),
+            )
+            .select_related("target__roadmap__sector")
+            .order_by("queue_rank", "due_date", "code")
+        )
+
     def real(self):
         """Leaves out the milestones of synthetic sectors (`generate_demo_data`)."""
         return self.filter(target__roadmap__sector__is_synthetic=False)
@@ -368,43 +405,6 @@ class MilestoneQuerySet(models.QuerySet):
             )
             .filter(rank_in_sector__lte=per_sector)
             .order_by("due_date", "code")
-        )
-
-    def with_last_update(self):
-        """`last_update_at`: when the latest status update was recorded (None: never)."""
-        return self.annotate(last_update_at=models.Max("updates__created_at"))
-
-    def for_staff_queue(self, as_of: datetime.date):
-        """The steward's work queue: overdue first, then due within 12 months, then the rest.
-
-        Annotates `queue_rank` (0 overdue, 1 due soon, 2 the rest), `last_update_at` and
-        `is_stale` (no update for 12 months, or never). One query.
-        """
-        soon = _add_months(as_of, STAFF_HORIZON_MONTHS)
-        stale_before = datetime.datetime.combine(
-            _add_months(as_of, -STAFF_HORIZON_MONTHS), datetime.time.min, tzinfo=datetime.UTC
-        )
-        open_q = ~Q(status__in=[Status.ACHIEVED, Status.DISCONTINUED])
-        return (
-            self.with_last_update()
-            .annotate(
-                queue_rank=models.Case(
-                    models.When(open_q & Q(due_date__lt=as_of), then=models.Value(0)),
-                    models.When(open_q & Q(due_date__lte=soon), then=models.Value(1)),
-                    default=models.Value(2),
-                    output_field=models.IntegerField(),
-                ),
-                is_stale=models.Case(
-                    models.When(
-                        Q(last_update_at__isnull=True) | Q(last_update_at__lt=stale_before),
-                        then=models.Value(True),
-                    ),
-                    default=models.Value(False),
-                    output_field=models.BooleanField(),
-                ),
-            )
-            .select_related("target__roadmap__sector")
-            .order_by("queue_rank", "due_date", "code")
         )
 
 
@@ -497,6 +497,10 @@ class MilestoneUpdateQuerySet(models.QuerySet):
     def latest_first(self):
         return self.order_by("-created_at", "-pk")
 
+    def for_feed(self, limit: int = 50):
+        """The newest status changes with what an Atom entry shows: one query."""
+        return self.select_related("milestone", "author").latest_first()[:limit]
+
     def made_by(self, as_of: datetime.date):
         """The updates made by the end of `as_of` (UTC)."""
         from roadmaps.progress import end_of_day
@@ -578,10 +582,6 @@ class MilestoneUpdate(models.Model):
         return (self.milestone.code, self.created_at)
 
     natural_key.dependencies = ["roadmaps.milestone"]
-
-    def for_feed(self, limit: int = 50):
-        """The newest status changes with what an Atom entry shows: one query."""
-        return self.select_related("milestone", "author").latest_first()[:limit]
 
 
 class DataVersion(models.Model):
