@@ -8,7 +8,6 @@ urlpatterns = [
     path("", views.overview, name="overview"),
     path("sectors/<slug:slug>/", views.sector_dashboard, name="sector-dashboard"),
     path("sectors/<slug:slug>/milestones/", views.milestone_list, name="milestone-list"),
-    path("sectors/<slug:slug>/milestones/", views.milestone_list, name="milestone-list"),
     path("milestones/<str:code>/", views.milestone_detail, name="milestone-detail"),
     path("staff/", staff_views.work_queue, name="staff-queue"),
     path(
