@@ -25,6 +25,12 @@ run: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+# Figures, not a test: fresh bench databases (SQLite in .bench/, or PostgreSQL databases
+# resourcing_bench* on DATABASE_URL's server), gunicorn on 127.0.0.1:8107, wrk. Under 5 minutes.
+bench: $(STAMP)
+	@command -v wrk >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq wrk)
+	$(BIN)/python -m resourcing.bench
+
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .

@@ -512,6 +512,8 @@ class MilestoneUpdateQuerySet(models.QuerySet):
         return (
             self.made_by(as_of)
             .filter(milestone__target__roadmap__is_current=True)
+            # Synthetic demo history (generate_demo_data) is not news.
+            .filter(milestone__target__roadmap__sector__is_synthetic=False)
             .select_related("milestone__target__roadmap__sector", "author")
             .latest_first()
         )
