@@ -191,3 +191,22 @@ def test_admin_import_apply_is_post_only(client, admin_user):
     client.force_login(admin_user)
 
     assert client.get(APPLY_URL).status_code == 405
+
+
+def test_admin_import_linked_from_index_and_milestone_list_for_superusers(client, admin_user):
+    client.force_login(admin_user)
+    import_url = reverse("roadmaps_import:upload")
+
+    index = client.get(reverse("admin:index")).content.decode()
+    changelist = client.get(reverse("admin:roadmaps_milestone_changelist")).content.decode()
+
+    assert f'href="{import_url}"' in index
+    assert f'href="{import_url}"' in changelist
+
+
+def test_admin_import_link_hidden_from_stewards(client, steward_a):
+    client.force_login(steward_a)
+
+    index = client.get(reverse("admin:index")).content.decode()
+
+    assert reverse("roadmaps_import:upload") not in index
