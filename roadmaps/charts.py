@@ -35,7 +35,12 @@ def _coordinate(value: float) -> str:
 class Marker:
     x: str
     y: str
-    milestone: object
+    milestone: object = None
+    # A marker standing for several milestones (the timeline by year): how many, which year.
+    count: int = 1
+    year: int | None = None
+    count_x: str = ""
+    count_y: str = ""
 
 
 @dataclass
@@ -58,6 +63,8 @@ class Timeline:
     lanes: list
     as_of_x: str
     as_of: datetime.date
+    by_year: bool = False
+    rows: list = field(default_factory=list)
 
 
 def _x_of(day: datetime.date) -> float:
@@ -66,8 +73,7 @@ def _x_of(day: datetime.date) -> float:
     return TIMELINE_LEFT + share * (TIMELINE_WIDTH - TIMELINE_LEFT - TIMELINE_RIGHT)
 
 
-def timeline(milestones, as_of: datetime.date) -> Timeline:
-    """Place each milestone (annotated with `status_as_of`) at its due date in its lane."""
+def _lanes() -> dict:
     labels = dict(Status.choices)
     lanes = {}
     for index, status in enumerate(TIMELINE_STATUSES):
@@ -75,17 +81,10 @@ def timeline(milestones, as_of: datetime.date) -> Timeline:
         lanes[status] = Lane(
             status=status, label=labels[status], y=_coordinate(y), label_y=_coordinate(y + 5)
         )
-    same_day = defaultdict(list)
-    for milestone in milestones:
-        same_day[(milestone.status_as_of, milestone.due_date)].append(milestone)
-    for (status, due_date), group in same_day.items():
-        centre = _x_of(due_date)
-        lane = lanes[status]
-        for position, milestone in enumerate(group):
-            offset = (position - (len(group) - 1) / 2) * MARKER_SPREAD
-            lane.markers.append(
-                Marker(x=_coordinate(centre + offset), y=lane.y, milestone=milestone)
-            )
+    return lanes
+
+
+def _timeline(lanes: dict, as_of: datetime.date, **extra) -> Timeline:
     axis_y = TIMELINE_TOP + len(TIMELINE_STATUSES) * LANE_HEIGHT + 6
     ticks = [
         {"x": _coordinate(_x_of(datetime.date(year, 1, 1))), "year": year} for year in TICK_YEARS
@@ -100,7 +99,54 @@ def timeline(milestones, as_of: datetime.date) -> Timeline:
         lanes=list(lanes.values()),
         as_of_x=_coordinate(_x_of(as_of)),
         as_of=as_of,
+        **extra,
     )
+
+
+def timeline_by_year(rows, as_of: datetime.date) -> Timeline:
+    """One marker per due year and status, labelled with its count.
+
+    `rows` come from Milestone.objects.for_timeline_by_year(); the page stays the same size
+    however many milestones a sector has.
+    """
+    lanes = _lanes()
+    labels = dict(Status.choices)
+    table = []
+    for row in rows:
+        lane = lanes[row["status_as_of"]]
+        year, count = row["due_year"], row["milestones"]
+        x = _x_of(datetime.date(year, 7, 1))
+        lane.markers.append(
+            Marker(
+                x=_coordinate(x),
+                y=lane.y,
+                count=count,
+                year=year,
+                count_x=_coordinate(x),
+                count_y=_coordinate(float(lane.y) - 9),
+            )
+        )
+        table.append(
+            {"year": year, "status": lane.status, "label": labels[lane.status], "count": count}
+        )
+    return _timeline(lanes, as_of, by_year=True, rows=table)
+
+
+def timeline(milestones, as_of: datetime.date) -> Timeline:
+    """Place each milestone (annotated with `status_as_of`) at its due date in its lane."""
+    lanes = _lanes()
+    same_day = defaultdict(list)
+    for milestone in milestones:
+        same_day[(milestone.status_as_of, milestone.due_date)].append(milestone)
+    for (status, due_date), group in same_day.items():
+        centre = _x_of(due_date)
+        lane = lanes[status]
+        for position, milestone in enumerate(group):
+            offset = (position - (len(group) - 1) / 2) * MARKER_SPREAD
+            lane.markers.append(
+                Marker(x=_coordinate(centre + offset), y=lane.y, milestone=milestone)
+            )
+    return _timeline(lanes, as_of)
 
 
 BREAKDOWN_WIDTH = 480

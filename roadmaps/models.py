@@ -384,6 +384,20 @@ class MilestoneQuerySet(models.QuerySet):
             .order_by("due_date", "code")
         )
 
+    def for_timeline_by_year(self, as_of: datetime.date):
+        """Milestones per due year and status as of `as_of` (one grouped query): the
+        timeline of a sector too large to place every milestone on one page."""
+        from django.db.models import Count
+        from django.db.models.functions import ExtractYear
+
+        return (
+            self.with_status_as_of(as_of)
+            .order_by()
+            .values("status_as_of", due_year=ExtractYear("due_date"))
+            .annotate(milestones=Count("pk"))
+            .order_by("due_year", "status_as_of")
+        )
+
     def next_due_per_sector(self, as_of: datetime.date, per_sector: int = 3):
         """The next open milestones coming due after `as_of`, at most `per_sector` for each
         sector, in one query (a window function ranks them within their sector)."""

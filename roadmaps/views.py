@@ -17,6 +17,8 @@ from roadmaps.progress import Progress, progress_by, progress_of, status_counts
 from stakeholders.models import StakeholderGroup
 
 PAGE_SIZE = 50
+TIMELINE_MARKER_LIMIT = 300
+OVERDUE_LIMIT = 20
 RECENT_UPDATES = 10
 NEXT_DUE_PER_SECTOR = 3
 
@@ -200,9 +202,16 @@ def sector_dashboard(request, slug):
                 }
             )
         themes[-1]["targets"].append(target)
-    timeline_milestones = list(milestones.for_timeline(as_of))
     counts = status_counts(milestones, as_of)
-    overdue = list(milestones.overdue_as_of(as_of))
+    # Bounded page size: past a few hundred milestones the timeline shows counts per due year
+    # and the overdue table the most overdue few (one query either way).
+    if sum(counts.values()) <= TIMELINE_MARKER_LIMIT:
+        timeline_milestones = list(milestones.for_timeline(as_of))
+        timeline = charts.timeline(timeline_milestones, as_of)
+    else:
+        timeline_milestones = []
+        timeline = charts.timeline_by_year(milestones.for_timeline_by_year(as_of), as_of)
+    overdue = list(milestones.overdue_as_of(as_of)[:OVERDUE_LIMIT])
     by_group = progress_by(milestones, "stakeholder_groups", as_of)
     groups = [
         {"group": group, "progress": by_group.get(group.pk, Progress())}
@@ -216,7 +225,7 @@ def sector_dashboard(request, slug):
             "roadmap": roadmap,
             "progress": progress,
             "themes": themes,
-            "timeline": charts.timeline(timeline_milestones, as_of),
+            "timeline": timeline,
             "timeline_milestones": timeline_milestones,
             "breakdown": charts.status_breakdown(counts),
             "overdue": overdue,

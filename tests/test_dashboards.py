@@ -630,3 +630,29 @@ def test_pages_run_a_fixed_number_of_queries(
         large = client.get(url)
 
     assert small.status_code == large.status_code == 200
+
+
+def test_sector_dashboard_stays_bounded_for_large_sectors(
+    client, dataset, monkeypatch, django_assert_num_queries
+):
+    """Past the marker limit the timeline counts milestones per due year and status, and the
+    overdue table shows the most overdue few with a link to all: same queries, small page."""
+    from roadmaps import views
+
+    monkeypatch.setattr(views, "TIMELINE_MARKER_LIMIT", 4)
+    monkeypatch.setattr(views, "OVERDUE_LIMIT", 1)
+    _grow(1)  # 3 more milestones in mobility, two of them overdue today
+
+    with django_assert_num_queries(1 + 11):
+        html = client.get("/sectors/mobility/").content.decode()
+
+    timeline = _section(html, "timeline-section-title")
+    assert "Milestones per due year and status" in timeline
+    # _grow's milestones are due 2025-01-28, 2026-02-28, 2027-03-28, in progress today.
+    assert "<tr><td>2025</td><td>In progress</td><td>1</td></tr>" in timeline
+    assert "<tr><td>2027</td><td>In progress</td><td>1</td></tr>" in timeline
+    assert "MOB-1.2" not in timeline
+    overdue = _section(html, "overdue-title")
+    assert overdue.count('<a href="/milestones/') == 1
+    assert "/sectors/mobility/milestones/?overdue=yes" in overdue
+    assert "see all 2 overdue milestones" in overdue
