@@ -110,8 +110,7 @@ def timeline_by_year(rows, as_of: datetime.date) -> Timeline:
     however many milestones a sector has.
     """
     lanes = _lanes()
-    labels = dict(Status.choices)
-    table = []
+    per_year = {}
     for row in rows:
         lane = lanes[row["status_as_of"]]
         year, count = row["due_year"], row["milestones"]
@@ -126,9 +125,11 @@ def timeline_by_year(rows, as_of: datetime.date) -> Timeline:
                 count_y=_coordinate(float(lane.y) - 9),
             )
         )
-        table.append(
-            {"year": year, "status": lane.status, "label": labels[lane.status], "count": count}
-        )
+        per_year.setdefault(year, dict.fromkeys(TIMELINE_STATUSES, 0))[lane.status] = count
+    # One table row per year, one column per status (in lane order).
+    table = [
+        {"year": year, "counts": list(counts.values())} for year, counts in sorted(per_year.items())
+    ]
     return _timeline(lanes, as_of, by_year=True, rows=table)
 
 
