@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from resourcing.lib.fields import HttpURLField
-from resourcing.lib.validators import http_url_q
+from resourcing.lib.validators import code_validator, http_url_q
 
 # The roadmaps run from their publication to 2050; nothing is due outside that window.
 EARLIEST_DUE_DATE = datetime.date(2020, 1, 1)
@@ -237,7 +237,7 @@ class Target(SourceFields):
     theme = models.ForeignKey(
         Theme, on_delete=models.PROTECT, related_name="targets", verbose_name=_("theme")
     )
-    code = models.CharField(_("code"), max_length=30, unique=True)
+    code = models.CharField(_("code"), max_length=30, unique=True, validators=[code_validator])
     title = models.CharField(_("title"), max_length=300)
     description = models.TextField(_("description"), blank=True)
     target_year = models.PositiveSmallIntegerField(
@@ -426,7 +426,7 @@ class Milestone(SourceFields):
     target = models.ForeignKey(
         Target, on_delete=models.CASCADE, related_name="milestones", verbose_name=_("target")
     )
-    code = models.CharField(_("code"), max_length=30, unique=True)
+    code = models.CharField(_("code"), max_length=30, unique=True, validators=[code_validator])
     title = models.CharField(_("title"), max_length=300)
     description = models.TextField(_("description"), blank=True)
     due_date = models.DateField(

@@ -1,6 +1,9 @@
-from django.urls import path
+from django.urls import path, register_converter
 
+from resourcing.lib.validators import CodeConverter
 from roadmaps import feeds, staff_views, views, views_data
+
+register_converter(CodeConverter, "code")
 
 app_name = "roadmaps"
 
@@ -8,10 +11,10 @@ urlpatterns = [
     path("", views.overview, name="overview"),
     path("sectors/<slug:slug>/", views.sector_dashboard, name="sector-dashboard"),
     path("sectors/<slug:slug>/milestones/", views.milestone_list, name="milestone-list"),
-    path("milestones/<str:code>/", views.milestone_detail, name="milestone-detail"),
+    path("milestones/<code:code>/", views.milestone_detail, name="milestone-detail"),
     path("staff/", staff_views.work_queue, name="staff-queue"),
     path(
-        "staff/milestones/<str:code>/update/",
+        "staff/milestones/<code:code>/update/",
         staff_views.update_milestone,
         name="staff-update",
     ),

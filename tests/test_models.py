@@ -169,3 +169,24 @@ def test_natural_keys_round_trip():
     assert Milestone.objects.get_by_natural_key(*milestone.natural_key()) == milestone
     assert MilestoneUpdate.objects.get_by_natural_key(*update.natural_key()) == update
     assert Target.objects.get_by_natural_key(*milestone.target.natural_key()) == milestone.target
+
+
+@pytest.mark.parametrize("code", ["MOB 1.1", "-MOB", "MOB/1", "MOB\x00", "<b>"])
+def test_codes_refuse_characters_that_break_urls(code):
+    milestone = make_milestone()
+    milestone.code = code
+
+    with pytest.raises(ValidationError) as excinfo:
+        milestone.full_clean()
+
+    assert list(excinfo.value.message_dict) == ["code"]
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/milestones/%00/", "/milestones/A%20B/", "/staff/milestones/%00/update/"],
+)
+def test_code_urls_answer_404_for_hostile_codes(client, path):
+    response = client.get(path)
+
+    assert response.status_code == 404

@@ -1,6 +1,6 @@
 """Validators shared by several apps."""
 
-from django.core.validators import URLValidator
+from django.core.validators import RegexValidator, URLValidator
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
@@ -16,3 +16,25 @@ def http_url_q(field: str, *, allow_blank: bool = True) -> Q:
     if allow_blank:
         q |= Q(**{field: ""})
     return q
+
+
+# Target and milestone codes (MOB-1, MOB-1.3) appear in URLs, file names and spreadsheets.
+CODE_PATTERN = r"[A-Za-z0-9][A-Za-z0-9._-]*"
+code_validator = RegexValidator(
+    rf"\A{CODE_PATTERN}\Z",
+    message=_(
+        "Use letters, digits, dots, hyphens and underscores, starting with a letter or digit."
+    ),
+)
+
+
+class CodeConverter:
+    """URL converter for codes: anything else (NUL bytes, slashes, spaces) is a plain 404."""
+
+    regex = CODE_PATTERN
+
+    def to_python(self, value):
+        return value
+
+    def to_url(self, value):
+        return value
