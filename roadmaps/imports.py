@@ -382,6 +382,16 @@ class _Known:
 
 def plan_rows(rows: list[Row]) -> Plan:
     plan = Plan()
+    # PostgreSQL cannot store (nor even look up) text with NUL bytes: refuse them before any
+    # query, naming each cell.
+    plan.errors = [
+        RowError(row.number, column, _("contains a NUL byte (0x00), which cannot be stored."))
+        for row in rows
+        for column, value in row.cells.items()
+        if "\x00" in value
+    ]
+    if plan.errors:
+        return plan
     known = _Known.for_rows(rows)
     for row in rows:
         plan.errors += _plan_row(plan, row, known)

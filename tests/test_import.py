@@ -386,6 +386,16 @@ def _bad_files():
         f"row 3, source_url: {q('ftp://example.org/file')}: Enter a web address",
     )
     yield "blank-title", _set(2, "title", ""), "row 2, title: is required."
+    yield (
+        "nul-byte",
+        _set(2, "sector", "sector-a\x00"),
+        "row 2, sector: contains a NUL byte (0x00), which cannot be stored.",
+    )
+    yield (
+        "bad-code",
+        _set(2, "code", "A 1/1"),
+        "row 2, code: ",
+    )
     yield "duplicate-code", _set(3, "code", "A-1.1"), "row 3, code: A-1.1 also appears in row 2."
     yield (
         "target-title-conflict",
