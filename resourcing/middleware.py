@@ -7,6 +7,8 @@ from csp.constants import HEADER
 from csp.middleware import CSPMiddleware
 from csp.utils import build_policy
 from django.conf import settings
+from django.http import HttpResponseBadRequest
+from django.utils.translation import gettext as _
 
 logger = logging.getLogger("resourcing.requests")
 
@@ -78,3 +80,24 @@ class SiteWideCSPMiddleware(CSPMiddleware):
             self._policy = build_policy()
         response[HEADER] = self._policy
         return response
+
+
+class RejectNulBytesMiddleware:
+    """Answer 400 to a query parameter carrying a NUL byte, naming the parameter.
+
+    No input of this site may contain one, and PostgreSQL refuses them outright: any filter
+    (the admin's list filters included) would otherwise turn one into a database error.
+    Form fields refuse them already (Django's ProhibitNullCharactersValidator).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        for name, values in request.GET.lists():
+            if "\x00" in name or any("\x00" in value for value in values):
+                message = _("%(name)s: a NUL byte (0x00) is not allowed.") % {
+                    "name": name.replace("\x00", "\\x00")
+                }
+                return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
+        return self.get_response(request)

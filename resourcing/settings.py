@@ -60,6 +60,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # django-csp's CSPMiddleware, building the site-wide policy once per process.
     "resourcing.middleware.SiteWideCSPMiddleware",
+    # No parameter may carry a NUL byte (PostgreSQL refuses them): 400 before any query.
+    "resourcing.middleware.RejectNulBytesMiddleware",
     # Before the session: a 304 or a cached page for an anonymous visitor costs one query
     # (the data version) and no session, CSRF or template work; the headers above still apply.
     "resourcing.caching.ConditionalPageCacheMiddleware",

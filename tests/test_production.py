@@ -207,3 +207,20 @@ def test_admin_works_under_the_strict_policy(live_server, browser, client):
 
     assert heading == "Change milestone"
     assert violations == []
+
+
+@pytest.mark.parametrize(
+    ("url", "name"),
+    [
+        ("/sectors/mobility/milestones/?q=%00", "q"),
+        ("/admin/roadmaps/milestone/?status__exact=a%00b", "status__exact"),
+        ("/?as_of=2020-01-01&x%00y=1", "x\\x00y"),
+    ],
+)
+def test_nul_bytes_in_query_parameters_answer_400_naming_them(client, admin_user, url, name):
+    client.force_login(admin_user)
+
+    response = client.get(url)
+
+    assert response.status_code == 400
+    assert response.content.decode() == f"{name}: a NUL byte (0x00) is not allowed."
