@@ -32,6 +32,9 @@ from roadmaps.services import StaleVersionError, record_status_update
 from stakeholders.models import StakeholderGroup
 
 MAX_BYTES = 5 * 1024 * 1024
+# A hostile or broken file (a header of 200,000 columns) could list a problem per cell: the
+# report names the first ones and counts the rest.
+MAX_REPORTED_ERRORS = 100
 REQUIRED_COLUMNS = [column for column in COLUMNS if column not in READ_ONLY_COLUMNS]
 # Lookups by code go in batches: SQLite limits the parameters of one query.
 LOOKUP_BATCH = 500
@@ -240,6 +243,8 @@ def _read_csv(text: str) -> tuple[list[Row], list[RowError]]:
 def _read_json(text: str) -> tuple[list[Row], list[RowError]]:
     try:
         document = json.loads(text)
+    except RecursionError:
+        return [], [RowError(None, None, _("the file is not valid JSON: it is nested too deeply."))]
     except json.JSONDecodeError as exc:
         return [], [
             RowError(
@@ -280,6 +285,20 @@ def _read_json(text: str) -> tuple[list[Row], list[RowError]]:
 
 
 def _check_header(header: list[str], row: int) -> list[RowError]:
+    if not set(header) & set(COLUMNS):
+        # Not a roadmap file at all (another CSV, a JSON scalar, binary): one message, not one
+        # per missing column.
+        return [
+            RowError(
+                row,
+                None,
+                _(
+                    "this is not the roadmap CSV header; the first row must name the columns "
+                    "%(columns)s."
+                )
+                % {"columns": ", ".join(REQUIRED_COLUMNS)},
+            )
+        ]
     errors = [
         RowError(row, column, _("required column is missing."))
         for column in REQUIRED_COLUMNS
@@ -301,9 +320,14 @@ def _check_header(header: list[str], row: int) -> list[RowError]:
 def validate(data: bytes) -> Plan:
     """Every problem in the file, or the plan of changes. Reads the database, writes nothing."""
     rows, errors = read_rows(data)
-    if errors:
-        return Plan(errors=errors)
-    return plan_rows(rows)
+    plan = Plan(errors=errors) if errors else plan_rows(rows)
+    if len(plan.errors) > MAX_REPORTED_ERRORS:
+        more = len(plan.errors) - MAX_REPORTED_ERRORS
+        plan.errors = [
+            *plan.errors[:MAX_REPORTED_ERRORS],
+            RowError(None, None, _("%(count)d more problems are not listed.") % {"count": more}),
+        ]
+    return plan
 
 
 def _by_code(queryset, codes: set[str]) -> dict:

@@ -475,6 +475,55 @@ def test_import_unreadable_file_is_refused(tmp_path, small_roadmap, content, mes
     assert _dump() == before
 
 
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (
+            b"[" * 100_000 + b"]" * 100_000,
+            "file: the file is not valid JSON: it is nested too deeply.",
+        ),
+        (
+            b'{"results": ' + b"[" * 5000 + b"]" * 5000 + b"}",
+            "file: the file is not valid JSON: it is nested too deeply.",
+        ),
+        (b"42", "row 1: this is not the roadmap CSV header; the first row must name the columns "),
+        (b"null\n", "row 1: this is not the roadmap CSV header;"),
+        (b"\x00" * 100, "row 1: this is not the roadmap CSV header;"),
+    ],
+    ids=["json-deep-list", "json-deep-results", "json-number", "json-null", "nul-bytes"],
+)
+def test_import_hostile_file_is_refused_with_one_message(tmp_path, small_roadmap, content, message):
+    path = _write(tmp_path, content)
+    before = _dump()
+
+    with pytest.raises(CommandError) as excinfo:
+        _import(path)
+
+    assert excinfo.value.returncode == 1
+    assert message in str(excinfo.value)
+    assert str(excinfo.value).startswith("roadmap.csv: 1 problem(s), nothing was imported:\n")
+    assert _dump() == before
+
+
+def test_import_csv_bomb_of_many_columns_lists_100_problems_and_counts_the_rest(
+    tmp_path, small_roadmap
+):
+    extra = [f"c{index}" for index in range(200_000)]
+    header = ",".join([*COLUMNS, *extra])
+    path = _write(tmp_path, header + "\r\n" + "," * (len(COLUMNS) + len(extra) - 1) + "\r\n")
+    before = _dump()
+
+    with pytest.raises(CommandError) as excinfo:
+        _import(path)
+
+    lines = str(excinfo.value).splitlines()
+    assert lines[0] == "roadmap.csv: 101 problem(s), nothing was imported:"
+    assert lines[1:3] == ["row 1, c0: unknown column.", "row 1, c1: unknown column."]
+    assert lines[100] == "row 1, c99: unknown column."
+    assert lines[101] == "file: 199900 more problems are not listed."
+    assert _dump() == before
+
+
 def test_import_file_over_5_mb_is_refused_before_reading(tmp_path, small_roadmap):
     export = _export("sector-a")
     path = _write(tmp_path, export + " " * (MAX_BYTES + 1 - len(export.encode())))
