@@ -22,7 +22,30 @@ _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _YEAR = re.compile(r"\d{4}")
 
 
-class PageParamsForm(forms.Form):
+class OneValueEachForm(forms.Form):
+    """A single-valued parameter given twice (`?as_of=..&as_of=..`) is ambiguous: refused with
+    a message naming it, rather than silently taking one of the values."""
+
+    def clean(self):
+        cleaned = super().clean()
+        getlist = getattr(self.data, "getlist", None)
+        if getlist is None:
+            return cleaned
+        for name, field in self.fields.items():
+            if getattr(field.widget, "allow_multiple_selected", False):
+                continue
+            if len(getlist(self.add_prefix(name))) > 1:
+                self.add_error(
+                    name,
+                    forms.ValidationError(
+                        _("%(name)s is given more than once: give it once."),
+                        params={"name": name},
+                    ),
+                )
+        return cleaned
+
+
+class PageParamsForm(OneValueEachForm):
     """`as_of` and `format`, shared by every public page and export."""
 
     as_of = forms.CharField(
@@ -77,7 +100,8 @@ class PageParamsForm(forms.Form):
 
     @property
     def wants_json(self) -> bool:
-        return self.data.get("format") == "json"
+        getlist = getattr(self.data, "getlist", lambda name: [self.data.get(name)])
+        return getlist("format") == ["json"]
 
 
 class YearOrDateField(forms.CharField):
@@ -127,6 +151,9 @@ DEFAULT_ORDERING = ORDERINGS["due_date"]
 
 class MilestoneFilter(django_filters.FilterSet):
     """The milestone list's filters; the queryset must be annotated with `status_as_of`."""
+
+    class Meta:
+        form = OneValueEachForm
 
     q = django_filters.CharFilter(
         label=_("Search"),

@@ -469,6 +469,39 @@ def test_pages_refuse_unknown_format_with_400(client, dataset, url, value):
 
 
 @pytest.mark.parametrize(
+    ("url", "query", "name"),
+    [
+        ("/", "as_of=2025-06-30&as_of=2025-01-01", "as_of"),
+        ("/sectors/mobility/", "as_of=2025-06-30&as_of=2025-06-30", "as_of"),
+        ("/milestones/MOB-1.1/", "format=html&format=json", "format"),
+        ("/sectors/mobility/milestones/", "format=csv&format=json", "format"),
+        ("/sectors/mobility/milestones/", "q=law&q=passport", "q"),
+        ("/sectors/mobility/milestones/", "ordering=code&ordering=-due_date", "ordering"),
+        ("/stakeholders/industry/", "overdue=yes&overdue=no", "overdue"),
+    ],
+)
+def test_pages_refuse_a_single_valued_parameter_given_twice_with_400(
+    client, dataset, url, query, name
+):
+    response = client.get(f"{url}?{query}")
+
+    assert response.status_code == 400
+    assert (
+        f"<li><code>{name}</code>: {name} is given more than once: give it once.</li>"
+        in response.content.decode()
+    )
+
+
+def test_milestone_list_accepts_status_given_several_times(client, dataset):
+    response = client.get(
+        "/sectors/mobility/milestones/?status=achieved&status=in_progress&format=json"
+    )
+
+    assert response.status_code == 200
+    assert [row["code"] for row in response.json()["results"]] == ["MOB-1.1", "MOB-1.2", "MOB-2.2"]
+
+
+@pytest.mark.parametrize(
     "url",
     [
         "/sectors/nope/",
