@@ -15,7 +15,8 @@ before anything else:
 
 Only anonymous GET/HEAD requests for public pages take part: never /staff/, /admin/,
 /accounts/, never a request carrying a session or messages cookie (a signed-in user, a flash
-message), and only 200 responses that set no cookie and do not forbid caching.
+message), and only 200 responses that set no cookie, embed no CSRF token and do not forbid
+caching.
 """
 
 import datetime
@@ -225,7 +226,14 @@ class ConditionalPageCacheMiddleware:
                 return _validators(response, etag, last_modified)
 
         response = self.get_response(request)
-        if not _is_storable(response) or response.has_header("ETag"):
+        # A page with a CSRF token in it (a form) belongs to this visitor's csrftoken cookie.
+        # CsrfViewMiddleware (inside this one) then sets the cookie again, which alone keeps
+        # the page out; this check does not depend on that.
+        if (
+            not _is_storable(response)
+            or response.has_header("ETag")
+            or request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+        ):
             return response
         if cache_on:
             headers = [

@@ -320,3 +320,65 @@ def test_redis_backend_shares_cached_pages(client, milestone_a, settings):
 
     assert len(entries) == 1
     assert second.content == first.content
+
+
+@pytest.mark.django_db
+def test_page_with_a_csrf_token_is_neither_stored_nor_validated(settings):
+    from django.middleware.csrf import get_token
+
+    from resourcing.caching import ConditionalPageCacheMiddleware
+
+    rendered = []
+
+    def view_with_form(request):
+        rendered.append(1)
+        return HttpResponse(f"<form>{get_token(request)}</form>")
+
+    middleware = ConditionalPageCacheMiddleware(view_with_form)
+    # A visitor who has a csrftoken cookie already (no Set-Cookie in the answer) and no session.
+    first = middleware(RequestFactory().get("/csrf-form/", HTTP_COOKIE="csrftoken=" + "a" * 32))
+    second = middleware(RequestFactory().get("/csrf-form/", HTTP_COOKIE="csrftoken=" + "b" * 32))
+
+    assert len(rendered) == 2
+    assert first.content != second.content
+    assert not first.has_header("ETag")
+    assert not first.cookies
+
+
+@pytest.mark.django_db
+def test_stewards_change_makes_cached_pages_stale(client, admin_user, sector_a, steward_b):
+    before = client.get(DASHBOARD)
+    admin = type(client)()
+    admin.force_login(admin_user)
+
+    response = admin.post(
+        f"/admin/roadmaps/sector/{sector_a.pk}/change/",
+        {"slug": "sector-a", "name": sector_a.name, "order": 1, "stewards": [steward_b.pk]},
+    )
+    after = client.get(DASHBOARD, headers={"if-none-match": before["ETag"]})
+
+    assert response.status_code == 302
+    assert list(Sector.objects.get(pk=sector_a.pk).stewards.all()) == [steward_b]
+    assert after.status_code == 200
+    assert after["ETag"] != before["ETag"]
+
+
+@pytest.mark.django_db
+def test_loaddata_makes_cached_pages_stale(client, milestone_a, tmp_path):
+    before = client.get(CSV)
+    fixture = tmp_path / "rename.json"
+    out = tmp_path / "dump.json"
+    call_command(
+        "dumpdata",
+        "roadmaps.milestone",
+        natural_foreign=True,
+        natural_primary=True,
+        output=str(out),
+    )
+    fixture.write_text(out.read_text().replace('"A milestone', '"Loaded title'))
+
+    call_command("loaddata", str(fixture), verbosity=0)
+    after = client.get(CSV, headers={"if-none-match": before["ETag"]})
+
+    assert after.status_code == 200
+    assert "A-1.1,Loaded title" in after.content.decode()
