@@ -22,12 +22,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from roadmaps.exports import COLUMNS, GROUP_SEPARATOR, READ_ONLY_COLUMNS, csv_cells
-from roadmaps.models import Milestone, Roadmap, Sector, Status, Target, Theme
+from roadmaps.models import DataVersion, Milestone, Roadmap, Sector, Status, Target, Theme
 from roadmaps.services import StaleVersionError, record_status_update
 from stakeholders.models import StakeholderGroup
 
@@ -679,13 +679,36 @@ def import_file(
     dry_run: bool = False,
     progress: Callable[[int, int], None] | None = None,
 ) -> Plan:
-    """Validate and (unless dry_run) apply, in one transaction. Raises ImportFailed."""
+    """Validate and (unless dry_run) apply, in one transaction. Raises ImportFailed.
+
+    Imports run one at a time: the first takes the data version's row lock (which every
+    write takes anyway, to bump it) before reading anything, so a second import waits, then
+    plans against what the first wrote, as if it had been started afterwards. On SQLite the
+    immediate transaction holds the database's write lock from the start.
+    """
     with transaction.atomic():
+        if not dry_run:
+            list(DataVersion.objects.select_for_update().filter(pk=DataVersion.SINGLETON_PK))
         plan = validate(data)
         if plan.errors:
             raise ImportFailed(plan.errors)
         if not dry_run:
-            apply_plan(plan, source_name=source_name, author=author, progress=progress)
+            try:
+                apply_plan(plan, source_name=source_name, author=author, progress=progress)
+            except IntegrityError as exc:
+                # Someone else (the admin, by hand) created the same code meanwhile.
+                raise ImportFailed(
+                    [
+                        RowError(
+                            None,
+                            None,
+                            _(
+                                "a target or milestone of this file was created by someone "
+                                "else during the import; nothing was written: try again."
+                            ),
+                        )
+                    ]
+                ) from exc
     return plan
 
 

@@ -621,3 +621,84 @@ def test_import_public_csv_of_a_filtered_list_imports_cleanly(client, tmp_path, 
         "milestones: created 0, updated 0, unchanged 1.\n"
     )
     assert _dump() == before
+
+
+# Imports at the same time ----------------------------------------------------------------------
+
+
+def _new_target_file(title_prefix: str) -> bytes:
+    rows = [",".join(COLUMNS)]
+    for number in range(1, 4):
+        rows.append(
+            f"sector-a,A-9,New target,circular-economy,2040,A-9.{number},"
+            f"{title_prefix} {number},,2030-12-31,not_started,industry,roadmap,Source,"
+            "https://example.org/source,false,"
+        )
+    return ("\r\n".join(rows) + "\r\n").encode()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_import_two_at_once_run_one_after_the_other(small_roadmap):
+    if connections["default"].vendor != "postgresql":
+        pytest.skip("concurrent writers: PostgreSQL (SQLite's immediate transactions queue them)")
+    import threading
+
+    from roadmaps.imports import import_file
+
+    first_writing, results = threading.Event(), {}
+
+    def run(name, data, progress=None):
+        try:
+            results[name] = import_file(data, source_name=name, progress=progress).counts()
+        except Exception as exc:
+            results[name] = exc
+        finally:
+            connections.close_all()
+
+    def slow_progress(done, total):
+        first_writing.set()
+        threading.Event().wait(0.3)  # the second import starts while this one writes
+
+    first = threading.Thread(target=run, args=("a.csv", _new_target_file("A"), slow_progress))
+    first.start()
+    first_writing.wait(10)
+    second = threading.Thread(target=run, args=("b.csv", _new_target_file("B")))
+    second.start()
+    first.join(30)
+    second.join(30)
+
+    # The second planned against what the first had written: updates, no duplicate, no error.
+    assert results["a.csv"]["target"] == {"create": 1, "update": 0, "unchanged": 0}
+    assert results["a.csv"]["milestone"] == {"create": 3, "update": 0, "unchanged": 0}
+    assert results["b.csv"]["target"] == {"create": 0, "update": 0, "unchanged": 1}
+    assert results["b.csv"]["milestone"] == {"create": 0, "update": 3, "unchanged": 0}
+    assert Target.objects.filter(code="A-9").count() == 1
+    titles = Milestone.objects.filter(code__startswith="A-9.").values_list("title", flat=True)
+    assert sorted(titles) == ["B 1", "B 2", "B 3"]
+
+
+def test_import_code_created_by_someone_else_meanwhile_is_a_clear_error(
+    tmp_path, small_roadmap, monkeypatch
+):
+    from roadmaps import imports
+
+    validate = imports.validate
+
+    def validate_then_someone_creates_the_target(data):
+        plan = validate(data)
+        make_target(roadmap=small_roadmap.roadmaps.get(), code="A-9")
+        return plan
+
+    monkeypatch.setattr(imports, "validate", validate_then_someone_creates_the_target)
+    path = _write(tmp_path, _new_target_file("A"))
+    before = _dump()
+
+    with pytest.raises(CommandError) as excinfo:
+        _import(path)
+
+    assert str(excinfo.value) == (
+        "roadmap.csv: 1 problem(s), nothing was imported:\n"
+        "file: a target or milestone of this file was created by someone else during the "
+        "import; nothing was written: try again."
+    )
+    assert _dump() == before
