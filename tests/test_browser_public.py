@@ -151,6 +151,11 @@ def test_browser_keyboard_only_visitor_applies_a_status_filter(
             break
     else:
         pytest.fail("the Achieved status filter cannot be reached with the keyboard")
+    # The focused checkbox shows a dark focus ring (3:1 or more against the white page).
+    assert page.evaluate(
+        "[getComputedStyle(document.activeElement).outlineStyle,"
+        " getComputedStyle(document.activeElement).outlineColor]"
+    ) == ["solid", "rgb(26, 26, 26)"]
     page.keyboard.press("Space")
     for _ in range(30):
         page.keyboard.press("Tab")
@@ -165,3 +170,29 @@ def test_browser_keyboard_only_visitor_applies_a_status_filter(
     assert codes == ["MOB-1.1"]
     assert page.locator("#results-title").inner_text() == "1 milestone"
     screenshot(page, "public-keyboard-filter-1440")
+
+
+def test_browser_phone_width_keeps_wide_tables_and_the_timeline_legible(
+    live_server, browser, screenshot, public_data
+):
+    """At 360 px the group and history tables stack into cards (nothing cut off or scrolled
+    sideways) and the timeline keeps legible labels by scrolling inside its own box."""
+    context = browser.new_context(viewport={"width": 360, "height": 900})
+    page = context.new_page()
+    stacked = "table.stack tbody th, table.stack tbody td, table.stack caption"
+    overflowing = """sel => [...document.querySelectorAll(sel)].filter(
+        el => el.getBoundingClientRect().right > document.documentElement.clientWidth + 0.5
+    ).length"""
+
+    page.goto(f"{live_server.url}/sectors/mobility/")
+    assert page.evaluate(overflowing, stacked) == 0
+    label = page.locator("svg.timeline text", has_text="Not started")
+    assert label.bounding_box()["height"] >= 9  # drawn at 13 px, not shrunk to a third
+    region = page.get_by_role("region", name="Timeline chart (scrolls sideways on small screens)")
+    assert region.evaluate("el => el.scrollWidth > el.clientWidth")
+    screenshot(page, "public-sector-dashboard-timeline-360")
+
+    page.goto(f"{live_server.url}/milestones/MOB-1.1/")
+    assert page.evaluate(overflowing, stacked) == 0
+    assert page.locator("table.stack td[data-label='By']").inner_text() == "Sam Steward"
+    context.close()

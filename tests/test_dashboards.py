@@ -248,7 +248,7 @@ def test_sector_dashboard_html_shows_breakdown_timeline_and_groups(client, datas
     assert "<title>MOB-1.2: Battery passport (2025-03-31, In progress)</title>" in timeline
     assert '<span class="tag illustrative">Illustrative</span>' in timeline
     groups = _section(html, "groups-title")
-    cells = re.findall(r"<td>(\d+)</td>", groups)
+    cells = re.findall(r'<td data-label="[\w ]+">(\d+)</td>', groups)
     # policy makers: MOB-1.1, MOB-1.2; industry: MOB-1.2, MOB-2.1; civil society: none.
     assert cells == ["2", "1", "2", "1", "2", "0", "1", "1", "0", "0", "0", "0"]
 
@@ -327,11 +327,14 @@ def test_overview_as_of_past_day_gives_progress_per_sector(client, dataset):
     assert "Off track" in cards[0]
     assert "No data" in cards[1]
     assert "Achieved \u2013 · expected by now \u2013" in cards[1]
-    # Next due after 2025-06-30 and open as of then: MOB-2.2 (2028), MOB-2.1 (2030).
-    assert re.findall(r'<a href="/milestones/([\w.-]+)/">', cards[0]) == ["MOB-2.2", "MOB-2.1"]
+    # Next due after 2025-06-30 and open as of then: MOB-2.2 (2028), MOB-2.1 (2030); the links
+    # stay on the snapshot's day.
+    snapshot_link = r'<a href="/milestones/([\w.-]+)/\?as_of=2025-06-30">'
+    assert re.findall(snapshot_link, cards[0]) == ["MOB-2.2", "MOB-2.1"]
+    assert '<a href="/sectors/mobility/?as_of=2025-06-30">Mobility</a>' in cards[0]
     updates = _section(html, "updates-title")
     # Updates made by 2025-06-30 only, newest first.
-    assert re.findall(r'<a href="/milestones/([\w.-]+)/">', updates) == [
+    assert re.findall(snapshot_link, updates) == [
         "MOB-1.3",
         "MOB-1.1",
         "MOB-1.2",
@@ -353,8 +356,22 @@ def test_milestone_detail_as_of_past_day_shows_status_and_history_then(client, d
     assert '<span class="tag overdue">Yes, overdue</span>' in html
     assert html.count('<time datetime="2024-01-15') == 1
     assert "Done late" not in html
+    # Links stay on the snapshot's day; "Show today" is for the screen only (not printed).
+    assert '<a href="/sectors/mobility/?as_of=2025-06-30">Mobility</a>' in html
+    assert (
+        '<a href="/sectors/mobility/milestones/?target=MOB-1&amp;as_of=2025-06-30">'
+        "MOB-1: Cleaner supply</a>"
+    ) in html
+    assert '<a href="/stakeholders/policy-makers/?as_of=2025-06-30">Policy makers</a>' in html
+    assert '<a class="screen-only" href="/milestones/MOB-1.2/">Show today</a>' in html
+
+
+def test_milestone_detail_today_links_without_as_of(client, dataset):
+    html = client.get("/milestones/MOB-1.2/").content.decode()
+
     assert '<a href="/sectors/mobility/">Mobility</a>' in html
-    assert "MOB-1: Cleaner supply</a>" in html
+    assert '<a href="/sectors/mobility/milestones/?target=MOB-1">' in html
+    assert "as_of=" not in html.split("<main")[1].split('<form class="as-of-form"')[0]
 
 
 def test_milestone_detail_shows_full_history_newest_first_with_authors(client, dataset):
@@ -389,7 +406,7 @@ def test_milestone_detail_shows_full_history_newest_first_with_authors(client, d
     ]
     assert "&lt;b&gt;Slow&lt;/b&gt; progress" in html
     assert '<a href="https://example.org/evidence" rel="nofollow noopener">Evidence</a>' in html
-    assert "<td>Ana Lima</td>" in html
+    assert '<td data-label="By">Ana Lima</td>' in html
 
 
 def test_milestone_detail_labels_illustrative_rows(client, dataset):

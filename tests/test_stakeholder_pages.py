@@ -74,7 +74,8 @@ def groups():
 
 def _scorecard(html: str) -> dict:
     section = html.split('aria-labelledby="scorecard-title"')[1].split("</section>")[0]
-    cards = re.findall(r'<h3><a href="/sectors/([\w-]+)/">.*?</dl>', section, re.S)
+    link = r'<h3><a href="/sectors/([\w-]+)/(?:\?as_of=[\d-]+)?">.*?</dl>'
+    cards = re.findall(link, section, re.S)
     result = {}
     for slug, card in zip(cards, re.findall(r"<h3>.*?</dl>", section, re.S), strict=True):
         counts = dict(re.findall(r'data-count="(\w+)">(\d+)<', card))
@@ -95,6 +96,7 @@ def test_stakeholder_page_scorecard_per_sector_as_of_past_day(client, groups):
     }
     assert "<h1>What the roadmaps ask of Industry actors</h1>" in html
     assert "Snapshot:" in html
+    assert '<h3><a href="/sectors/mobility/?as_of=2025-06-30">Mobility</a></h3>' in html
 
 
 def test_stakeholder_page_scorecard_today(client, groups):

@@ -68,3 +68,14 @@ def progress_bar(progress):
 def overdue_on(milestone, as_of):
     """The model's rule, with the status as of the page's day when it was annotated."""
     return milestone.is_overdue(as_of, status=getattr(milestone, "status_as_of", None))
+
+
+@register.simple_tag(takes_context=True)
+def snapshot_query(context, separator="?"):
+    """`?as_of=YYYY-MM-DD` (or `&as_of=...`) on a snapshot page, so its links stay on that day."""
+    params = context.get("params")
+    if params is None or not params.is_snapshot:
+        return ""
+    # A plain str, so that "&" is escaped (a template literal arrives marked safe).
+    separator = "&" if separator == "&" else "?"
+    return format_html("{}as_of={}", separator, context["as_of"].isoformat())
