@@ -239,6 +239,44 @@ def test_milestone_list_html_paginates_fifty_a_page_and_exports_everything(clien
     assert len(client.get(URL, {"format": "csv"}).content.decode().splitlines()) == 56
 
 
+def test_milestone_list_pages_keep_filters_and_match_the_csv_order(client, milestones):
+    target = make_target(roadmap=milestones.roadmaps.get(), code="MOB-9")
+    for number in range(60):
+        make_milestone(
+            target=target,
+            code=f"MOB-9.{number:02d}",
+            due_date=datetime.date(2040 - number % 3, 1, 1),
+            status=Status.AT_RISK if number % 2 else Status.IN_PROGRESS,
+        )
+    params = {"status": ["at_risk", "in_progress"], "ordering": "-due_date", "q": "MOB-9"}
+    params["as_of"] = "2025-06-30"
+
+    first = client.get(URL, params).content.decode()
+    next_link = re.search(r'<a href="(\?[^"]+)" rel="next">', first).group(1)
+    second = client.get(URL + next_link.replace("&amp;", "&")).content.decode()
+    rows = csv.DictReader(
+        io.StringIO(client.get(URL, {**params, "format": "csv"}).content.decode())
+    )
+
+    assert next_link == (
+        "?status=at_risk&amp;status=in_progress&amp;ordering=-due_date&amp;q=MOB-9"
+        "&amp;as_of=2025-06-30&amp;page=2"
+    )
+    assert "Page 2 of 2" in second
+    code = r'<td data-label="Code"><a href="/milestones/([\w.-]+)/\?as_of=2025-06-30">'
+    html_codes = re.findall(code, first) + re.findall(code, second)
+    assert len(html_codes) == 60
+    assert html_codes == [row["code"] for row in rows]
+
+
+@pytest.mark.parametrize("page", ["abc", "-1", "0", "1e9999", "99", "", "2.5", "٢"])
+def test_milestone_list_garbage_or_out_of_range_page_shows_a_page(client, milestones, page):
+    response = client.get(URL, {"page": page, "theme": "social"})
+
+    assert response.status_code == 200
+    assert '<h2 id="results-title">3 milestones</h2>' in response.content.decode()
+
+
 def test_milestone_list_links_downloads_with_the_same_filters(client, milestones):
     html = client.get(URL, {"theme": "social", "page": "1"}).content.decode()
 
