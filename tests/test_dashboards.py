@@ -592,6 +592,58 @@ def test_product_fixtures_render_the_three_dashboards(client):
         assert client.get(f"/sectors/{slug}/milestones/").status_code == 200
 
 
+def _oracle(rows: list[dict], as_of: str) -> dict:
+    """design.md's progress semantics, written out plainly over export rows."""
+    counted = [row for row in rows if row["status"] != "discontinued"]
+    due = [row for row in counted if row["due_date"] <= as_of]
+    return {
+        "counted": len(counted),
+        "achieved": sum(row["status"] == "achieved" for row in counted),
+        "due": len(due),
+        "overdue": sum(
+            row["due_date"] < as_of and row["status"] not in ("achieved", "discontinued")
+            for row in rows
+        ),
+    }
+
+
+@pytest.mark.parametrize("as_of", ["", "2026-07-31", "2026-08-01", "2021-06-16", "2019-01-01"])
+def test_product_fixtures_numbers_agree_with_the_semantics_everywhere(client, as_of):
+    """The RE-SOURCING data: overview, dashboard (JSON and HTML), CSV and JSON lists agree
+    with the progress semantics computed by hand from the exported rows."""
+    call_command("loaddata", "resourcing", verbosity=0)
+    day = as_of or today().isoformat()
+    query = {"as_of": as_of} if as_of else {}
+    overview = {
+        entry["sector"]: entry["progress"]
+        for entry in client.get("/", {**query, "format": "json"}).json()["sectors"]
+    }
+
+    for slug in ("renewable-energy", "mobility", "electronics"):
+        url = f"/sectors/{slug}/milestones/"
+        rows = client.get(url, {**query, "format": "json"}).json()["results"]
+        csv_rows = list(
+            csv.DictReader(
+                io.StringIO(client.get(url, {**query, "format": "csv"}).content.decode())
+            )
+        )
+        dashboard = client.get(f"/sectors/{slug}/", {**query, "format": "json"}).json()
+        html = client.get(f"/sectors/{slug}/", query).content.decode()
+
+        expected = _oracle(rows, day)
+        assert {k: dashboard["progress"][k] for k in expected} == expected, slug
+        assert overview[slug] == dashboard["progress"]
+        assert _counts(_section(html, "progress-title")) == expected
+        assert [row["status"] for row in csv_rows] == [row["status"] for row in rows]
+        assert [row["overdue"] == "true" for row in csv_rows] == [
+            row["due_date"] < day and row["status"] not in ("achieved", "discontinued")
+            for row in rows
+        ]
+        for target in dashboard["targets"]:
+            mine = [row for row in rows if row["target"] == target["code"]]
+            assert {k: target["progress"][k] for k in expected} == _oracle(mine, day)
+
+
 # Query counts: the same at 1x and 10x the data.
 
 
