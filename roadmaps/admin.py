@@ -41,6 +41,13 @@ class MilestoneInline(admin.TabularInline):
     extra = 0
     show_change_link = True
 
+    def get_queryset(self, request):
+        """Under a target, stewards see their own sectors' milestones only (none elsewhere)."""
+        queryset = super().get_queryset(request)
+        if request.user.is_superuser:
+            return queryset
+        return queryset.filter(pk__in=Milestone.objects.stewarded_by(request.user).values("pk"))
+
     # Stewards read targets; milestones are changed one by one, where their sector is checked.
     def has_add_permission(self, request, obj=None):
         return request.user.is_superuser and super().has_add_permission(request, obj)

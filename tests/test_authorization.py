@@ -261,3 +261,40 @@ def test_steward_sees_content_read_only(client, steward_a, sector_a, name):
     assert view.status_code == 200
     assert view.context["has_change_permission"] is False
     assert change.status_code == 403
+
+
+def test_steward_target_page_lists_only_own_sector_milestones(
+    client, steward_a, sector_a, sector_b
+):
+    theirs = make_target(roadmap=make_roadmap(sector=sector_b), code="B-1")
+    make_milestone(target=theirs, code="B-1.1")
+    mine = make_target(roadmap=make_roadmap(sector=sector_a), code="A-1")
+    make_milestone(target=mine, code="A-1.1")
+    client.force_login(steward_a)
+
+    other = client.get(reverse("admin:roadmaps_target_change", args=[theirs.pk]))
+    own = client.get(reverse("admin:roadmaps_target_change", args=[mine.pk]))
+
+    [other_inline] = other.context["inline_admin_formsets"]
+    [own_inline] = own.context["inline_admin_formsets"]
+    assert [form.original.code for form in other_inline] == []
+    assert [form.original.code for form in own_inline] == ["A-1.1"]
+    assert "B-1.1" not in other.content.decode()
+
+
+def test_steward_other_sector_delete_and_history_rows_are_out_of_reach(client, steward_a, sector_b):
+    theirs = make_milestone(target=make_target(roadmap=make_roadmap(sector=sector_b)))
+    update = make_update(milestone=theirs, status_after="at_risk", note="theirs")
+    client.force_login(steward_a)
+
+    delete_url = reverse("admin:roadmaps_milestone_delete", args=[theirs.pk])
+    delete = client.post(delete_url, {"post": "yes"})
+    view = client.get(reverse("admin:roadmaps_milestoneupdate_change", args=[update.pk]))
+    listed = client.get(reverse("admin:roadmaps_milestoneupdate_changelist"))
+
+    assert delete.status_code == 403
+    # Not in the steward's queryset: the admin answers as for a missing object.
+    assert (view.status_code, view["Location"]) == (302, reverse("admin:index"))
+    assert list(listed.context["cl"].result_list) == []
+    assert Milestone.objects.filter(pk=theirs.pk).exists()
+    assert MilestoneUpdate.objects.get().note == "theirs"
