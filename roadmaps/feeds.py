@@ -9,17 +9,41 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from roadmaps.models import MilestoneUpdate, Sector, Status
+from roadmaps.services import CONTROL_CHARACTERS
 
 FEED_LENGTH = 50
 IMPORT_AUTHOR = "RE-SOURCING import"
+
+
+def _xml_safe(text: str) -> str:
+    """XML 1.0 cannot carry control characters: a row written before they were refused (or by
+    another path) must not take the whole feed down."""
+    return CONTROL_CHARACTERS.sub("", text)
 
 
 def _label(status: str) -> str:
     return str(Status(status).label) if status in Status.values else status
 
 
+class AtomWithContent(Atom1Feed):
+    """Atom whose entries carry the change and the note as <content type="html">.
+
+    Django's Atom1Feed writes the item description as <summary>; the design asks for content.
+    """
+
+    def add_item_elements(self, handler, item):
+        item = {
+            **item,
+            "title": _xml_safe(item["title"]),
+            "author_name": item["author_name"] and _xml_safe(item["author_name"]),
+        }
+        super().add_item_elements(handler, {**item, "description": None})
+        if item["description"] is not None:
+            handler.addQuickElement("content", _xml_safe(item["description"]), {"type": "html"})
+
+
 class UpdatesFeed(Feed):
-    feed_type = Atom1Feed
+    feed_type = AtomWithContent
     title = gettext_lazy("RE-SOURCING Roadmap Tracker: status updates")
     subtitle = gettext_lazy("The latest status changes of the RE-SOURCING roadmap milestones.")
     author_name = "RE-SOURCING Roadmap Tracker"
@@ -37,7 +61,7 @@ class UpdatesFeed(Feed):
         return f"{item.milestone.code}: {_label(item.status_before)} -> {_label(item.status_after)}"
 
     def item_description(self, item):
-        # Atom's summary is sent as type="html": everything a steward typed is escaped here.
+        # Atom's content is sent as type="html": everything a steward typed is escaped here.
         evidence = (
             format_html(
                 '<p>{}: <a href="{}" rel="nofollow noopener">{}</a></p>',

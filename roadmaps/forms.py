@@ -3,6 +3,27 @@ from django.utils.translation import gettext_lazy as _
 
 from resourcing.lib.validators import http_url_validator
 from roadmaps.models import NOTE_MAX_LENGTH, Milestone, Status
+from roadmaps.services import validate_no_control_characters
+
+# Milestone.version is a PositiveIntegerField: a larger number cannot be a version read.
+MAX_VERSION = 2_147_483_647
+
+
+class EvidenceURLField(forms.URLField):
+    """An optional http(s) link to the evidence, with one message that says what is wrong.
+
+    Only http_url_validator runs (Django's URLValidator would report the same problem a second
+    time), and "invalid" says what a valid value looks like.
+    """
+
+    default_validators = [http_url_validator, validate_no_control_characters]
+    default_error_messages = {
+        "invalid": _("Enter a complete web address starting with http:// or https://, no spaces.")
+    }
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", _("Evidence URL"))
+        super().__init__(required=False, max_length=500, assume_scheme="https", **kwargs)
 
 
 class MilestoneAdminForm(forms.ModelForm):
@@ -12,18 +33,16 @@ class MilestoneAdminForm(forms.ModelForm):
         label=_("Note on the status change"),
         required=False,
         max_length=NOTE_MAX_LENGTH,
+        validators=[validate_no_control_characters],
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Required when the status changes; shown publicly in the history."),
     )
-    evidence_url = forms.URLField(
-        label=_("Evidence URL"),
-        required=False,
-        max_length=500,
-        validators=[http_url_validator],
-        assume_scheme="https",
+    evidence_url = EvidenceURLField(
         help_text=_("Optional link to the evidence for the status change (http or https)."),
     )
-    expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
+    expected_version = forms.IntegerField(
+        widget=forms.HiddenInput, required=False, min_value=1, max_value=MAX_VERSION
+    )
 
     class Meta:
         model = Milestone
@@ -59,16 +78,12 @@ class StatusUpdateForm(forms.Form):
     note = forms.CharField(
         label=_("Note"),
         max_length=NOTE_MAX_LENGTH,
+        validators=[validate_no_control_characters],
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text=_("Required. What changed and why; shown publicly in the history."),
     )
-    evidence_url = forms.URLField(
-        label=_("Evidence URL"),
-        required=False,
-        max_length=500,
-        validators=[http_url_validator],
-        assume_scheme="https",
+    evidence_url = EvidenceURLField(
         help_text=_("Optional link to the evidence (http or https), shown publicly."),
     )
     # The milestone version the steward read: a newer one means someone updated in between.
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=MAX_VERSION)

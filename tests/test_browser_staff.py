@@ -57,7 +57,7 @@ def test_browser_steward_updates_a_milestone_end_to_end(live_server, page, scree
     root = ET.fromstring(feed.body())  # noqa: S314 (our own output)
     entry = root.find(f"{ATOM}entry")
     assert entry.find(f"{ATOM}title").text == "MOB-1.3: Not started -> In progress"
-    assert "Delegated act &lt;b&gt;adopted&lt;/b&gt;" in entry.find(f"{ATOM}summary").text
+    assert "Delegated act &lt;b&gt;adopted&lt;/b&gt;" in entry.find(f"{ATOM}content").text
     assert entry.find(f"{ATOM}author/{ATOM}name").text == "ines"
 
     stored = Milestone.objects.get(pk=milestone.pk)

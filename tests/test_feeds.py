@@ -1,6 +1,7 @@
 """Atom feeds of status changes: valid Atom, the latest 50, escaped notes, one query."""
 
 import datetime
+import re
 import xml.etree.ElementTree as ET
 
 import pytest
@@ -14,6 +15,8 @@ pytestmark = pytest.mark.django_db
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 FEED = reverse("roadmaps:updates-feed")
+# `<code>: <before> -> <after>`, with the statuses' labels.
+TITLE = re.compile(r"[A-Za-z0-9._-]+: [A-Z][a-z ]+ -> [A-Z][a-z ]+")
 
 
 def _parse(response) -> ET.Element:
@@ -23,11 +26,16 @@ def _parse(response) -> ET.Element:
     for required in ("id", "title", "updated"):
         assert root.find(f"{ATOM}{required}").text
     assert root.find(f"{ATOM}link[@rel='alternate']") is not None
+    assert root.find(f"{ATOM}link[@rel='self']").get("href").endswith(".atom")
+    assert root.find(f"{ATOM}author/{ATOM}name").text == "RE-SOURCING Roadmap Tracker"
     for entry in root.findall(f"{ATOM}entry"):
         for required in ("id", "title", "updated"):
             assert entry.find(f"{ATOM}{required}").text, required
+        assert TITLE.fullmatch(entry.find(f"{ATOM}title").text)
         assert entry.find(f"{ATOM}author/{ATOM}name").text
         assert entry.find(f"{ATOM}link[@rel='alternate']").get("href").startswith("http://")
+        assert entry.find(f"{ATOM}content").get("type") == "html"
+        assert entry.find(f"{ATOM}summary") is None
     return root
 
 
@@ -62,16 +70,28 @@ def test_feed_is_atom_with_the_latest_update_first(client, milestone_a, sector_a
         f"http://testserver/milestones/A-1.1/#update-{latest.pk}"
     )
     assert first.find(f"{ATOM}id").text == first.find(f"{ATOM}link").get("href")
-    summary = first.find(f"{ATOM}summary")
-    assert summary.get("type") == "html"
+    content = first.find(f"{ATOM}content")
     # The note is escaped inside the HTML: a feed reader shows the tags as text.
-    assert summary.text == (
+    assert content.text == (
         "<p>Not started -> Achieved</p>"
         "<p>Adopted &lt;em&gt;today&lt;/em&gt; &amp; published.</p>"
         '<p>Evidence: <a href="https://example.org/oj" rel="nofollow noopener">'
         "https://example.org/oj</a></p>"
     )
     assert root.find(f"{ATOM}updated").text == latest.created_at.isoformat()
+
+
+def test_feed_leaves_out_control_characters_xml_cannot_carry(client, milestone_a):
+    # Written past the forms (which refuse them since): the feed must still be valid XML.
+    author = make_user(username="ctl", first_name="Ana\x1b", last_name="Lee")
+    make_update(milestone=milestone_a, status_after="at_risk", note="soft\x0bbreak", author=author)
+
+    response = client.get(FEED)
+
+    assert response.status_code == 200
+    entry = _parse(response).find(f"{ATOM}entry")
+    assert "<p>softbreak</p>" in entry.find(f"{ATOM}content").text
+    assert entry.find(f"{ATOM}author/{ATOM}name").text == "Ana Lee"
 
 
 def test_feed_names_the_import_when_there_is_no_author(client, milestone_a):
@@ -98,8 +118,8 @@ def test_feed_keeps_the_latest_50(client, milestone_a):
     assert len(entries) == 50
     ids = {e.find(f"{ATOM}id").text for e in entries}
     assert len(ids) == 50
-    assert "note 54" in entries[0].find(f"{ATOM}summary").text
-    assert "note 5<" in entries[-1].find(f"{ATOM}summary").text
+    assert "note 54" in entries[0].find(f"{ATOM}content").text
+    assert "note 5<" in entries[-1].find(f"{ATOM}content").text
 
 
 def test_sector_feed_lists_only_its_sector(client, milestone_a, sector_b):

@@ -78,6 +78,8 @@ def test_record_status_update_refuses_stale_version_and_writes_nothing():
         ("achieved", "   ", "", "note"),
         ("achieved", "note", "javascript:alert(1)", "evidence_url"),
         ("achieved", "x" * 2001, "", "note"),
+        ("achieved", "soft\x0bbreak", "", "note"),
+        ("achieved", "note", "https://example.org/\x01", "evidence_url"),
     ],
 )
 def test_record_status_update_refuses_bad_input_and_writes_nothing(

@@ -230,33 +230,35 @@ def test_update_valid_post_records_and_redirects_with_message(client, steward_a,
     )
 
 
+VALID = {"status": "achieved", "note": "ok", "evidence_url": "", "version": "1"}
+MISSING = None
+
+
 @pytest.mark.parametrize(
-    ("data", "field"),
+    ("overrides", "field"),
     [
-        ({"status": "achieved", "note": "", "version": "1"}, "note"),
-        ({"status": "achieved", "note": "   ", "version": "1"}, "note"),
-        ({"status": "achieved", "note": "x" * 2001, "version": "1"}, "note"),
-        (
-            {
-                "status": "achieved",
-                "note": "ok",
-                "evidence_url": "javascript:alert(1)",
-                "version": "1",
-            },
-            "evidence_url",
-        ),
-        (
-            {"status": "achieved", "note": "ok", "evidence_url": "ftp://x.org/a", "version": "1"},
-            "evidence_url",
-        ),
-        ({"status": "finished", "note": "ok", "version": "1"}, "status"),
-        ({"status": "achieved", "note": "ok", "version": "abc"}, "version"),
-        ({"status": "achieved", "note": "ok"}, "version"),
+        ({"note": ""}, "note"),
+        ({"note": "   "}, "note"),
+        ({"note": "x" * 2001}, "note"),
+        ({"note": "ok\x00"}, "note"),
+        ({"note": "pasted\x0bfrom Word"}, "note"),
+        ({"evidence_url": "javascript:alert(1)"}, "evidence_url"),
+        ({"evidence_url": "ftp://x.org/a"}, "evidence_url"),
+        ({"evidence_url": "data:text/html,<b>x"}, "evidence_url"),
+        ({"evidence_url": "https://a.org/a b"}, "evidence_url"),
+        ({"evidence_url": "https://a.org/\x00"}, "evidence_url"),
+        ({"evidence_url": "https://a.org/\x01"}, "evidence_url"),
+        ({"status": "finished"}, "status"),
+        ({"status": "\x00"}, "status"),
+        ({"version": "abc"}, "version"),
+        ({"version": "9" * 20}, "version"),
+        ({"version": MISSING}, "version"),
     ],
 )
 def test_update_invalid_input_is_400_and_writes_nothing(
-    client, steward_a, milestone_a, data, field
+    client, steward_a, milestone_a, overrides, field
 ):
+    data = {key: value for key, value in {**VALID, **overrides}.items() if value is not MISSING}
     client.force_login(steward_a)
 
     response = client.post(_update_url(milestone_a), data)
@@ -266,6 +268,31 @@ def test_update_invalid_input_is_400_and_writes_nothing(
     stored = Milestone.objects.get(pk=milestone_a.pk)
     assert (stored.status, stored.version) == ("not_started", 1)
     assert MilestoneUpdate.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    "evidence_url", ["javascript:alert(1)", "data:text/html,x", "ftp://a.org/x", "https://a b.org"]
+)
+def test_update_bad_evidence_url_gets_one_message_saying_what_is_wanted(
+    client, steward_a, milestone_a, evidence_url
+):
+    client.force_login(steward_a)
+    response = client.post(_update_url(milestone_a), {**VALID, "evidence_url": evidence_url})
+
+    assert response.context["form"].errors["evidence_url"] == [
+        "Enter a complete web address starting with http:// or https://, no spaces."
+    ]
+    assert MilestoneUpdate.objects.count() == 0
+
+
+def test_update_unicode_note_is_stored_as_typed(client, steward_a, milestone_a):
+    client.force_login(steward_a)
+    note = "Überprüft ✓ — 电池护照 \u202eRTL 🚗"
+
+    response = client.post(_update_url(milestone_a), {**VALID, "note": note})
+
+    assert response.status_code == 302
+    assert MilestoneUpdate.objects.get().note == note
 
 
 def test_update_note_of_exactly_2000_characters_is_accepted(client, steward_a, milestone_a):
@@ -361,13 +388,14 @@ def test_update_get_query_count_is_fixed(client, steward_a, milestone_a, django_
 
 
 @pytest.mark.django_db(transaction=True)
-def test_concurrent_updates_with_same_version_exactly_one_wins():
+@pytest.mark.parametrize("writers", [2, 20])
+def test_concurrent_updates_with_same_version_exactly_one_wins(writers):
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL: SQLite serialises writers, there is no race to test")
     sector = make_sector()
     milestone = make_milestone(target=make_target(roadmap=make_roadmap(sector=sector)))
-    stewards = [make_steward(sector=sector, username=f"racer-{i}") for i in range(2)]
-    barrier = threading.Barrier(2)
+    stewards = [make_steward(sector=sector, username=f"racer-{i}") for i in range(writers)]
+    barrier = threading.Barrier(writers)
     outcomes = []
 
     def post(user):
@@ -392,7 +420,7 @@ def test_concurrent_updates_with_same_version_exactly_one_wins():
     for thread in threads:
         thread.join()
 
-    assert sorted(outcomes) == [302, 409]
+    assert sorted(outcomes) == [302] + [409] * (writers - 1)
     assert MilestoneUpdate.objects.filter(milestone=milestone).count() == 1
     stored = Milestone.objects.get(pk=milestone.pk)
     assert (stored.status, stored.version) == ("achieved", 2)
