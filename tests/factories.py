@@ -128,3 +128,55 @@ def make_update(
         author=author,
         created_at=created_at or timezone.now(),
     )
+
+
+# The public content, as dumpdata writes it: tests compare it before and after a refused write.
+CONTENT_MODELS = [
+    "stakeholders.stakeholdergroup",
+    "roadmaps.sector",
+    "roadmaps.theme",
+    "roadmaps.roadmap",
+    "roadmaps.target",
+    "roadmaps.milestone",
+    "roadmaps.milestoneupdate",
+]
+
+
+def dump_content(*, natural_primary=False) -> str:
+    """dumpdata of CONTENT_MODELS (primary keys included unless natural_primary)."""
+    import io
+
+    from django.core.management import call_command
+
+    out = io.StringIO()
+    call_command(
+        "dumpdata",
+        *CONTENT_MODELS,
+        natural_foreign=True,
+        natural_primary=natural_primary,
+        indent=1,
+        stdout=out,
+    )
+    return out.getvalue()
+
+
+def at_noon(day: str) -> datetime.datetime:
+    """Noon UTC of an ISO day ("2025-06-30"): a history timestamp in the middle of that day."""
+    return datetime.datetime.fromisoformat(f"{day}T12:00:00+00:00")
+
+
+def make_history(milestone, *changes, author=None, evidence_url="") -> list[MilestoneUpdate]:
+    """Raw history rows for `milestone`, each change `(before, after, "YYYY-MM-DD"[, note])`
+    at noon UTC of that day."""
+    return [
+        make_update(
+            milestone=milestone,
+            status_before=before,
+            status_after=after,
+            created_at=at_noon(day),
+            note=rest[0] if rest else "A note",
+            author=author,
+            evidence_url=evidence_url,
+        )
+        for before, after, day, *rest in changes
+    ]

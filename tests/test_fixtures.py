@@ -12,27 +12,15 @@ from django.core.management.base import CommandError
 
 from roadmaps.models import Milestone, MilestoneUpdate, Roadmap, Sector, Status, Target, Theme
 from stakeholders.models import StakeholderGroup
+from tests.factories import dump_content
 
 pytestmark = pytest.mark.django_db
 
 FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "resourcing.json"
-DUMP_MODELS = [
-    "stakeholders.stakeholdergroup",
-    "roadmaps.sector",
-    "roadmaps.theme",
-    "roadmaps.roadmap",
-    "roadmaps.target",
-    "roadmaps.milestone",
-    "roadmaps.milestoneupdate",
-]
 
 
 def _dump() -> str:
-    out = io.StringIO()
-    call_command(
-        "dumpdata", *DUMP_MODELS, natural_foreign=True, natural_primary=True, indent=1, stdout=out
-    )
-    return out.getvalue()
+    return dump_content(natural_primary=True)
 
 
 def _load(path) -> None:

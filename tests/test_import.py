@@ -14,6 +14,7 @@ from roadmaps.imports import MAX_BYTES
 from roadmaps.management.commands.import_roadmap import Command as ImportCommand
 from roadmaps.models import Milestone, MilestoneUpdate, Status, Target
 from tests.factories import (
+    dump_content,
     make_group,
     make_milestone,
     make_roadmap,
@@ -27,21 +28,9 @@ pytestmark = pytest.mark.django_db
 
 HEADER = ",".join(COLUMNS).encode()
 
-DUMP_MODELS = [
-    "stakeholders.stakeholdergroup",
-    "roadmaps.sector",
-    "roadmaps.theme",
-    "roadmaps.roadmap",
-    "roadmaps.target",
-    "roadmaps.milestone",
-    "roadmaps.milestoneupdate",
-]
-
 
 def _dump() -> str:
-    out = io.StringIO()
-    call_command("dumpdata", *DUMP_MODELS, natural_foreign=True, indent=1, stdout=out)
-    return out.getvalue()
+    return dump_content()
 
 
 def _export(slug: str, *options) -> str:
