@@ -180,3 +180,27 @@ def make_history(milestone, *changes, author=None, evidence_url="") -> list[Mile
         )
         for before, after, day, *rest in changes
     ]
+
+
+def admin_milestone_data(milestone, **overrides) -> dict:
+    """What the admin's milestone change form posts for `milestone` as it is, with overrides."""
+    return {
+        "target": milestone.target_id,
+        "code": milestone.code,
+        "title": milestone.title,
+        "description": milestone.description,
+        "due_date": milestone.due_date.isoformat(),
+        "stakeholder_groups": [],
+        "status": milestone.status,
+        "status_note": "",
+        "evidence_url": "",
+        "expected_version": milestone.version,
+        "source_title": milestone.source_title,
+        "source_url": milestone.source_url,
+        "provenance": milestone.provenance,
+        "updates-TOTAL_FORMS": "0",
+        "updates-INITIAL_FORMS": "0",
+        "updates-MIN_NUM_FORMS": "0",
+        "updates-MAX_NUM_FORMS": "0",
+        **overrides,
+    }

@@ -4,33 +4,9 @@ import pytest
 from django.urls import reverse
 
 from roadmaps.models import Milestone, MilestoneUpdate
-from tests.factories import make_milestone, make_update
+from tests.factories import admin_milestone_data, make_milestone, make_target, make_update
 
 pytestmark = pytest.mark.django_db
-
-
-def _change_data(milestone, **overrides):
-    data = {
-        "target": milestone.target_id,
-        "code": milestone.code,
-        "title": milestone.title,
-        "description": milestone.description,
-        "due_date": milestone.due_date.isoformat(),
-        "stakeholder_groups": [],
-        "status": milestone.status,
-        "status_note": "",
-        "evidence_url": "",
-        "expected_version": milestone.version,
-        "source_title": milestone.source_title,
-        "source_url": milestone.source_url,
-        "provenance": milestone.provenance,
-        "updates-TOTAL_FORMS": "0",
-        "updates-INITIAL_FORMS": "0",
-        "updates-MIN_NUM_FORMS": "0",
-        "updates-MAX_NUM_FORMS": "0",
-    }
-    data.update(overrides)
-    return data
 
 
 def test_admin_status_change_creates_exactly_one_history_row(client, admin_user):
@@ -40,7 +16,7 @@ def test_admin_status_change_creates_exactly_one_history_row(client, admin_user)
 
     response = client.post(
         url,
-        _change_data(
+        admin_milestone_data(
             milestone,
             status="achieved",
             status_note="Applied since 1 January 2021.",
@@ -66,7 +42,7 @@ def test_admin_status_change_without_note_is_refused(client, admin_user):
     client.force_login(admin_user)
     url = reverse("admin:roadmaps_milestone_change", args=[milestone.pk])
 
-    response = client.post(url, _change_data(milestone, status="achieved"))
+    response = client.post(url, admin_milestone_data(milestone, status="achieved"))
 
     assert response.status_code == 200
     assert "status_note" in response.context["adminform"].form.errors
@@ -79,7 +55,7 @@ def test_admin_content_edit_writes_no_history(client, admin_user):
     client.force_login(admin_user)
     url = reverse("admin:roadmaps_milestone_change", args=[milestone.pk])
 
-    response = client.post(url, _change_data(milestone, title="Clearer title"))
+    response = client.post(url, admin_milestone_data(milestone, title="Clearer title"))
 
     assert response.status_code == 302
     stored = Milestone.objects.get(pk=milestone.pk)
@@ -91,7 +67,7 @@ def test_admin_stale_version_is_refused(client, admin_user):
     milestone = make_milestone()
     client.force_login(admin_user)
     url = reverse("admin:roadmaps_milestone_change", args=[milestone.pk])
-    stale = _change_data(milestone, status="achieved", status_note="stale edit")
+    stale = admin_milestone_data(milestone, status="achieved", status_note="stale edit")
     Milestone.objects.filter(pk=milestone.pk).update(status="at_risk", version=2)
 
     response = client.post(url, stale)
@@ -167,3 +143,27 @@ def test_admin_changelists_render_for_every_model(client, admin_user, name):
 
     assert response.status_code == 200
     assert response.context["cl"].result_count >= 0
+
+
+def test_admin_superuser_cannot_delete_a_milestone_with_history(client, admin_user):
+    target = make_target()
+    milestone = make_milestone(target=target)
+    make_update(milestone=milestone, status_after="in_progress", note="kept")
+    client.force_login(admin_user)
+    changelist = reverse("admin:roadmaps_milestone_changelist")
+    selected = {"action": "delete_selected", "_selected_action": [milestone.pk], "post": "yes"}
+
+    delete = client.post(
+        reverse("admin:roadmaps_milestone_delete", args=[milestone.pk]), {"post": "yes"}
+    )
+    bulk = client.post(changelist, selected)
+    target_delete = client.post(
+        reverse("admin:roadmaps_target_delete", args=[target.pk]), {"post": "yes"}
+    )
+
+    # Deleting would delete history, which nobody may: the admin says so and deletes nothing.
+    for response in (delete, bulk, target_delete):
+        assert response.status_code == 200
+        assert response.context["perms_lacking"] == {"milestone update"}
+    assert Milestone.objects.filter(pk=milestone.pk).exists()
+    assert MilestoneUpdate.objects.get().note == "kept"

@@ -4,34 +4,18 @@ import pytest
 from django.urls import reverse
 
 from roadmaps.models import Milestone, MilestoneUpdate
-from tests.factories import make_milestone, make_roadmap, make_target, make_update, make_user
+from tests.factories import (
+    admin_milestone_data,
+    make_milestone,
+    make_roadmap,
+    make_target,
+    make_update,
+    make_user,
+)
 
 pytestmark = pytest.mark.django_db
 
 ROLES = ["anonymous", "visitor", "steward_a", "steward_b", "superuser"]
-
-
-def _admin_form(milestone, **overrides):
-    data = {
-        "target": milestone.target_id,
-        "code": milestone.code,
-        "title": milestone.title,
-        "description": milestone.description,
-        "due_date": milestone.due_date.isoformat(),
-        "status": milestone.status,
-        "status_note": "",
-        "evidence_url": "",
-        "expected_version": milestone.version,
-        "source_title": milestone.source_title,
-        "source_url": milestone.source_url,
-        "provenance": milestone.provenance,
-        "updates-TOTAL_FORMS": "0",
-        "updates-INITIAL_FORMS": "0",
-        "updates-MIN_NUM_FORMS": "0",
-        "updates-MAX_NUM_FORMS": "0",
-    }
-    data.update(overrides)
-    return data
 
 
 def _staff_form(milestone):
@@ -42,12 +26,15 @@ def _staff_form(milestone):
 
 def _admin_change(milestone):
     url = reverse("admin:roadmaps_milestone_change", args=[milestone.pk])
-    return url, _admin_form(milestone, status="achieved", status_note="Adopted.", title="Edited")
+    data = admin_milestone_data(
+        milestone, status="achieved", status_note="Adopted.", title="Edited"
+    )
+    return url, data
 
 
 def _admin_add(milestone):
     url = reverse("admin:roadmaps_milestone_add")
-    data = _admin_form(milestone, code="A-1.99", expected_version="")
+    data = admin_milestone_data(milestone, code="A-1.99", expected_version="")
     return url, data
 
 
@@ -213,7 +200,7 @@ def test_steward_cannot_move_a_milestone_to_another_sector_in_the_admin(
     client.force_login(steward_a)
     url = reverse("admin:roadmaps_milestone_change", args=[milestone.pk])
 
-    response = client.post(url, _admin_form(milestone, target=elsewhere.pk, title="Moved"))
+    response = client.post(url, admin_milestone_data(milestone, target=elsewhere.pk, title="Moved"))
 
     assert response.status_code == 302
     stored = Milestone.objects.get(pk=milestone.pk)
