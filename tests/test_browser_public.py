@@ -8,12 +8,12 @@ import pytest
 from roadmaps.models import Provenance, Status
 from tests.factories import (
     make_group,
+    make_history,
     make_milestone,
     make_roadmap,
     make_sector,
     make_target,
     make_theme,
-    make_update,
     make_user,
 )
 
@@ -52,14 +52,11 @@ def public_data():
             groups=[policy],
             title="Due diligence law adopted",
         )
-        make_update(
-            milestone=achieved,
-            status_before=Status.IN_PROGRESS,
-            status_after=Status.ACHIEVED,
+        make_history(
+            achieved,
+            (Status.IN_PROGRESS, Status.ACHIEVED, "2024-07-01", "Adopted by the Council"),
             author=author,
-            note="Adopted by the Council",
             evidence_url="https://example.org/evidence",
-            created_at=datetime.datetime(2024, 7, 1, 9, tzinfo=datetime.UTC),
         )
         make_milestone(
             target=first,

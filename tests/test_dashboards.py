@@ -13,21 +13,17 @@ from roadmaps.models import Provenance, Status
 from roadmaps.progress import today
 from tests.factories import (
     make_group,
+    make_history,
     make_milestone,
     make_roadmap,
     make_sector,
     make_target,
     make_theme,
-    make_update,
 )
 
 pytestmark = pytest.mark.django_db
 
 PAST = datetime.date(2025, 6, 30)
-
-
-def _at(day: str) -> datetime.datetime:
-    return datetime.datetime.fromisoformat(f"{day}T12:00:00+00:00")
 
 
 @pytest.fixture
@@ -59,13 +55,7 @@ def dataset():
         groups=[policy],
         title="Due diligence law",
     )
-    make_update(
-        milestone=m11,
-        status_before=Status.NOT_STARTED,
-        status_after=Status.ACHIEVED,
-        created_at=_at("2024-06-01"),
-        note="Adopted",
-    )
+    make_history(m11, (Status.NOT_STARTED, Status.ACHIEVED, "2024-06-01", "Adopted"))
     m12 = make_milestone(
         target=first,
         code="MOB-1.2",
@@ -74,19 +64,10 @@ def dataset():
         groups=[policy, industry],
         title="Battery passport",
     )
-    make_update(
-        milestone=m12,
-        status_before=Status.NOT_STARTED,
-        status_after=Status.IN_PROGRESS,
-        created_at=_at("2024-01-15"),
-        note="Started",
-    )
-    make_update(
-        milestone=m12,
-        status_before=Status.IN_PROGRESS,
-        status_after=Status.ACHIEVED,
-        created_at=_at("2026-01-10"),
-        note="Done late",
+    make_history(
+        m12,
+        (Status.NOT_STARTED, Status.IN_PROGRESS, "2024-01-15", "Started"),
+        (Status.IN_PROGRESS, Status.ACHIEVED, "2026-01-10", "Done late"),
     )
     m13 = make_milestone(
         target=first,
@@ -95,13 +76,7 @@ def dataset():
         status=Status.DISCONTINUED,
         title="Dropped idea",
     )
-    make_update(
-        milestone=m13,
-        status_before=Status.AT_RISK,
-        status_after=Status.DISCONTINUED,
-        created_at=_at("2025-01-01"),
-        note="Dropped",
-    )
+    make_history(m13, (Status.AT_RISK, Status.DISCONTINUED, "2025-01-01", "Dropped"))
     make_milestone(
         target=second,
         code="MOB-2.1",
@@ -381,12 +356,9 @@ def test_milestone_detail_shows_full_history_newest_first_with_authors(client, d
     from roadmaps.models import Milestone
 
     milestone = Milestone.objects.get(code="MOB-2.1")
-    make_update(
-        milestone=milestone,
-        status_before=Status.NOT_STARTED,
-        status_after=Status.AT_RISK,
-        created_at=_at("2026-02-01"),
-        note="<b>Slow</b> progress",
+    make_history(
+        milestone,
+        (Status.NOT_STARTED, Status.AT_RISK, "2026-02-01", "<b>Slow</b> progress"),
         author=author,
         evidence_url="https://example.org/evidence",
     )
@@ -668,17 +640,10 @@ def _grow(scale: int):
                     status=Status.IN_PROGRESS,
                     groups=groups[:2],
                 )
-                make_update(
-                    milestone=milestone,
-                    status_before=Status.NOT_STARTED,
-                    status_after=Status.AT_RISK,
-                    created_at=_at("2024-01-10"),
-                )
-                make_update(
-                    milestone=milestone,
-                    status_before=Status.AT_RISK,
-                    status_after=Status.IN_PROGRESS,
-                    created_at=_at("2025-11-10"),
+                make_history(
+                    milestone,
+                    (Status.NOT_STARTED, Status.AT_RISK, "2024-01-10"),
+                    (Status.AT_RISK, Status.IN_PROGRESS, "2025-11-10"),
                 )
 
 

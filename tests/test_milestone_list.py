@@ -10,21 +10,17 @@ import pytest
 from roadmaps.models import Provenance, Status
 from tests.factories import (
     make_group,
+    make_history,
     make_milestone,
     make_roadmap,
     make_sector,
     make_target,
     make_theme,
-    make_update,
 )
 
 pytestmark = pytest.mark.django_db
 
 URL = "/sectors/mobility/milestones/"
-
-
-def _at(day: str) -> datetime.datetime:
-    return datetime.datetime.fromisoformat(f"{day}T12:00:00+00:00")
 
 
 @pytest.fixture
@@ -54,12 +50,7 @@ def milestones():
         groups=[industry],
         title="Battery passport",
     )
-    make_update(
-        milestone=late,
-        status_before=Status.IN_PROGRESS,
-        status_after=Status.ACHIEVED,
-        created_at=_at("2026-01-10"),
-    )
+    make_history(late, (Status.IN_PROGRESS, Status.ACHIEVED, "2026-01-10"))
     make_milestone(
         target=second,
         code="MOB-2.1",

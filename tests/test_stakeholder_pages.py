@@ -11,11 +11,11 @@ import pytest
 from roadmaps.models import Status
 from tests.factories import (
     make_group,
+    make_history,
     make_milestone,
     make_roadmap,
     make_sector,
     make_target,
-    make_update,
 )
 
 pytestmark = pytest.mark.django_db
@@ -46,12 +46,7 @@ def groups():
         status=Status.ACHIEVED,
         groups=[industry, policy],
     )
-    make_update(
-        milestone=late,
-        status_before=Status.IN_PROGRESS,
-        status_after=Status.ACHIEVED,
-        created_at=datetime.datetime(2026, 1, 10, 12, tzinfo=datetime.UTC),
-    )
+    make_history(late, (Status.IN_PROGRESS, Status.ACHIEVED, "2026-01-10"))
     make_milestone(
         target=mob, code="MOB-1.3", due_date=datetime.date(2030, 12, 31), groups=[policy]
     )
