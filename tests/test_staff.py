@@ -424,3 +424,16 @@ def test_concurrent_updates_with_same_version_exactly_one_wins(writers):
     assert MilestoneUpdate.objects.filter(milestone=milestone).count() == 1
     stored = Milestone.objects.get(pk=milestone.pk)
     assert (stored.status, stored.version) == ("achieved", 2)
+
+
+def test_update_refused_for_another_sector_explains_in_the_site_layout(client, steward_a, sector_b):
+    theirs = make_milestone(target=make_target(roadmap=make_roadmap(sector=sector_b)))
+    client.force_login(steward_a)
+
+    response = client.get(_update_url(theirs))
+
+    assert response.status_code == 403
+    html = response.content.decode()
+    assert "<title>Not allowed · RE-SOURCING Roadmap Tracker</title>" in html
+    assert "You do not steward this milestone&#x27;s sector." in html
+    assert 'href="/staff/">Go to your work queue</a>' in html
