@@ -90,6 +90,10 @@ class MilestoneUpdateInline(admin.TabularInline):
         return False
 
 
+# The admin form's fields that belong to a status change, not to the milestone's content.
+STATUS_FORM_FIELDS = {"status", "status_note", "evidence_url", "expected_version"}
+
+
 @admin.register(Milestone)
 class MilestoneAdmin(admin.ModelAdmin):
     form = MilestoneAdminForm
@@ -172,7 +176,10 @@ class MilestoneAdmin(admin.ModelAdmin):
                 current = Milestone.objects.select_for_update().get(pk=obj.pk)
                 if current.version != expected:
                     raise StaleVersionError(current, expected)
-                obj.version = current.version
+                # A content edit is a new version too, so a form read before it cannot
+                # silently overwrite it (the staff form and the import check the same number).
+                content_changed = set(form.changed_data) - STATUS_FORM_FIELDS
+                obj.version = current.version + (1 if content_changed else 0)
             obj.save()
             if status_changed and new_status != obj.status:
                 record_status_update(

@@ -59,8 +59,23 @@ def test_admin_content_edit_writes_no_history(client, admin_user):
 
     assert response.status_code == 302
     stored = Milestone.objects.get(pk=milestone.pk)
-    assert (stored.title, stored.status, stored.version) == ("Clearer title", "not_started", 1)
+    assert (stored.title, stored.status, stored.version) == ("Clearer title", "not_started", 2)
     assert MilestoneUpdate.objects.count() == 0
+
+
+def test_admin_content_edit_from_a_stale_form_does_not_overwrite(client, admin_user):
+    milestone = make_milestone(title="Original")
+    client.force_login(admin_user)
+    url = reverse("admin:roadmaps_milestone_change", args=[milestone.pk])
+    first = admin_milestone_data(milestone, title="First editor's title")
+    second = admin_milestone_data(milestone, title="Second editor's title")
+
+    client.post(url, first)
+    response = client.post(url, second)
+
+    assert response.status_code == 302
+    stored = Milestone.objects.get(pk=milestone.pk)
+    assert (stored.title, stored.version) == ("First editor's title", 2)
 
 
 def test_admin_stale_version_is_refused(client, admin_user):
