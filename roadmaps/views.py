@@ -294,6 +294,8 @@ def milestone_detail(request, code):
         "roadmaps/milestone_detail.html",
         {
             "milestone": milestone,
+            # Also for the page head's link to the sector's Atom feed.
+            "sector": milestone.target.roadmap.sector,
             "overdue": milestone.is_overdue(as_of, status=milestone.status_as_of),
             "updates": updates,
             "as_of": as_of,

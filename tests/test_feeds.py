@@ -179,3 +179,11 @@ def test_pages_link_the_feeds(client, sector_a):
     assert global_link in dashboard
     assert 'href="/sectors/sector-a/updates.atom"' in dashboard
     assert "/sectors/sector-a/updates.atom" not in overview
+
+
+def test_milestone_page_links_its_sectors_feed(client, milestone_a):
+    html = client.get(milestone_a.get_absolute_url()).content.decode()
+
+    assert 'type="application/atom+xml"' in html
+    assert 'href="/sectors/sector-a/updates.atom"' in html
+    assert 'href="/feeds/updates.atom"' in html
