@@ -585,6 +585,15 @@ def _changed_fields(existing, milestone, target_code, values, groups) -> list[st
 # Applying ---------------------------------------------------------------------------------
 
 
+def _safe_file_name(name: str, limit: int = 200) -> str:
+    """A file name fit for the public history note: no control characters, bounded length
+    (an uploaded file's name is whatever the browser sent)."""
+    from roadmaps.services import CONTROL_CHARACTERS
+
+    name = CONTROL_CHARACTERS.sub("", name).strip() or "file"
+    return name if len(name) <= limit else name[: limit - 1] + "\u2026"
+
+
 def apply_plan(
     plan: Plan,
     *,
@@ -595,7 +604,7 @@ def apply_plan(
     """Make the plan's changes, all or nothing. Status changes go through the service."""
     if plan.errors:
         raise ImportFailed(plan.errors)
-    note = _("Imported from %(name)s") % {"name": source_name}
+    note = _("Imported from %(name)s") % {"name": _safe_file_name(source_name)}
     now = timezone.now()
     with transaction.atomic():
         targets = {}

@@ -209,6 +209,20 @@ def test_import_status_change_goes_through_the_service_with_note_and_author(
     assert summary.endswith("milestones: created 0, updated 1, unchanged 2.\n")
 
 
+def test_import_note_survives_a_hostile_file_name(small_roadmap):
+    from roadmaps.imports import import_file
+
+    data = _edit(_export("sector-a"), _set(2, "status", "achieved")).encode("utf-8")
+    name = "june\x0b" + "x" * 3000 + ".csv"
+
+    import_file(data, source_name=name)
+
+    update = MilestoneUpdate.objects.get(milestone__code="A-1.1")
+    assert update.note.startswith("Imported from junexxx")
+    assert "\x0b" not in update.note
+    assert len(update.note) == len("Imported from ") + 200
+
+
 def test_import_content_change_moves_updated_at_of_that_row_only(tmp_path, small_roadmap):
     before = dict(Milestone.objects.values_list("code", "updated_at"))
     path = _write(tmp_path, _edit(_export("sector-a"), _set(3, "description", "New text")))
