@@ -193,3 +193,22 @@ def test_browser_phone_width_keeps_wide_tables_and_the_timeline_legible(
     assert page.evaluate(overflowing, stacked) == 0
     assert page.locator("table.stack td[data-label='By']").inner_text() == "Sam Steward"
     context.close()
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_browser_large_sector_dashboard_timeline_by_year_is_accessible(
+    live_server, page, public_data, screenshot, axe_check, monkeypatch, width
+):
+    """Past the marker limit the timeline shows counts per due year (set low here)."""
+    from roadmaps import views
+
+    monkeypatch.setattr(views, "TIMELINE_MARKER_LIMIT", 2)
+    monkeypatch.setattr(views, "OVERDUE_LIMIT", 1)
+    page.set_viewport_size({"width": width, "height": 900})
+
+    page.goto(f"{live_server.url}/sectors/mobility/")
+
+    assert page.locator("svg.timeline text.timeline-count").count() >= 3
+    assert page.get_by_text("Milestones per due year and status").count() == 1
+    screenshot(page, f"public-sector-dashboard-by-year-{width}")
+    axe_check(page, f"public-sector-dashboard-by-year-{width}")
