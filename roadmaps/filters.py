@@ -166,6 +166,9 @@ class MilestoneFilter(django_filters.FilterSet):
         field_name="status_as_of",
         choices=Status.choices,
         widget=forms.CheckboxSelectMultiple,
+        # A column of the milestone itself (no join): no DISTINCT, which would sort every
+        # matching row on all its columns (seen in make bench's EXPLAIN).
+        distinct=False,
     )
     theme = django_filters.ModelChoiceFilter(
         label=_("Theme"),
