@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -15,6 +16,8 @@ from roadmaps.progress import today, with_status_as_of
 from roadmaps.services import StaleVersionError, record_status_update
 
 RECENT_UPDATES = 5
+# The queue is paginated like the public list: a sector may hold thousands of milestones.
+QUEUE_PAGE_SIZE = 50
 
 
 def _require_staff(user):
@@ -42,14 +45,22 @@ def work_queue(request):
         return render(
             request,
             "staff/work_queue.html",
-            {"filter": filterset, "sectors": sectors, "milestones": [], "as_of": as_of},
+            {"filter": filterset, "sectors": sectors, "milestones": [], "count": 0, "as_of": as_of},
             status=400,
         )
     rows = filterset.qs.order_by("queue_rank", "due_date", "code")
+    page = Paginator(rows, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "staff/work_queue.html",
-        {"filter": filterset, "sectors": sectors, "milestones": rows, "as_of": as_of},
+        {
+            "filter": filterset,
+            "sectors": sectors,
+            "page": page,
+            "milestones": page.object_list,
+            "count": page.paginator.count,
+            "as_of": as_of,
+        },
     )
 
 

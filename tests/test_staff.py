@@ -176,11 +176,30 @@ def test_work_queue_query_count_does_not_grow(client, django_assert_num_queries,
     client.force_login(steward)
     # Queries: session, user, the user's own and group permissions (has_perm, cached for both
     # stewarded_by calls), the sectors, the filter form's choices (themes, targets, stakeholder
-    # groups), the milestones (with sector, last update, rank).
-    with django_assert_num_queries(9):
+    # groups), the count for the pagination, the page of milestones (with sector, last update,
+    # rank).
+    with django_assert_num_queries(10):
         response = client.get(QUEUE)
 
     assert len(response.context["milestones"]) == count
+
+
+def test_work_queue_is_paginated_keeping_filters(client):
+    sector = make_sector()
+    steward = make_steward(sector=sector)
+    roadmap = make_roadmap(sector=sector)
+    target = make_target(roadmap=roadmap)
+    for _ in range(55):
+        make_milestone(target=target, status="in_progress")
+    client.force_login(steward)
+
+    first = client.get(QUEUE, {"status": "in_progress"})
+    second = client.get(QUEUE, {"status": "in_progress", "page": "2"})
+
+    assert len(first.context["milestones"]) == 50
+    assert len(second.context["milestones"]) == 5
+    assert "55 milestones" in first.content.decode()
+    assert '?status=in_progress&amp;page=2" rel="next"' in first.content.decode()
 
 
 # The update form
