@@ -342,16 +342,6 @@ class MilestoneQuerySet(models.QuerySet):
         """Leaves out the milestones of synthetic sectors (`generate_demo_data`)."""
         return self.filter(target__roadmap__sector__is_synthetic=False)
 
-    def counted(self):
-        """Discontinued milestones count nowhere in progress."""
-        return self.exclude(status=Status.DISCONTINUED)
-
-    def overdue(self, as_of: datetime.date):
-        """Current status only; see roadmaps.progress for statuses as of a past date."""
-        return self.filter(due_date__lt=as_of).exclude(
-            status__in=[Status.ACHIEVED, Status.DISCONTINUED]
-        )
-
     # Public pages: statuses as of a day come from roadmaps.progress, which imports this
     # module, hence the imports inside the methods.
 
