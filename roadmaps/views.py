@@ -89,8 +89,8 @@ def milestone_list_response(
             f"resourcing-{filename}-milestones-{as_of.isoformat()}.csv",
         )
     if output == "json":
-        results = [exports.milestone_row(m, as_of) for m in milestones]
-        return JsonResponse({"count": len(results), "results": results})
+        rows = [exports.milestone_row(m, as_of) for m in milestones]
+        return JsonResponse(exports.json_document(rows))
     page = Paginator(with_group_names(milestones), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,

@@ -1,13 +1,14 @@
 """The open-data page and the full dataset (all sectors) as the roadmap CSV and JSON."""
 
 from django.db.models import Count, Max
-from django.http import HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.http import HttpResponseBadRequest, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from roadmaps.exports import COLUMN_DESCRIPTIONS, COLUMNS, csv_text, export_rows, json_document
+from roadmaps.exports import COLUMN_DESCRIPTIONS, COLUMNS, export_rows, json_document
 from roadmaps.models import Milestone, MilestoneUpdate
 from roadmaps.progress import today
+from roadmaps.views import csv_response
 
 LICENCE_NAME = "CC BY 4.0"
 LICENCE_URL = "https://creativecommons.org/licenses/by/4.0/"
@@ -51,9 +52,9 @@ def open_data(request):
 def dataset(request, data_format):
     """Every milestone of every sector's current roadmap, in export order: two queries."""
     rows = export_rows(published_milestones(), today())
-    if data_format == "json":
-        response = JsonResponse(json_document(rows), json_dumps_params={"ensure_ascii": False})
-    else:
-        response = HttpResponse(csv_text(rows), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{DOWNLOAD_NAME}.{data_format}"'
+    filename = f"{DOWNLOAD_NAME}.{data_format}"
+    if data_format == "csv":
+        return csv_response(rows, filename)
+    response = JsonResponse(json_document(rows), json_dumps_params={"ensure_ascii": False})
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
