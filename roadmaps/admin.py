@@ -10,6 +10,15 @@ from roadmaps.models import Milestone, MilestoneUpdate, Roadmap, Sector, Status,
 from roadmaps.services import StaleVersionError, record_status_update
 
 
+def stewarded_only(queryset, request, field="pk"):
+    """Stewards see their own sectors' rows only; superusers everything."""
+    if request.user.is_superuser:
+        return queryset
+    return queryset.filter(
+        **{f"{field}__in": Milestone.objects.stewarded_by(request.user).values("pk")}
+    )
+
+
 @admin.register(Sector)
 class SectorAdmin(admin.ModelAdmin):
     list_display = ["name", "slug", "order", "lead_partner"]
@@ -43,10 +52,7 @@ class MilestoneInline(admin.TabularInline):
 
     def get_queryset(self, request):
         """Under a target, stewards see their own sectors' milestones only (none elsewhere)."""
-        queryset = super().get_queryset(request)
-        if request.user.is_superuser:
-            return queryset
-        return queryset.filter(pk__in=Milestone.objects.stewarded_by(request.user).values("pk"))
+        return stewarded_only(super().get_queryset(request), request)
 
     # Stewards read targets; milestones are changed one by one, where their sector is checked.
     def has_add_permission(self, request, obj=None):
@@ -114,16 +120,11 @@ class MilestoneAdmin(admin.ModelAdmin):
         (_("Source"), {"fields": ["source_title", "source_url", "provenance", "updated_at"]}),
     ]
     inlines = [MilestoneUpdateInline]
-    # What a steward may change in the admin; content (and the target, hence the sector) is
-    # the administrators'.
-    steward_fields = ["status", "status_note", "evidence_url", "expected_version"]
 
     def get_queryset(self, request):
         """Stewards see their own sectors' milestones only (changelist, actions, objects)."""
         queryset = super().get_queryset(request).select_related("target__roadmap__sector")
-        if request.user.is_superuser:
-            return queryset
-        return queryset.filter(pk__in=Milestone.objects.stewarded_by(request.user).values("pk"))
+        return stewarded_only(queryset, request)
 
     def get_object(self, request, object_id, from_field=None):
         """Another sector's milestone is refused (403), not reported as missing."""
@@ -158,28 +159,30 @@ class MilestoneAdmin(admin.ModelAdmin):
         if request.user.is_superuser:
             return self.readonly_fields
         fields = [field for fieldset in self.fieldsets for field in fieldset[1]["fields"]]
-        return [field for field in fields if field not in self.steward_fields]
+        # A steward may change the status only; content (and the target, hence the sector)
+        # is the administrators'.
+        return [field for field in fields if field not in STATUS_FORM_FIELDS]
 
     def save_model(self, request, obj, form, change):
         """Content is saved here; a status change goes through record_status_update."""
         new_status = form.cleaned_data["status"]
         status_changed = "status" in form.changed_data
         obj.updated_at = timezone.now()
-        if change:
-            obj.status = Milestone.objects.values_list("status", flat=True).get(pk=obj.pk)
-        else:
-            obj.status = Status.NOT_STARTED
         with transaction.atomic():
-            expected = form.cleaned_data.get("expected_version") or obj.version
             if change:
                 # Content edits must not overwrite a status change made in between either.
                 current = Milestone.objects.select_for_update().get(pk=obj.pk)
+                expected = form.cleaned_data.get("expected_version") or obj.version
                 if current.version != expected:
                     raise StaleVersionError(current, expected)
+                # The status itself changes only through record_status_update below.
+                obj.status = current.status
                 # A content edit is a new version too, so a form read before it cannot
                 # silently overwrite it (the staff form and the import check the same number).
                 content_changed = set(form.changed_data) - STATUS_FORM_FIELDS
                 obj.version = current.version + (1 if content_changed else 0)
+            else:
+                obj.status = Status.NOT_STARTED
             obj.save()
             if status_changed and new_status != obj.status:
                 record_status_update(
@@ -222,12 +225,7 @@ class MilestoneUpdateAdmin(admin.ModelAdmin):
     actions = None
 
     def get_queryset(self, request):
-        queryset = super().get_queryset(request)
-        if request.user.is_superuser:
-            return queryset
-        return queryset.filter(
-            milestone__in=Milestone.objects.stewarded_by(request.user).values("pk")
-        )
+        return stewarded_only(super().get_queryset(request), request, field="milestone")
 
     def has_add_permission(self, request):
         return False
