@@ -8,8 +8,8 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from resourcing.lib.validators import CONTROL_CHARACTERS
 from roadmaps.models import MilestoneUpdate, Sector, Status
-from roadmaps.services import CONTROL_CHARACTERS
 
 FEED_LENGTH = 50
 IMPORT_AUTHOR = "RE-SOURCING import"

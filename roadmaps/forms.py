@@ -1,9 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from resourcing.lib.validators import http_url_validator
+from resourcing.lib.validators import http_url_validator, validate_no_control_characters
 from roadmaps.models import NOTE_MAX_LENGTH, Milestone, Status
-from roadmaps.services import validate_no_control_characters
 
 # Milestone.version is a PositiveIntegerField: a larger number cannot be a version read.
 MAX_VERSION = 2_147_483_647

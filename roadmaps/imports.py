@@ -26,6 +26,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from resourcing.lib.validators import CONTROL_CHARACTERS
 from roadmaps.exports import COLUMNS, GROUP_SEPARATOR, READ_ONLY_COLUMNS, csv_cells
 from roadmaps.models import DataVersion, Milestone, Roadmap, Sector, Status, Target, Theme
 from roadmaps.services import StaleVersionError, record_status_update
@@ -588,8 +589,6 @@ def _changed_fields(existing, milestone, target_code, values, groups) -> list[st
 def _safe_file_name(name: str, limit: int = 200) -> str:
     """A file name fit for the public history note: no control characters, bounded length
     (an uploaded file's name is whatever the browser sent)."""
-    from roadmaps.services import CONTROL_CHARACTERS
-
     name = CONTROL_CHARACTERS.sub("", name).strip() or "file"
     return name if len(name) <= limit else name[: limit - 1] + "\u2026"
 

@@ -9,7 +9,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from resourcing.lib.fields import HttpURLField
-from resourcing.lib.validators import code_validator, http_url_q
+from resourcing.lib.validators import (
+    code_validator,
+    http_url_q,
+    validate_no_control_characters,
+)
 
 # The roadmaps run from their publication to 2050; nothing is due outside that window.
 EARLIEST_DUE_DATE = datetime.date(2020, 1, 1)
@@ -538,7 +542,9 @@ class MilestoneUpdate(models.Model):
     status_before = models.CharField(_("status before"), max_length=20, choices=Status.choices)
     status_after = models.CharField(_("status after"), max_length=20, choices=Status.choices)
     note = models.TextField(
-        _("note"), max_length=NOTE_MAX_LENGTH, validators=[MaxLengthValidator(NOTE_MAX_LENGTH)]
+        _("note"),
+        max_length=NOTE_MAX_LENGTH,
+        validators=[MaxLengthValidator(NOTE_MAX_LENGTH), validate_no_control_characters],
     )
     evidence_url = HttpURLField(_("evidence URL"), max_length=500, blank=True)
     author = models.ForeignKey(

@@ -1,7 +1,6 @@
 """Writes that touch several models. The only write path for a milestone's status."""
 
 import datetime
-import re
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -11,18 +10,6 @@ from django.utils.translation import gettext as _
 
 from resourcing.caching import bump_data_version
 from roadmaps.models import Milestone, MilestoneUpdate, Status
-
-# Control characters (tab, newline and carriage return apart): nobody types them on purpose,
-# browsers render them as garbage, and XML 1.0 (the Atom feed) cannot carry them at all.
-CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
-
-def validate_no_control_characters(value: str) -> None:
-    if CONTROL_CHARACTERS.search(value or ""):
-        raise ValidationError(
-            _("Remove the control characters (invisible characters such as U+000B)."),
-            code="control_characters",
-        )
 
 
 class StaleVersionError(Exception):
@@ -60,11 +47,6 @@ def record_status_update(
     evidence_url = (evidence_url or "").strip()
     if status not in Status.values:
         raise ValidationError({"status": _("Unknown status: %(status)s.") % {"status": status}})
-    for field, value in (("note", note), ("evidence_url", evidence_url)):
-        try:
-            validate_no_control_characters(value)
-        except ValidationError as exc:
-            raise ValidationError({field: exc.messages}) from exc
 
     with transaction.atomic():
         current = Milestone.objects.select_for_update().get(pk=milestone.pk)

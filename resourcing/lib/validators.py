@@ -1,5 +1,8 @@
 """Validators shared by several apps."""
 
+import re
+
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator, URLValidator
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -38,3 +41,16 @@ class CodeConverter:
 
     def to_url(self, value):
         return value
+
+
+# Control characters (tab, newline and carriage return apart): nobody types them on purpose,
+# browsers render them as garbage, and XML 1.0 (the Atom feed) cannot carry them at all.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def validate_no_control_characters(value: str) -> None:
+    if CONTROL_CHARACTERS.search(value or ""):
+        raise ValidationError(
+            _("Remove the control characters (invisible characters such as U+000B)."),
+            code="control_characters",
+        )
