@@ -12,7 +12,6 @@ from resourcing.lib.validators import CONTROL_CHARACTERS
 from roadmaps.models import MilestoneUpdate, Sector, Status
 
 FEED_LENGTH = 50
-IMPORT_AUTHOR = "RE-SOURCING import"
 
 
 def _xml_safe(text: str) -> str:
@@ -85,7 +84,7 @@ class UpdatesFeed(Feed):
         return f"{item.milestone.get_absolute_url()}#update-{item.pk}"
 
     def item_author_name(self, item):
-        return item.author.display_name if item.author else IMPORT_AUTHOR
+        return item.author_name
 
     def item_pubdate(self, item):
         return item.created_at

@@ -593,6 +593,11 @@ class MilestoneUpdate(models.Model):
     def natural_key(self):
         return (self.milestone.code, self.created_at)
 
+    @property
+    def author_name(self) -> str:
+        """Who recorded it: the steward's name, or the import (no author)."""
+        return self.author.display_name if self.author else str(_("RE-SOURCING import"))
+
     natural_key.dependencies = ["roadmaps.milestone"]
 
 
