@@ -50,6 +50,8 @@ INSTALLED_APPS = [
     "axes",
     "stakeholders",
     "roadmaps",
+    # Cache invalidation: the data version, its bump and the page cache middleware.
+    "pagecache",
 ]
 
 MIDDLEWARE = [
@@ -64,7 +66,7 @@ MIDDLEWARE = [
     "resourcing.middleware.RejectNulBytesMiddleware",
     # Before the session: a 304 or a cached page for an anonymous visitor costs one query
     # (the data version) and no session, CSRF or template work; the headers above still apply.
-    "resourcing.caching.ConditionalPageCacheMiddleware",
+    "pagecache.middleware.ConditionalPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -179,7 +181,7 @@ CACHES["default"].setdefault("OPTIONS", {})
 if not _redis_url:
     CACHES["default"]["OPTIONS"]["MAX_ENTRIES"] = 2000
 
-# Per-page cache of public pages, keyed by the data version (resourcing/caching.py).
+# Per-page cache of public pages, keyed by the data version (pagecache).
 # DJANGO_PAGE_CACHE=0 turns it off (the bench measures uncached pages so); conditional GET
 # (ETag/304) stays on either way. Entries are never served stale (a write changes the key);
 # the timeout only frees memory.

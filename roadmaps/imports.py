@@ -26,9 +26,10 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from pagecache.models import DataVersion
 from resourcing.lib.validators import CONTROL_CHARACTERS
 from roadmaps.exports import COLUMNS, GROUP_SEPARATOR, READ_ONLY_COLUMNS, csv_cells
-from roadmaps.models import DataVersion, Milestone, Roadmap, Sector, Status, Target, Theme
+from roadmaps.models import Milestone, Roadmap, Sector, Status, Target, Theme
 from roadmaps.services import StaleVersionError, record_status_update
 from stakeholders.models import StakeholderGroup
 

@@ -599,23 +599,3 @@ class MilestoneUpdate(models.Model):
         return self.author.display_name if self.author else str(_("RE-SOURCING import"))
 
     natural_key.dependencies = ["roadmaps.milestone"]
-
-
-class DataVersion(models.Model):
-    """One row: a counter bumped by every write to public data (resourcing/caching.py).
-
-    Cache invalidation, not domain data: page caches and ETags are keyed by it, so a write
-    makes every cached page stale at once in every server process.
-    """
-
-    SINGLETON_PK = 1
-
-    version = models.PositiveBigIntegerField(_("version"), default=1)
-    changed_at = models.DateTimeField(_("changed at"), default=timezone.now)
-
-    class Meta:
-        verbose_name = _("data version")
-        verbose_name_plural = _("data versions")
-
-    def __str__(self):
-        return f"{self.version} ({self.changed_at.isoformat()})"

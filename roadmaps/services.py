@@ -8,7 +8,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from resourcing.caching import bump_data_version
+from pagecache.versions import bump_data_version
 from roadmaps.models import Milestone, MilestoneUpdate, Status
 
 

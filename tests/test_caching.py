@@ -1,4 +1,4 @@
-"""Conditional GET and the per-page cache (resourcing/caching.py): fast, and never stale."""
+"""Conditional GET and the per-page cache (pagecache): fast, and never stale."""
 
 import datetime
 
@@ -10,9 +10,11 @@ from django.test import RequestFactory
 from django.utils import timezone
 from django.utils.http import http_date
 
-from resourcing.caching import _is_storable, current_data_version, takes_part
+from pagecache.middleware import _is_storable, takes_part
+from pagecache.models import DataVersion
+from pagecache.versions import current_data_version
 from roadmaps.exports import COLUMNS
-from roadmaps.models import DataVersion, Milestone, Sector, Status
+from roadmaps.models import Milestone, Sector, Status
 from roadmaps.services import record_status_update
 from tests.factories import make_group, make_milestone, make_user
 
@@ -275,7 +277,7 @@ def test_page_cache_off_still_answers_304(client, milestone_a, settings, django_
 
 @pytest.mark.django_db
 def test_bump_recreates_a_missing_version_row():
-    from resourcing.caching import bump_data_version
+    from pagecache.versions import bump_data_version
 
     DataVersion.objects.all().delete()
     assert current_data_version()[0] == 0
@@ -326,7 +328,7 @@ def test_redis_backend_shares_cached_pages(client, milestone_a, settings):
 def test_page_with_a_csrf_token_is_neither_stored_nor_validated(settings):
     from django.middleware.csrf import get_token
 
-    from resourcing.caching import ConditionalPageCacheMiddleware
+    from pagecache.middleware import ConditionalPageCacheMiddleware
 
     rendered = []
 

@@ -648,7 +648,7 @@ def _grow(scale: int):
 
 
 # Queries per page (HTML unless said). Every public request first reads the data version
-# (resourcing/caching.py, one query), counted in the first figure's "1 +".
+# (pagecache, one query), counted in the first figure's "1 +".
 QUERY_COUNTS = [
     # sectors, progress by sector, next due per sector, latest updates
     ("/", 1 + 4),

@@ -7,7 +7,8 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 
-from roadmaps.models import DataVersion, Milestone, MilestoneUpdate, Provenance, Sector, Target
+from pagecache.models import DataVersion
+from roadmaps.models import Milestone, MilestoneUpdate, Provenance, Sector, Target
 from tests.factories import make_group, make_theme
 
 
