@@ -63,11 +63,37 @@ class MilestoneAdminForm(forms.ModelForm):
         if self.instance.pk:
             self.fields["expected_version"].initial = self.instance.version
 
+    # Set by clean() when the milestone changed since the form was read: the stored row.
+    conflict = None
+
     def clean(self):
         cleaned = super().clean()
+        expected = cleaned.get("expected_version")
+        if self.instance.pk and expected is not None and expected != self.instance.version:
+            self._come_back_with_newer_values()
+            return cleaned
         if "status" in self.changed_data and not (cleaned.get("status_note") or "").strip():
             self.add_error("status_note", _("Say why the status changes: a note is required."))
         return cleaned
+
+    def _come_back_with_newer_values(self):
+        """The form is shown again with the stored values and version, as the staff form
+        does on a conflict: saving it again means deciding against what is there now."""
+        from roadmaps.admin import conflict_message
+
+        self.conflict = self.instance
+        data = self.data.copy()
+        stored = forms.models.model_to_dict(self.instance, fields=self._meta.fields)
+        for name, value in stored.items():
+            if name not in self.fields:
+                continue  # read-only for this user: shown from the instance anyway
+            if isinstance(value, list):
+                data.setlist(self.add_prefix(name), [str(getattr(v, "pk", v)) for v in value])
+            else:
+                data[self.add_prefix(name)] = "" if value is None else str(value)
+        data[self.add_prefix("expected_version")] = str(self.instance.version)
+        self.data = data
+        self.add_error(None, conflict_message(self.instance))
 
 
 class StatusUpdateForm(forms.Form):

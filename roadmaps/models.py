@@ -76,15 +76,6 @@ class SectorQuerySet(models.QuerySet):
     def get_by_natural_key(self, slug):
         return self.get(slug=slug)
 
-    def stewarded_by(self, user):
-        if not user.is_authenticated or not user.is_active:
-            return self.none()
-        if user.is_superuser:
-            return self
-        if not user.is_staff or not user.has_perm(STEWARD_PERMISSION):
-            return self.none()
-        return self.filter(stewards=user)
-
     def for_overview(self):
         """The sectors of the overview and scorecards, in their display order."""
         return self.real().order_by("order", "slug")
@@ -127,17 +118,6 @@ class Sector(models.Model):
 
     def natural_key(self):
         return (self.slug,)
-
-    def is_stewarded_by(self, user) -> bool:
-        if not user.is_authenticated or not user.is_active:
-            return False
-        if user.is_superuser:
-            return True
-        return (
-            user.is_staff
-            and user.has_perm(STEWARD_PERMISSION)
-            and self.stewards.filter(pk=user.pk).exists()
-        )
 
 
 class RoadmapQuerySet(models.QuerySet):
@@ -294,16 +274,6 @@ class MilestoneQuerySet(models.QuerySet):
 
     def in_sector(self, sector):
         return self.filter(target__roadmap__sector=sector, target__roadmap__is_current=True)
-
-    def stewarded_by(self, user):
-        """The milestones this user may update: all for superusers, their sectors' for staff."""
-        if not user.is_authenticated or not user.is_active:
-            return self.none()
-        if user.is_superuser:
-            return self
-        if not user.is_staff or not user.has_perm(STEWARD_PERMISSION):
-            return self.none()
-        return self.filter(target__roadmap__sector__stewards=user)
 
     def with_last_update(self):
         """`last_update_at`: when the latest status update was recorded (None: never)."""

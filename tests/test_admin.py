@@ -73,7 +73,9 @@ def test_admin_content_edit_from_a_stale_form_does_not_overwrite(client, admin_u
     client.post(url, first)
     response = client.post(url, second)
 
-    assert response.status_code == 302
+    # Issue 9: the form comes back with the newer values (409), not a redirect.
+    assert response.status_code == 409
+    assert response.context["adminform"].form["title"].value() == "First editor's title"
     stored = Milestone.objects.get(pk=milestone.pk)
     assert (stored.title, stored.version) == ("First editor's title", 2)
 
@@ -87,7 +89,9 @@ def test_admin_stale_version_is_refused(client, admin_user):
 
     response = client.post(url, stale)
 
-    assert response.status_code == 302
+    # Issue 9: the form comes back with the newer values (409), not a redirect.
+    assert response.status_code == 409
+    assert response.context["adminform"].form["status"].value() == "at_risk"
     stored = Milestone.objects.get(pk=milestone.pk)
     assert (stored.status, stored.version) == ("at_risk", 2)
     assert MilestoneUpdate.objects.count() == 0
