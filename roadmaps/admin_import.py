@@ -4,8 +4,10 @@ Superusers only. The uploaded bytes are never written to disk by this page (Djan
 spools uploads over 2.5 MB to a private temporary file outside STATIC_ROOT and MEDIA_ROOT,
 deleted at the end of the request). A file that validates is kept in the administrator's
 session (server side: the database session store; the cookie holds only the session key)
-until it is applied, together with its SHA-256, which the Apply form carries: what is
-applied is exactly what was previewed, validated again against the database of that moment.
+until it is applied, together with its SHA-256, which the Apply form carries, and the
+version of each of its milestones the preview was made from: what is applied is exactly what
+was previewed, and a milestone changed since (by a steward, say) is a conflict, reported by
+row, with nothing written.
 """
 
 import hashlib
@@ -80,6 +82,8 @@ def upload(request):
         "name": name,
         "digest": digest,
         "content": data.decode("utf-8"),
+        # Apply applies what was previewed: against these versions, or not at all.
+        "versions": plan.versions(),
     }
     context = _context(
         request,
@@ -103,7 +107,10 @@ def apply(request):
         return redirect("roadmaps_import:upload")
     try:
         plan = import_file(
-            stored["content"].encode("utf-8"), source_name=stored["name"], author=request.user
+            stored["content"].encode("utf-8"),
+            source_name=stored["name"],
+            author=request.user,
+            previewed_versions=stored["versions"],
         )
     except ImportFailed as exc:
         # The database changed since the preview; nothing was written.

@@ -82,7 +82,8 @@ def test_admin_import_preview_then_apply(client, admin_user, edited_export):
     assert applied.status_code == 302
     assert applied["Location"] == UPLOAD_URL
     milestone = Milestone.objects.get(code="A-1.1")
-    assert (milestone.title, milestone.status, milestone.version) == ("New title", "achieved", 2)
+    # Issue 9: the content change and the status change are each a new version (was 2).
+    assert (milestone.title, milestone.status, milestone.version) == ("New title", "achieved", 3)
     update = MilestoneUpdate.objects.get()
     assert (update.note, update.author, update.status_after) == (
         "Imported from june.csv",
