@@ -384,3 +384,101 @@ def test_loaddata_makes_cached_pages_stale(client, milestone_a, tmp_path):
 
     assert after.status_code == 200
     assert "A-1.1,Loaded title" in after.content.decode()
+
+
+# One bump per write transaction (pagecache.versions) -------------------------------------------
+
+
+def _stored_version() -> int:
+    return DataVersion.objects.get(pk=DataVersion.SINGLETON_PK).version
+
+
+@pytest.mark.django_db(transaction=True)
+def test_one_bump_per_committed_transaction_and_again_after_commit():
+    from django.db import transaction
+
+    from pagecache.versions import bump_data_version
+
+    bump_data_version()  # autocommit: its own transaction (creates the row after a flush)
+    start = _stored_version()
+
+    with transaction.atomic():
+        bump_data_version()
+        bump_data_version()
+        make_milestone()  # signals bump too
+    after_first = _stored_version()
+    with transaction.atomic():
+        bump_data_version()
+    after_second = _stored_version()
+
+    assert (after_first, after_second) == (start + 1, start + 2)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_rolled_back_transaction_leaves_no_mark_behind():
+    from django.db import transaction
+
+    from pagecache.versions import bump_data_version
+
+    bump_data_version()
+    start = _stored_version()
+
+    with pytest.raises(RuntimeError), transaction.atomic():
+        bump_data_version()
+        raise RuntimeError("the writer fails")
+    after_rollback = _stored_version()
+    with transaction.atomic():
+        bump_data_version()
+
+    assert (after_rollback, _stored_version()) == (start, start + 1)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_bump_undone_with_its_savepoint_is_made_again():
+    from django.db import transaction
+
+    from pagecache.versions import bump_data_version
+
+    bump_data_version()
+    start = _stored_version()
+
+    with transaction.atomic():
+        with pytest.raises(RuntimeError), transaction.atomic():
+            bump_data_version()  # undone with the savepoint below
+            raise RuntimeError("a step fails and is caught")
+        bump_data_version()  # must bump again: the first one is gone
+        with transaction.atomic():
+            bump_data_version()  # already bumped in this transaction: nothing more
+    assert _stored_version() == start + 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_bump_before_a_rolled_back_savepoint_still_counts():
+    from django.db import transaction
+
+    from pagecache.versions import bump_data_version
+
+    bump_data_version()
+    start = _stored_version()
+
+    with transaction.atomic():
+        bump_data_version()
+        with pytest.raises(RuntimeError), transaction.atomic():
+            bump_data_version()
+            raise RuntimeError("a later step fails and is caught")
+    assert _stored_version() == start + 1
+
+
+def test_public_models_are_declared_on_their_app_configs():
+    from pagecache.versions import public_models
+
+    assert sorted(model._meta.label for model in public_models()) == [
+        "roadmaps.Milestone",
+        "roadmaps.MilestoneUpdate",
+        "roadmaps.Roadmap",
+        "roadmaps.Sector",
+        "roadmaps.Target",
+        "roadmaps.Theme",
+        "stakeholders.StakeholderGroup",
+        "stakeholders.User",
+    ]

@@ -774,7 +774,7 @@ def test_import_of_50_new_milestones_bumps_the_data_version_once(small_roadmap):
 
     before = DataVersion.objects.get().version
 
-    queries, version_updates = _import_counting(_new_rows(50))
+    _queries, version_updates = _import_counting(_new_rows(50))
 
     assert version_updates == 1
     assert DataVersion.objects.get().version == before + 1
