@@ -11,10 +11,13 @@ from roadmaps.models import Milestone, MilestoneUpdate, Roadmap, Sector, Target,
 from roadmaps.permissions import can_edit_content, can_steward_milestone, restrict_to_stewarded
 from roadmaps.services import (
     MILESTONE_CHANGEABLE,
+    TARGET_CHANGEABLE,
     StaleVersionError,
     create_milestone,
+    create_target,
     record_status_update,
     update_milestone_content,
+    update_target_content,
 )
 
 
@@ -42,10 +45,12 @@ class ThemeAdmin(admin.ModelAdmin):
 
 
 class MilestoneInline(admin.TabularInline):
+    """A target's milestones, read only: each is changed on its own page, through the
+    writers of roadmaps.services and against the version its form was read at."""
+
     model = Milestone
     fields = ["code", "title", "due_date", "status", "provenance"]
-    # Status changes need a note and go through the service: edit them on the milestone page.
-    readonly_fields = ["status"]
+    readonly_fields = fields
     extra = 0
     show_change_link = True
 
@@ -53,15 +58,14 @@ class MilestoneInline(admin.TabularInline):
         """Under a target, stewards see their own sectors' milestones only (none elsewhere)."""
         return restrict_to_stewarded(super().get_queryset(request), request.user)
 
-    # Stewards read targets; milestones are changed one by one, where their sector is checked.
     def has_add_permission(self, request, obj=None):
-        return can_edit_content(request.user) and super().has_add_permission(request, obj)
+        return False
 
     def has_change_permission(self, request, obj=None):
-        return can_edit_content(request.user) and super().has_change_permission(request, obj)
+        return False
 
     def has_delete_permission(self, request, obj=None):
-        return can_edit_content(request.user) and super().has_delete_permission(request, obj)
+        return False
 
 
 @admin.register(Target)
@@ -75,6 +79,21 @@ class TargetAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("roadmap__sector", "theme")
+
+    def save_model(self, request, obj, form, change):
+        """Through the target writers: a save that changes nothing writes nothing."""
+        cleaned = form.cleaned_data
+        values = {name: cleaned[name] for name in TARGET_CHANGEABLE if name in cleaned}
+        groups = list(cleaned.get("stakeholder_groups") or [])
+        if change:
+            update_target_content(target=obj, changes={**values, "stakeholder_groups": groups})
+        else:
+            obj.pk = create_target(values=values, stakeholder_groups=groups).pk
+
+    def save_related(self, request, form, formsets, change):
+        # The stakeholder groups were written by the target writer.
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
 
 
 class MilestoneUpdateInline(admin.TabularInline):
@@ -128,7 +147,7 @@ class MilestoneAdmin(admin.ModelAdmin):
     def get_object(self, request, object_id, from_field=None):
         """Another sector's milestone is refused (403), not reported as missing."""
         obj = super().get_object(request, object_id, from_field)
-        if obj is None and not request.user.is_superuser:
+        if obj is None and not can_edit_content(request.user):
             unrestricted = super().get_queryset(request)
             field = unrestricted.model._meta.pk if from_field is None else None
             if field is not None:
@@ -140,17 +159,21 @@ class MilestoneAdmin(admin.ModelAdmin):
                     raise PermissionDenied
         return obj
 
-    def _stewards(self, request, obj) -> bool:
-        return obj is None or can_steward_milestone(request.user, obj)
-
+    # Per object: a steward only for their own sectors' milestones (roadmaps.permissions).
     def has_view_permission(self, request, obj=None):
-        return super().has_view_permission(request, obj) and self._stewards(request, obj)
+        return super().has_view_permission(request, obj) and (
+            obj is None or can_steward_milestone(request.user, obj)
+        )
 
     def has_change_permission(self, request, obj=None):
-        return super().has_change_permission(request, obj) and self._stewards(request, obj)
+        return super().has_change_permission(request, obj) and (
+            obj is None or can_steward_milestone(request.user, obj)
+        )
 
     def has_delete_permission(self, request, obj=None):
-        return super().has_delete_permission(request, obj) and self._stewards(request, obj)
+        return super().has_delete_permission(request, obj) and (
+            obj is None or can_steward_milestone(request.user, obj)
+        )
 
     def get_readonly_fields(self, request, obj=None):
         if can_edit_content(request.user):

@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from roadmaps.imports import MAX_BYTES, ImportFailed, import_file, validate
+from roadmaps.permissions import can_edit_content
 
 SESSION_KEY = "roadmaps_import"
 TEMPLATE = "admin/roadmaps/import.html"
@@ -54,7 +55,7 @@ class ApplyForm(forms.Form):
 
 def _require_superuser(request):
     # admin_view has already sent anonymous visitors to the login page and checked is_staff.
-    if not request.user.is_superuser:
+    if not can_edit_content(request.user):
         raise PermissionDenied
 
 

@@ -289,3 +289,42 @@ def test_admin_add_milestone_goes_through_the_writers(client, admin_user):
         "Late from the start.",
         admin_user,
     )
+
+
+def _target_data(target, **overrides) -> dict:
+    return {
+        "roadmap": target.roadmap_id,
+        "theme": target.theme_id or "",
+        "code": target.code,
+        "title": target.title,
+        "description": target.description,
+        "target_year": target.target_year or "",
+        "stakeholder_groups": [],
+        "source_title": target.source_title,
+        "source_url": target.source_url,
+        "provenance": target.provenance,
+        "milestones-TOTAL_FORMS": "0",
+        "milestones-INITIAL_FORMS": "0",
+        "milestones-MIN_NUM_FORMS": "0",
+        "milestones-MAX_NUM_FORMS": "0",
+        **overrides,
+    }
+
+
+def test_admin_target_save_goes_through_the_target_writer(client, admin_user):
+    from pagecache.models import DataVersion
+    from roadmaps.models import Target
+
+    target = make_target(code="T-1", title="Before")
+    client.force_login(admin_user)
+    url = reverse("admin:roadmaps_target_change", args=[target.pk])
+    data_version = DataVersion.objects.get().version
+
+    unchanged = client.post(url, _target_data(target))
+    after_noop = DataVersion.objects.get().version
+    changed = client.post(url, _target_data(target, title="After"))
+
+    assert (unchanged.status_code, changed.status_code) == (302, 302)
+    assert after_noop == data_version
+    assert Target.objects.get(pk=target.pk).title == "After"
+    assert DataVersion.objects.get().version == data_version + 1
