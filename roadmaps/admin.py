@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 
-from roadmaps.forms import MilestoneAdminForm
+from roadmaps.forms import MilestoneAdminForm, conflict_message
 from roadmaps.models import Milestone, MilestoneUpdate, Roadmap, Sector, Target, Theme
 from roadmaps.permissions import can_edit_content, can_steward_milestone, restrict_to_stewarded
 from roadmaps.services import (
@@ -244,18 +244,6 @@ class MilestoneAdmin(admin.ModelAdmin):
         if adminform is not None and getattr(adminform.form, "conflict", None) is not None:
             response.status_code = 409
         return response
-
-
-def conflict_message(milestone: Milestone) -> str:
-    return _(
-        "%(code)s was changed by someone else while you edited it (now version %(version)s, "
-        "%(status)s). Nothing was saved; the form shows the current values: review them and "
-        "save again."
-    ) % {
-        "code": milestone.code,
-        "version": milestone.version,
-        "status": milestone.get_status_display(),
-    }
 
 
 @admin.register(MilestoneUpdate)

@@ -103,7 +103,12 @@ def apply(request):
     _require_superuser(request)
     form = ApplyForm(request.POST)
     stored = request.session.get(SESSION_KEY)
-    if not form.is_valid() or not stored or stored["digest"] != form.cleaned_data["digest"]:
+    if (
+        not form.is_valid()
+        or not stored
+        or stored["digest"] != form.cleaned_data["digest"]
+        or "versions" not in stored  # a preview stored before versions were carried
+    ):
         messages.error(request, _("That preview is no longer available: upload the file again."))
         return redirect("roadmaps_import:upload")
     try:

@@ -79,8 +79,6 @@ class MilestoneAdminForm(forms.ModelForm):
     def _come_back_with_newer_values(self):
         """The form is shown again with the stored values and version, as the staff form
         does on a conflict: saving it again means deciding against what is there now."""
-        from roadmaps.admin import conflict_message
-
         self.conflict = self.instance
         data = self.data.copy()
         stored = forms.models.model_to_dict(self.instance, fields=self._meta.fields)
@@ -94,6 +92,19 @@ class MilestoneAdminForm(forms.ModelForm):
         data[self.add_prefix("expected_version")] = str(self.instance.version)
         self.data = data
         self.add_error(None, conflict_message(self.instance))
+
+
+def conflict_message(milestone: Milestone) -> str:
+    """What the admin's milestone form says when the milestone changed since it was read."""
+    return _(
+        "%(code)s was changed by someone else while you edited it (now version %(version)s, "
+        "%(status)s). Nothing was saved; the form shows the current values: review them and "
+        "save again."
+    ) % {
+        "code": milestone.code,
+        "version": milestone.version,
+        "status": milestone.get_status_display(),
+    }
 
 
 class StatusUpdateForm(forms.Form):

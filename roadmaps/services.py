@@ -116,16 +116,18 @@ def _check_fields(changes: dict) -> None:
         raise TypeError(f"update_milestone_content cannot change {sorted(unknown)}")
 
 
-def _differences(current: Milestone, changes: dict) -> dict:
-    """The changes that differ from the stored row (stakeholder groups compared as sets)."""
+def _differences(current, changes: dict) -> dict:
+    """The changes that differ from the stored row (many-to-many links compared as sets,
+    foreign keys by primary key)."""
     found = {}
     for name, value in changes.items():
-        if name == "stakeholder_groups":
-            stored = {group.pk for group in current.stakeholder_groups.all()}
-            if stored != {group.pk for group in value}:
+        field = current._meta.get_field(name)
+        if field.many_to_many:
+            stored = set(getattr(current, name).values_list("pk", flat=True))
+            if stored != {item.pk for item in value}:
                 found[name] = list(value)
-        elif name == "target":
-            if current.target_id != value.pk:
+        elif field.is_relation:
+            if getattr(current, field.attname) != (value.pk if value is not None else None):
                 found[name] = value
         elif getattr(current, name) != value:
             found[name] = value
@@ -259,15 +261,10 @@ def update_target_content(*, target: Target, changes: dict) -> bool:
         raise TypeError(f"update_target_content cannot change {sorted(unknown)}")
     with transaction.atomic():
         current = Target.objects.select_for_update().get(pk=target.pk)
-        fields, groups = {}, None
-        for name, value in changes.items():
-            if name == "stakeholder_groups":
-                if {g.pk for g in current.stakeholder_groups.all()} != {g.pk for g in value}:
-                    groups = list(value)
-            elif getattr(current, name) != value:
-                fields[name] = value
-        if not fields and groups is None:
+        fields = _differences(current, changes)
+        if not fields:
             return False
+        groups = fields.pop("stakeholder_groups", None)
         for name, value in fields.items():
             setattr(current, name, value)
             setattr(target, name, value)
