@@ -23,7 +23,7 @@ CSV = "/sectors/sector-a/milestones/?format=csv"
 
 
 def _age_data_version(hours=2):
-    """Pretend the last write was a while ago, so Last-Modified is sent (see caching.py)."""
+    """Pretend the last write was a while ago, so Last-Modified is sent (pagecache.middleware)."""
     DataVersion.objects.filter(pk=1).update(
         changed_at=timezone.now() - datetime.timedelta(hours=hours)
     )
