@@ -5,10 +5,10 @@ from django.http import HttpResponseBadRequest, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from resourcing.lib.dates import today
 from roadmaps.exports import COLUMN_DESCRIPTIONS, COLUMNS, export_rows, json_document
 from roadmaps.models import Milestone, MilestoneUpdate
-from roadmaps.progress import today
-from roadmaps.views import csv_response
+from roadmaps.responses import csv_response
 
 LICENCE_NAME = "CC BY 4.0"
 LICENCE_URL = "https://creativecommons.org/licenses/by/4.0/"
