@@ -9,7 +9,7 @@ Every number comes from roadmaps.progress.
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch
+from django.db.models import Count, Max, Prefetch
 from django.shortcuts import get_object_or_404
 
 from roadmaps import charts, exports
@@ -215,3 +215,25 @@ def group_milestones_page(
             for sector in Sector.objects.for_overview()
         ]
     return page
+
+
+def published_milestones():
+    """The open dataset: every sector's current roadmap, without synthetic demo sectors."""
+    return Milestone.objects.current().real()
+
+
+@dataclass
+class OpenDataPage:
+    milestone_count: int
+    # The latest change to a milestone or its history (None: no data yet).
+    last_change: datetime.datetime | None
+
+
+def open_data_page() -> OpenDataPage:
+    """Queries: milestone count and latest change, latest update."""
+    milestones = published_milestones().aggregate(count=Count("pk"), latest=Max("updated_at"))
+    latest_update = MilestoneUpdate.objects.aggregate(latest=Max("created_at"))["latest"]
+    return OpenDataPage(
+        milestone_count=milestones["count"],
+        last_change=max(filter(None, [milestones["latest"], latest_update]), default=None),
+    )
