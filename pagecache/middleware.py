@@ -56,7 +56,7 @@ def _last_modified(changed_at: datetime.datetime) -> datetime.datetime:
 
 
 def page_key(request, version: int, changed_at: datetime.datetime) -> str:
-    from roadmaps.progress import today
+    from resourcing.lib.dates import today
 
     # The timestamp keeps keys unique even if the counter restarts (a rebuilt database
     # sharing a Redis cache); today's date because "as of today" pages change at midnight.

@@ -4,8 +4,10 @@ their writer, which owns `version`); who may change what is roadmaps.permissions
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect
+from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
+from roadmaps import admin_import
 from roadmaps.forms import MilestoneAdminForm, conflict_message
 from roadmaps.models import Milestone, MilestoneUpdate, Roadmap, Sector, Target, Theme
 from roadmaps.permissions import can_edit_content, can_steward_milestone, restrict_to_stewarded
@@ -138,6 +140,23 @@ class MilestoneAdmin(admin.ModelAdmin):
         (_("Source"), {"fields": ["source_title", "source_url", "provenance", "updated_at"]}),
     ]
     inlines = [MilestoneUpdateInline]
+
+    def get_urls(self):
+        """The import pages (roadmaps/admin_import.py), before the model's own: the change
+        view's `<path:object_id>/` would take `import/` for a milestone."""
+        return [
+            path(
+                "import/",
+                self.admin_site.admin_view(admin_import.upload),
+                name="roadmaps_milestone_import",
+            ),
+            path(
+                "import/apply/",
+                self.admin_site.admin_view(admin_import.apply),
+                name="roadmaps_milestone_import_apply",
+            ),
+            *super().get_urls(),
+        ]
 
     def get_queryset(self, request):
         """Stewards see their own sectors' milestones only (changelist, actions, objects)."""

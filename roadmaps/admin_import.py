@@ -1,5 +1,6 @@
 """The admin's import page: upload -> validation report or preview -> Apply.
 
+Mounted by MilestoneAdmin.get_urls (roadmaps/admin.py) at /admin/roadmaps/milestone/import/.
 Superusers only. The uploaded bytes are never written to disk by this page (Django
 spools uploads over 2.5 MB to a private temporary file outside STATIC_ROOT and MEDIA_ROOT,
 deleted at the end of the request). A file that validates is kept in the administrator's
@@ -17,7 +18,6 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
-from django.urls import path
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
@@ -110,7 +110,7 @@ def apply(request):
         or "versions" not in stored  # a preview stored before versions were carried
     ):
         messages.error(request, _("That preview is no longer available: upload the file again."))
-        return redirect("roadmaps_import:upload")
+        return redirect("admin:roadmaps_milestone_import")
     try:
         plan = import_file(
             stored["content"].encode("utf-8"),
@@ -129,11 +129,4 @@ def apply(request):
         request,
         _("Imported %(name)s. %(summary)s") % {"name": stored["name"], "summary": plan.summary()},
     )
-    return redirect("roadmaps_import:upload")
-
-
-app_name = "roadmaps_import"
-urlpatterns = [
-    path("", admin.site.admin_view(upload), name="upload"),
-    path("apply/", admin.site.admin_view(apply), name="apply"),
-]
+    return redirect("admin:roadmaps_milestone_import")

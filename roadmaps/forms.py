@@ -11,8 +11,9 @@ MAX_VERSION = 2_147_483_647
 class EvidenceURLField(forms.URLField):
     """An optional http(s) link to the evidence, with one message that says what is wrong.
 
-    Only http_url_validator runs (Django's URLValidator would report the same problem a second
-    time), and "invalid" says what a valid value looks like.
+    http_url_validator replaces Django's URLValidator (which would report the same problem a
+    second time); the control-character check is the one MilestoneUpdate.evidence_url makes.
+    "invalid" says what a valid value looks like.
     """
 
     default_validators = [http_url_validator, validate_no_control_characters]
@@ -121,5 +122,6 @@ class StatusUpdateForm(forms.Form):
     evidence_url = EvidenceURLField(
         help_text=_("Optional link to the evidence (http or https), shown publicly."),
     )
-    # The milestone version the steward read: a newer one means someone updated in between.
+    # The milestone version the steward read: a newer one means the milestone changed in
+    # between (its status or its content), and the update is refused with the newer values.
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=MAX_VERSION)

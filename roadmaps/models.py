@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from resourcing.lib.dates import add_months, end_of_day, start_of_day
 from resourcing.lib.fields import HttpURLField
 from resourcing.lib.validators import (
     code_validator,
@@ -58,18 +59,6 @@ class SourceFields(models.Model):
 
     class Meta:
         abstract = True
-
-
-def _add_months(day: datetime.date, months: int) -> datetime.date:
-    """The same day `months` later (or earlier); the 29th-31st fall back to the month's end."""
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    for candidate in (day.day, 30, 29, 28):
-        try:
-            return day.replace(year=year, month=month, day=candidate)
-        except ValueError:
-            continue
-    raise AssertionError("unreachable")
 
 
 class SectorQuerySet(models.QuerySet):
@@ -285,10 +274,8 @@ class MilestoneQuerySet(models.QuerySet):
         Annotates `queue_rank` (0 overdue, 1 due soon, 2 the rest), `last_update_at` and
         `is_stale` (no update for 12 months, or never). One query.
         """
-        soon = _add_months(as_of, STAFF_HORIZON_MONTHS)
-        stale_before = datetime.datetime.combine(
-            _add_months(as_of, -STAFF_HORIZON_MONTHS), datetime.time.min, tzinfo=datetime.UTC
-        )
+        soon = add_months(as_of, STAFF_HORIZON_MONTHS)
+        stale_before = start_of_day(add_months(as_of, -STAFF_HORIZON_MONTHS))
         open_q = ~Q(status__in=[Status.ACHIEVED, Status.DISCONTINUED])
         return (
             self.with_last_update()
@@ -481,8 +468,6 @@ class MilestoneUpdateQuerySet(models.QuerySet):
 
     def made_by(self, as_of: datetime.date):
         """The updates made by the end of `as_of` (UTC)."""
-        from roadmaps.progress import end_of_day
-
         return self.filter(created_at__lt=end_of_day(as_of))
 
     def for_overview(self, as_of: datetime.date):

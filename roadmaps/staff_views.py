@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from resourcing.lib.dates import today
 from roadmaps.filters import MilestoneFilter
 from roadmaps.forms import StatusUpdateForm
 from roadmaps.models import Milestone, Target
@@ -18,7 +19,7 @@ from roadmaps.permissions import (
     stewarded_milestones,
     stewarded_sectors,
 )
-from roadmaps.progress import today, with_status_as_of
+from roadmaps.progress import with_status_as_of
 from roadmaps.services import StaleVersionError, record_status_update
 
 RECENT_UPDATES = 5

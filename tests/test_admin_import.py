@@ -14,8 +14,8 @@ from tests.factories import make_milestone, make_roadmap, make_target, make_user
 
 pytestmark = pytest.mark.django_db
 
-UPLOAD_URL = "/admin/roadmaps/import/"
-APPLY_URL = "/admin/roadmaps/import/apply/"
+UPLOAD_URL = "/admin/roadmaps/milestone/import/"
+APPLY_URL = "/admin/roadmaps/milestone/import/apply/"
 
 
 def _export(slug) -> str:
@@ -45,8 +45,8 @@ def edited_export(roadmap):
 
 
 def test_admin_import_urls_are_stable():
-    assert reverse("roadmaps_import:upload") == UPLOAD_URL
-    assert reverse("roadmaps_import:apply") == APPLY_URL
+    assert reverse("admin:roadmaps_milestone_import") == UPLOAD_URL
+    assert reverse("admin:roadmaps_milestone_import_apply") == APPLY_URL
 
 
 def test_admin_import_page_shows_the_upload_form(client, admin_user):
@@ -196,7 +196,7 @@ def test_admin_import_apply_is_post_only(client, admin_user):
 
 def test_admin_import_linked_from_index_and_milestone_list_for_superusers(client, admin_user):
     client.force_login(admin_user)
-    import_url = reverse("roadmaps_import:upload")
+    import_url = reverse("admin:roadmaps_milestone_import")
 
     index = client.get(reverse("admin:index")).content.decode()
     changelist = client.get(reverse("admin:roadmaps_milestone_changelist")).content.decode()
@@ -210,7 +210,7 @@ def test_admin_import_link_hidden_from_stewards(client, steward_a):
 
     index = client.get(reverse("admin:index")).content.decode()
 
-    assert reverse("roadmaps_import:upload") not in index
+    assert reverse("admin:roadmaps_milestone_import") not in index
 
 
 def test_admin_import_apply_refuses_when_a_milestone_changed_since_the_preview(

@@ -8,8 +8,8 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
+from resourcing.lib.dates import today
 from roadmaps.models import Milestone, MilestoneUpdate
-from roadmaps.progress import today
 from roadmaps.services import record_status_update
 from tests.factories import (
     make_milestone,
