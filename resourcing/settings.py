@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "axes",
     "stakeholders",
     "roadmaps",
+    "indicators",
 ]
 
 MIDDLEWARE = [

@@ -13,7 +13,7 @@ from django.core.management.commands import loaddata
 from django.core.serializers.base import DeserializationError
 from django.db import DatabaseError
 
-VALIDATED_APPS = {"roadmaps", "stakeholders"}
+VALIDATED_APPS = {"roadmaps", "stakeholders", "indicators"}
 
 
 def _describe(instance) -> str:
