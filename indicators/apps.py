@@ -20,6 +20,5 @@ class IndicatorsConfig(AppConfig):
             post_delete.connect(_bump_on_delete, sender=model, dispatch_uid=uid)
         for field in ("sectors", "targets", "milestones", "stakeholder_groups"):
             through = getattr(Indicator, field).through
-            m2m_changed.connect(
-                _bump_on_m2m, sender=through, dispatch_uid=f"resourcing.caching:{through._meta.label}"
-            )
+            uid = f"resourcing.caching:{through._meta.label}"
+            m2m_changed.connect(_bump_on_m2m, sender=through, dispatch_uid=uid)

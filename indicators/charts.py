@@ -103,8 +103,8 @@ def trajectory(indicator, values, path) -> Trajectory | None:
     first, last = min(years), max(years)
     if first == last:
         first, last = first - 1, last + 1
-    top = max(numbers + [0.0])
-    bottom = min(numbers + [0.0])
+    top = max([*numbers, 0.0])
+    bottom = min([*numbers, 0.0])
     step = _nice_step(top - bottom)
     top = math.ceil(top / step) * step if top > 0 else step
     bottom = math.floor(bottom / step) * step
@@ -127,8 +127,7 @@ def trajectory(indicator, values, path) -> Trajectory | None:
         chart.y_ticks.append({"y": _c(y_of(tick)), "label": f"{tick:g}"})
         tick += step
     chart.observed = [
-        Point(x_of(m.period), y_of(m.value), m.period, m.value, m, flag_letters(m))
-        for m in yearly
+        Point(x_of(m.period), y_of(m.value), m.period, m.value, m, flag_letters(m)) for m in yearly
     ]
     chart.observed_path = " ".join(
         f"{'M' if index == 0 else 'L'}{point.x},{point.y}"

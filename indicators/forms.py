@@ -12,7 +12,7 @@ _PERIOD = re.compile(r"(\d{4})(?:-(\d{2}))?")
 
 
 def parse_period(raw: str) -> tuple[int, int]:
-    """"2024" -> (2024, 0); "2024-03" -> (2024, 3). Raises ValueError with the message."""
+    """ "2024" -> (2024, 0); "2024-03" -> (2024, 3). Raises ValueError with the message."""
     match = _PERIOD.fullmatch((raw or "").strip())
     if not match:
         raise ValueError(_("Write the period as a year, YYYY, or a month, YYYY-MM."))

@@ -41,8 +41,10 @@ def _choices_q(field: str, choices) -> Q:
 
 
 def _percent_q(field: str) -> Q:
-    return Q(is_percent=False) | Q(**{f"{field}__isnull": True}) | Q(
-        **{f"{field}__gte": 0, f"{field}__lte": 100}
+    return (
+        Q(is_percent=False)
+        | Q(**{f"{field}__isnull": True})
+        | Q(**{f"{field}__gte": 0, f"{field}__lte": 100})
     )
 
 
@@ -258,9 +260,7 @@ class Indicator(models.Model):
             elif year is not None and not EARLIEST_PERIOD <= year <= LATEST_PERIOD:
                 errors[f"{prefix}_year"] = _("%(year)s is outside 1990-2050.") % {"year": year}
             if value is not None and self.is_percent and not 0 <= value <= HUNDRED:
-                errors[f"{prefix}_value"] = _("%(value)s is not a percentage between 0 and 100.") % {
-                    "value": value
-                }
+                errors[f"{prefix}_value"] = self.check_value(value)
         if self.target_year is not None and self.baseline_year is None:
             errors.setdefault("baseline_year", _("A target needs a baseline to measure from."))
         if (
