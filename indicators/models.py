@@ -204,8 +204,9 @@ class Indicator(models.Model):
                 condition=Q(target_is_share=False) | Q(is_percent=True),
                 name="indicator_share_is_percent",
             ),
-            # The growth-rate method divides by the baseline and takes roots of ratios:
-            # it needs a positive baseline and a target that is not negative.
+            # The growth-rate method divides by the baseline and takes roots of ratios: it
+            # needs a positive baseline, and a positive target (to a target of 0 the required
+            # rate is -100 % a year whatever the time left, which says nothing).
             models.CheckConstraint(
                 condition=Q(target_is_share=True)
                 | Q(baseline_value__isnull=True)
@@ -215,8 +216,8 @@ class Indicator(models.Model):
             models.CheckConstraint(
                 condition=Q(target_is_share=True)
                 | Q(target_value__isnull=True)
-                | Q(target_value__gte=0),
-                name="indicator_growth_target_not_negative",
+                | Q(target_value__gt=0),
+                name="indicator_growth_target_positive",
             ),
             models.CheckConstraint(condition=Q(version__gte=1), name="indicator_version_positive"),
             models.CheckConstraint(
@@ -287,9 +288,15 @@ class Indicator(models.Model):
                     )
                     % {"value": self.baseline_value},
                 )
-            if self.target_value is not None and self.target_value < 0:
+            if self.target_value is not None and self.target_value <= 0:
                 errors.setdefault(
-                    "target_value", _("The growth-rate method needs a target of 0 or more.")
+                    "target_value",
+                    _(
+                        "The growth-rate method needs a positive target (got %(value)s): to 0 "
+                        "the required rate is -100 %% a year whatever the time left. Mark the "
+                        "target as a share to reach, or use a level above 0."
+                    )
+                    % {"value": self.target_value},
                 )
         if errors:
             raise ValidationError(errors)

@@ -9,8 +9,9 @@ methodology page, `/methodology/#indicators`):
   the baseline year.
 - Target met: the latest value has reached the target (>= for an increase, <= for a decrease).
 - Growth-rate method (default): actual CAGR = (latest / baseline) ^ (1 / (t - t0)) - 1;
-  required CAGR = (target / baseline) ^ (1 / (T - t0)) - 1. Needs a positive baseline: a zero
-  or negative one is refused when the indicator is saved (model constraint and clean()).
+  required CAGR = (target / baseline) ^ (1 / (T - t0)) - 1. Needs a positive baseline and a
+  positive target: zero or negative ones are refused when the indicator is saved (model
+  constraints and clean(), with a message saying why).
 - Share variant (the target is a percentage share to reach): actual and required change in
   percentage points per year, (latest - baseline) / (t - t0) and (target - baseline) / (T - t0).
   Exact (Fraction); works from a zero baseline.
@@ -198,8 +199,6 @@ def required_path(indicator) -> list[tuple[int, Decimal]]:
             step = year - base_year
             if indicator.target_is_share:
                 value = base + (indicator.target_value - base) * step / years_all
-            elif indicator.target_value == 0:
-                value = base if step == 0 else Decimal(0)
             else:
                 value = base * (indicator.target_value / base) ** (
                     Decimal(step) / Decimal(years_all)
