@@ -3,15 +3,15 @@ from django.urls import path, register_converter
 from indicators import views
 from resourcing.lib.validators import CodeConverter
 
-register_converter(CodeConverter, "code")
+register_converter(CodeConverter, "indicator_code")
 
 app_name = "indicators"
 
 urlpatterns = [
     path("indicators/", views.indicator_list, name="indicator-list"),
-    path("indicators/<code:code>/", views.indicator_detail, name="indicator-detail"),
+    path("indicators/<indicator_code:code>/", views.indicator_detail, name="indicator-detail"),
     path(
-        "staff/indicators/<code:code>/measurements/new/",
+        "staff/indicators/<indicator_code:code>/measurements/new/",
         views.record_measurement_view,
         name="record-measurement",
     ),
