@@ -53,38 +53,43 @@ class IndicatorQuerySet(models.QuerySet):
         return self.get(code=code)
 
     def with_measurements(self, as_of: datetime.date):
-        """Prefetches `published` (the measurements public by the end of `as_of`, oldest
-        first) and the sectors: one query each, whatever the number of indicators."""
-        from roadmaps.models import Sector
-
+        """Prefetches `published`: the measurements public by the end of `as_of`, oldest
+        first (one query, whatever the number of indicators)."""
         return self.prefetch_related(
             Prefetch(
                 "measurements",
                 queryset=Measurement.objects.published_by(as_of).chronological(),
                 to_attr="published",
-            ),
-            Prefetch("sectors", queryset=Sector.objects.order_by("order", "slug")),
+            )
         )
 
     def for_list(self, as_of: datetime.date):
         """The indicator list (and its CSV/JSON): indicators, measurements, sectors."""
-        return self.with_measurements(as_of).order_by("code")
+        from roadmaps.models import Sector
+
+        return (
+            self.with_measurements(as_of)
+            .prefetch_related(
+                Prefetch("sectors", queryset=Sector.objects.order_by("order", "slug"))
+            )
+            .order_by("code")
+        )
 
     def for_detail(self, as_of: datetime.date):
         """One indicator's page: + its targets, milestones and stakeholder groups."""
-        return self.with_measurements(as_of).prefetch_related(
-            "targets", "milestones", "stakeholder_groups"
-        )
+        return self.for_list(as_of).prefetch_related("targets", "milestones", "stakeholder_groups")
+
+    # The summary under a sector, target or milestone (templates/indicators/_summary.html):
+    # two queries, the indicators and their measurements.
 
     def for_sector(self, sector, as_of: datetime.date):
-        """The indicators a sector's dashboard shows (two queries with their values)."""
-        return self.filter(sectors=sector).for_list(as_of)
+        return self.filter(sectors=sector).with_measurements(as_of).order_by("code")
 
     def for_target(self, target, as_of: datetime.date):
-        return self.filter(targets=target).for_list(as_of)
+        return self.filter(targets=target).with_measurements(as_of).order_by("code")
 
     def for_milestone(self, milestone, as_of: datetime.date):
-        return self.filter(milestones=milestone).for_list(as_of)
+        return self.filter(milestones=milestone).with_measurements(as_of).order_by("code")
 
 
 class Indicator(models.Model):

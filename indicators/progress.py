@@ -185,6 +185,18 @@ def progress_of(indicator, as_of: datetime.date) -> IndicatorProgress:
     return assess(indicator, indicator.published, as_of)
 
 
+def with_progress(indicators, as_of: datetime.date) -> list:
+    """The indicators (from IndicatorQuerySet.with_measurements(as_of)) as a list, each with
+    `progress` and `latest` (its latest current value, or None): no query beyond the QuerySet's.
+    What templates/indicators/_summary.html shows."""
+    indicators = list(indicators)
+    for indicator in indicators:
+        indicator.progress = progress_of(indicator, as_of)
+        values = current_values(indicator.published)
+        indicator.latest = values[-1] if values else None
+    return indicators
+
+
 def required_path(indicator) -> list[tuple[int, Decimal]]:
     """The yearly values that would reach the target on time (for the chart and its table):
     compound growth, or a straight line for a share to reach."""

@@ -13,7 +13,7 @@ from indicators import charts, exports
 from indicators.filters import IndicatorFilter
 from indicators.forms import MeasurementForm
 from indicators.models import Indicator, Measurement, current_values
-from indicators.progress import Category, progress_of, required_path
+from indicators.progress import Category, required_path, with_progress
 from indicators.services import StaleVersionError, may_record, record_measurement
 
 # The shared page helpers of the public pages (400 naming a parameter, CSV responses).
@@ -28,15 +28,6 @@ def csv_response(rows, filename: str) -> HttpResponse:
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     exports.write_csv(rows, response)
     return response
-
-
-def with_progress(indicators, as_of):
-    """Attach `progress` (indicators.progress) and `latest` to each indicator: no query."""
-    for indicator in indicators:
-        indicator.progress = progress_of(indicator, as_of)
-        values = current_values(indicator.published)
-        indicator.latest = values[-1] if values else None
-    return indicators
 
 
 @require_safe

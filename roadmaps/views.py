@@ -10,6 +10,8 @@ from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
+from indicators.models import Indicator
+from indicators.progress import with_progress
 from roadmaps import charts, exports
 from roadmaps.filters import MilestoneFilter, PageParamsForm
 from roadmaps.models import Milestone, MilestoneUpdate, Roadmap, Sector, Target
@@ -155,7 +157,7 @@ def overview(request):
 def sector_dashboard(request, slug):
     """Queries: sector, roadmap, sector progress, targets, progress by target; HTML adds
     progress by theme, timeline milestones, status counts, overdue milestones, stakeholder
-    groups and progress by group."""
+    groups, progress by group, and the sector's indicators with their measurements."""
     params, error = read_params(request, formats=("html", "json"))
     if error:
         return error
@@ -230,6 +232,7 @@ def sector_dashboard(request, slug):
             "breakdown": charts.status_breakdown(counts),
             "overdue": overdue,
             "groups": groups,
+            "indicators": with_progress(Indicator.objects.for_sector(sector, as_of), as_of),
             "as_of": as_of,
             "params": params,
         },
@@ -262,7 +265,8 @@ def milestone_list(request, slug):
 
 @require_safe
 def milestone_detail(request, code):
-    """Queries: the milestone with its target and sector, its stakeholder groups, its history."""
+    """Queries: the milestone with its target and sector, its stakeholder groups, its history;
+    HTML adds the indicators measuring it and their measurements."""
     params, error = read_params(request, formats=("html", "json"))
     if error:
         return error
@@ -298,6 +302,7 @@ def milestone_detail(request, code):
             "sector": milestone.target.roadmap.sector,
             "overdue": milestone.is_overdue(as_of, status=milestone.status_as_of),
             "updates": updates,
+            "indicators": with_progress(Indicator.objects.for_milestone(milestone, as_of), as_of),
             "as_of": as_of,
             "params": params,
         },

@@ -244,6 +244,17 @@ def test_detail_json_and_404(client, data):
     assert client.get("/indicators/NOPE/").status_code == 404
 
 
+def test_sector_dashboard_and_milestone_page_show_their_indicators(client, data):
+    dashboard = client.get("/sectors/mobility/").content.decode()
+    assert '<h2 id="indicators-summary-title">Indicators</h2>' in dashboard
+    assert '<a href="/indicators/RES/">Renewables share</a>' in dashboard
+    assert "WEEE collection" not in dashboard  # electronics only
+    milestone = client.get("/milestones/MOB-1.1/?as_of=2025-01-01").content.decode()
+    assert '<a href="/indicators/RES/?as_of=2025-01-01">Renewables share</a>' in milestone
+    assert "24.5 % (2023)" in milestone
+    assert "Moderate progress" in milestone
+
+
 def test_methodology_page_works_the_real_example(client, django_assert_num_queries):
     from django.core.management import call_command
 
@@ -285,9 +296,13 @@ QUERY_COUNTS = [
     ("/indicators/RES/?format=json", 1 + 6),
 ]
 
+# The indicators summary on the sector dashboard and the milestone page: two queries each
+# (the indicators, their measurements) on top of the page's own (tests/test_dashboards.py).
+SUMMARY_QUERY_COUNTS = [("/sectors/mobility/", 1 + 12 + 1), ("/milestones/MOB-1.1/", 1 + 4 + 1)]
+
 
 @pytest.mark.parametrize("as_of", ["", "2025-06-30"])
-@pytest.mark.parametrize(("url", "queries"), QUERY_COUNTS)
+@pytest.mark.parametrize(("url", "queries"), QUERY_COUNTS + SUMMARY_QUERY_COUNTS)
 def test_pages_run_a_fixed_number_of_queries(
     client, data, django_assert_num_queries, url, queries, as_of
 ):
