@@ -183,3 +183,74 @@ def test_fixture_loads_validates_and_reloads_unchanged():
         ("CMU-RATE", 2022, Decimal("11.5")),
         ("CMU-RATE", 2023, Decimal("12.1")),
     }
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        (
+            {"baseline_year": 2025, "target_year": 2020},
+            "Invalid fixture row: indicators.Indicator 'BAD-1': target_year: The target year "
+            "(2020) must come after the baseline year (2025).",
+        ),
+        (
+            {"target_is_share": False, "is_percent": False, "baseline_value": "0"},
+            "Invalid fixture row: indicators.Indicator 'BAD-1': baseline_value: The growth-rate "
+            "method needs a positive baseline (got 0): compound growth from zero or a negative "
+            "value is undefined. Express the series as an index or level, or mark the target as "
+            "a share to reach.",
+        ),
+    ],
+)
+def test_bad_indicator_fixture_is_refused_naming_the_field(tmp_path, fields, message):
+    import json
+
+    from django.core.management import CommandError
+
+    row = {
+        "code": "BAD-1",
+        "title": "Bad",
+        "unit": "%",
+        "is_percent": True,
+        "target_is_share": True,
+        "baseline_year": 2020,
+        "baseline_value": "10",
+        "target_year": 2030,
+        "target_value": "20",
+        **fields,
+    }
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps([{"model": "indicators.indicator", "fields": row}]))
+    with pytest.raises(CommandError) as caught:
+        call_command("loaddata", str(path), verbosity=0)
+    assert str(caught.value) == message
+    assert Indicator.objects.count() == 0
+
+
+def test_admin_refuses_target_before_baseline_naming_the_field(client, admin_user):
+    client.force_login(admin_user)
+    response = client.post(
+        "/admin/indicators/indicator/add/",
+        {
+            "code": "X-1",
+            "title": "X",
+            "unit": "%",
+            "is_percent": "on",
+            "target_is_share": "on",
+            "direction": "increase",
+            "baseline_year": "2025",
+            "baseline_value": "10",
+            "target_year": "2020",
+            "target_value": "20",
+            "provenance": "eu-law",
+            "measurements-TOTAL_FORMS": "0",
+            "measurements-INITIAL_FORMS": "0",
+            "measurements-MIN_NUM_FORMS": "0",
+            "measurements-MAX_NUM_FORMS": "0",
+        },
+    )
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["target_year"] == [
+        "The target year (2020) must come after the baseline year (2025)."
+    ]
+    assert Indicator.objects.count() == 0
