@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "roadmaps",
     # Cache invalidation: the data version, its bump and the page cache middleware.
     "pagecache",
+    "indicators",
 ]
 
 MIDDLEWARE = [

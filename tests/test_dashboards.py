@@ -671,8 +671,10 @@ QUERY_COUNTS = [
     # sectors, progress by sector
     ("/?format=json", 1 + 2),
     # sector, roadmap, sector progress, targets, progress by target, by theme, timeline
-    # milestones, status counts, overdue milestones, stakeholder groups, progress by group
-    ("/sectors/mobility/", 1 + 11),
+    # milestones, status counts, overdue milestones, stakeholder groups, progress by group,
+    # the sector's indicators (none here: their measurements are then not queried; with
+    # indicators see tests/test_indicator_pages.py)
+    ("/sectors/mobility/", 1 + 12),
     # sector, roadmap, sector progress, targets, progress by target
     ("/sectors/mobility/?format=json", 1 + 5),
     # sector, count, page of milestones, their groups, theme/target/group select options
@@ -687,8 +689,9 @@ QUERY_COUNTS = [
         1 + 10,
     ),
     ("/sectors/mobility/milestones/?overdue=yes&due_to=2030-12-31&provenance=roadmap", 1 + 7),
-    # milestone with target and sector, its groups, its history with authors
-    ("/milestones/MOB-1.1/", 1 + 3),
+    # milestone with target and sector, its groups, its history with authors, the indicators
+    # measuring it (none here)
+    ("/milestones/MOB-1.1/", 1 + 4),
     ("/milestones/MOB-1.1/?format=json", 1 + 3),
     # group, sectors, progress by sector, count, page, groups, theme/target selects
     ("/stakeholders/industry/", 1 + 8),
@@ -726,7 +729,7 @@ def test_sector_dashboard_stays_bounded_for_large_sectors(
     monkeypatch.setattr(pages, "OVERDUE_LIMIT", 1)
     _grow(1)  # 3 more milestones in mobility, two of them overdue today
 
-    with django_assert_num_queries(1 + 11):
+    with django_assert_num_queries(1 + 12):
         html = client.get("/sectors/mobility/").content.decode()
 
     timeline = _section(html, "timeline-section-title")

@@ -31,4 +31,4 @@ class Command(BaseCommand):
                 _("Roadmap data already present: fixtures not reloaded (use --force to reload).")
             )
             return
-        call_command("loaddata", "resourcing", verbosity=options["verbosity"])
+        call_command("loaddata", "resourcing", "indicators", verbosity=options["verbosity"])
