@@ -9,6 +9,7 @@ from csp.utils import build_policy
 from django.conf import settings
 from django.http import HttpResponseBadRequest
 from django.utils.translation import gettext as _
+from whitenoise.middleware import WhiteNoiseMiddleware
 
 logger = logging.getLogger("resourcing.requests")
 
@@ -101,3 +102,24 @@ class RejectNulBytesMiddleware:
                 }
                 return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
         return self.get_response(request)
+
+
+class StaticFilesMiddleware(WhiteNoiseMiddleware):
+    """whitenoise, minus the static files manifest.
+
+    `collectstatic` writes staticfiles.json (every file's hashed name) into STATIC_ROOT, and
+    whitenoise serves everything there; the site has no use for it in public, and it lists
+    every file of the admin and the site. A request for it goes on to Django: 404.
+    """
+
+    # ManifestStaticFilesStorage.manifest_name
+    PRIVATE_FILES = ("staticfiles.json",)
+
+    def __init__(self, get_response=None, settings=settings):
+        super().__init__(get_response, settings=settings)
+        self.private_urls = {self.static_prefix + name for name in self.PRIVATE_FILES}
+
+    def __call__(self, request):
+        if request.path_info in self.private_urls:
+            return self.get_response(request)
+        return super().__call__(request)

@@ -485,6 +485,10 @@ def _plan_row(plan: Plan, row: Row, known: _Known) -> list[RowError]:
             % {"sector": sector.slug, "code": cells["target"]},
         )
 
+    # Dates in ASCII digits only, like every date input (Django's parse_date would also read
+    # Arabic-Indic or full-width digits, and the export would then differ from the file).
+    if not cells["due_date"].isascii():
+        error("due_date", _("write the date as YYYY-MM-DD with the digits 0-9."))
     # The milestone: the model's rules, once per file, in the row's sector.
     milestone = Milestone(**{name: cells[column] for name, column in MILESTONE_COLUMNS.items()})
     errors += _clean(milestone, MILESTONE_COLUMNS, row)
