@@ -1,13 +1,29 @@
 """What a hostile run broke (issue 10): each case answers a clear status, logs what it should
 and writes nothing it should not."""
 
+import csv
+import io
+import json
 import logging
+import xml.etree.ElementTree as ET
 
 import pytest
 from axes.models import AccessAttempt
+from django.core.exceptions import ValidationError
+from django.core.management import call_command
+from django.core.management.base import CommandError
 from django.urls import reverse
 
-from stakeholders.models import User
+from roadmaps.models import Milestone, MilestoneUpdate, Roadmap, Sector, Target, Theme
+from stakeholders.models import StakeholderGroup, User
+from tests.factories import (
+    admin_milestone_data,
+    dump_content,
+    make_roadmap,
+    make_target,
+    make_update,
+    make_user,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -52,6 +68,218 @@ def test_overlong_username_is_refused_as_invalid_credentials_and_still_counted(
     assert not User.objects.exists()
     assert "_auth_user_id" not in client.session
     assert _errors(caplog) == []
+
+
+# 4. Control characters in text that feeds, pages and exports show ---------------------------
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+# Every text field a page, feed or export shows: (model, field).
+SHOWN_TEXT_FIELDS = [
+    (Sector, "name"),
+    (Sector, "description"),
+    (Sector, "minerals"),
+    (Sector, "lead_partner"),
+    (Roadmap, "title"),
+    (Roadmap, "vision"),
+    (Roadmap, "source_title"),
+    (Theme, "name"),
+    (Theme, "description"),
+    (Target, "title"),
+    (Target, "description"),
+    (Target, "source_title"),
+    (Milestone, "title"),
+    (Milestone, "description"),
+    (Milestone, "source_title"),
+    (MilestoneUpdate, "note"),
+    (StakeholderGroup, "name"),
+    (StakeholderGroup, "description"),
+    (User, "first_name"),
+    (User, "last_name"),
+]
+
+
+@pytest.mark.parametrize(
+    ("model", "name"), SHOWN_TEXT_FIELDS, ids=[f"{m.__name__}.{n}" for m, n in SHOWN_TEXT_FIELDS]
+)
+def test_every_shown_text_field_refuses_control_characters(model, name):
+    field = model._meta.get_field(name)
+
+    with pytest.raises(ValidationError) as error:
+        field.clean("Electronics\x0b", None)
+    field.clean("Line one\r\nline two\tend", None)  # tab and line breaks are text
+
+    assert [e.code for e in error.value.error_list] == ["control_characters"]
+
+
+def test_admin_refuses_a_control_character_in_a_sector_name(client, admin_user, sector_a):
+    client.force_login(admin_user)
+    before = dump_content()
+
+    response = client.post(
+        reverse("admin:roadmaps_sector_change", args=[sector_a.pk]),
+        {"slug": "sector-a", "name": "Elec\x0btronics", "order": 1, "stewards": []},
+    )
+
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["name"] == [
+        "Remove the control characters (invisible characters such as U+000B)."
+    ]
+    assert dump_content() == before
+
+
+def test_feeds_clean_every_string_of_rows_stored_before_the_rule(client, milestone_a, caplog):
+    # Written around the models (as rows stored before the validators were): the feeds
+    # still answer, without the control characters.
+    sector = milestone_a.target.roadmap.sector
+    Sector.objects.filter(pk=sector.pk).update(name="Electronics\x0b")
+    author = make_user(username="steward", first_name="Ann\x07", last_name="Lee")
+    make_update(milestone=milestone_a, status_after="in_progress", note="Done\x1b.", author=author)
+    caplog.set_level(logging.INFO)
+
+    sector_feed = client.get(reverse("roadmaps:sector-updates-feed", args=[sector.slug]))
+    all_feed = client.get(reverse("roadmaps:updates-feed"))
+
+    assert (sector_feed.status_code, all_feed.status_code) == (200, 200)
+    root = ET.fromstring(sector_feed.content)  # noqa: S314 (our own output)
+    assert root.find(f"{ATOM}title").text == "Electronics: status updates"
+    assert root.find(f"{ATOM}entry/{ATOM}author/{ATOM}name").text == "Ann Lee"
+    assert "Done." in root.find(f"{ATOM}entry/{ATOM}content").text
+    all_root = ET.fromstring(all_feed.content)  # noqa: S314 (our own output)
+    assert all_root.find(f"{ATOM}entry/{ATOM}author/{ATOM}name").text == "Ann Lee"
+    assert _errors(caplog) == []
+
+
+# 5. Formulas in public spreadsheets ---------------------------------------------------------
+
+FORMULAS = [
+    '=HYPERLINK("http://evil.example","Click")',
+    "+cmd|' /C calc'!A0",
+    "@SUM(1+1)*cmd|' /C calc'!A0",
+    "-2+3+cmd|' /C calc'!A0",
+    "-SUM(A1:A2)",
+    "\t=1+1",
+    "\r=1+1",
+    "\n+1+1",
+    "  @SUM(A1)",
+    "\uff1d1+1",  # full-width equals sign
+    "-30 % emissions",  # a formula to a spreadsheet (a space is its intersection operator)
+]
+NOT_FORMULAS = ["-30 %", "+5 %", "-2.5", "+1,000", "-30%", "42 GW", "Emissions -30 %", "'=1+1"]
+CSV_TEXT_FIELDS = [
+    (Target, "title"),
+    (Target, "source_title"),
+    (Milestone, "title"),
+    (Milestone, "description"),
+    (Milestone, "source_title"),
+]
+
+
+@pytest.mark.parametrize(
+    ("model", "name"), CSV_TEXT_FIELDS, ids=[f"{m.__name__}.{n}" for m, n in CSV_TEXT_FIELDS]
+)
+def test_text_reaching_a_csv_refuses_what_a_spreadsheet_would_run(model, name):
+    field = model._meta.get_field(name)
+    codes = {}
+    for value in FORMULAS:
+        try:
+            field.clean(value, None)
+        except ValidationError as error:
+            codes[value] = [e.code for e in error.error_list]
+
+    accepted = [field.clean(value, None) for value in NOT_FORMULAS]
+
+    assert codes == {value: ["formula"] for value in FORMULAS}
+    assert accepted == NOT_FORMULAS
+
+
+@pytest.mark.parametrize("formula", FORMULAS[:5])
+def test_import_refuses_a_formula_with_row_and_column(tmp_path, milestone_a, formula):
+    out = io.StringIO()
+    call_command("export_roadmap", "sector-a", stdout=out)
+    rows = list(csv.reader(io.StringIO(out.getvalue(), newline="")))
+    rows[1][rows[0].index("title")] = formula
+    path = tmp_path / "roadmap.csv"
+    with path.open("w", newline="", encoding="utf-8") as stream:
+        csv.writer(stream).writerows(rows)
+    before = dump_content()
+
+    with pytest.raises(CommandError) as error:
+        call_command("import_roadmap", str(path), stdout=io.StringIO(), stderr=io.StringIO())
+
+    assert (
+        str(error.value)
+        .splitlines()[1]
+        .startswith("row 2, title: \u201c" + formula + "\u201d: Do not start with =, +, - or @")
+    )
+    assert dump_content() == before
+
+
+def test_admin_refuses_a_formula_in_a_milestone_title(client, admin_user, milestone_a):
+    client.force_login(admin_user)
+    before = dump_content()
+
+    response = client.post(
+        reverse("admin:roadmaps_milestone_change", args=[milestone_a.pk]),
+        admin_milestone_data(milestone_a, title='=HYPERLINK("http://evil.example","Click")'),
+    )
+
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["title"] == [
+        "Do not start with =, +, - or @ (a spreadsheet opening the CSV download would run it as "
+        "a formula): start with a word or a digit. A plain signed number such as -30 % is fine."
+    ]
+    assert dump_content() == before
+
+
+def test_fixture_with_a_formula_is_refused(tmp_path, sector_a):
+    roadmap = make_roadmap(sector=sector_a)
+    fixture = tmp_path / "bad.json"
+    fixture.write_text(
+        json.dumps(
+            [
+                {
+                    "model": "roadmaps.target",
+                    "fields": {
+                        "roadmap": [roadmap.slug],
+                        "theme": None,
+                        "code": "A-9",
+                        "title": "@SUM(1+1)",
+                        "target_year": 2030,
+                    },
+                }
+            ]
+        )
+    )
+    make_target(roadmap=roadmap, code="A-1")  # its theme, for the fixture's row
+    rows = json.loads(fixture.read_text())
+    rows[0]["fields"]["theme"] = [Target.objects.get(code="A-1").theme.slug]
+    fixture.write_text(json.dumps(rows))
+    before = dump_content()
+
+    with pytest.raises(CommandError) as error:
+        call_command("loaddata", str(fixture), verbosity=0)
+
+    assert "Invalid fixture row: roadmaps.Target 'A-9': title: Do not start with" in str(
+        error.value
+    )
+    assert dump_content() == before
+
+
+def test_public_csv_neutralises_a_formula_stored_before_the_rule(client, milestone_a):
+    Milestone.objects.filter(pk=milestone_a.pk).update(
+        title='=HYPERLINK("http://evil.example","Click")', description="-30 %"
+    )
+    url = f"/sectors/{milestone_a.target.roadmap.sector.slug}/milestones/"
+
+    rows = list(csv.DictReader(io.StringIO(client.get(url, {"format": "csv"}).content.decode())))
+    data = client.get(url, {"format": "json"}).json()
+
+    assert [(r["title"], r["description"]) for r in rows] == [
+        ('\'=HYPERLINK("http://evil.example","Click")', "-30 %")
+    ]
+    # JSON is not opened by spreadsheets: the stored text as it is.
+    assert data["results"][0]["title"] == '=HYPERLINK("http://evil.example","Click")'
 
 
 # 8. A filter lookup the admin refuses, the static manifest, digits in dates -----------------
