@@ -61,6 +61,9 @@ MIDDLEWARE = [
     "resourcing.middleware.StaticFilesMiddleware",
     # django-csp's CSPMiddleware, building the site-wide policy once per process.
     "resourcing.middleware.SiteWideCSPMiddleware",
+    # Before anything reads a body (sessions, the page cache, CSRF): one larger than its path
+    # takes is refused (413) unread; the answer still carries the headers above.
+    "resourcing.middleware.RequestBodyLimitMiddleware",
     # No parameter may carry a NUL byte (PostgreSQL refuses them): 400 before any query.
     "resourcing.middleware.RejectNulBytesMiddleware",
     # Before the session: a 304 or a cached page for an anonymous visitor costs one query

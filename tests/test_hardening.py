@@ -282,6 +282,111 @@ def test_public_csv_neutralises_a_formula_stored_before_the_rule(client, milesto
     assert data["results"][0]["title"] == '=HYPERLINK("http://evil.example","Click")'
 
 
+# 6. Request bodies larger than their path takes ----------------------------------------------
+
+HUGE = str(200 * 1024 * 1024)  # 200 MB declared; the test client's body is a few bytes
+UPLOAD_URL = "/admin/roadmaps/import/"
+MULTIPART = "multipart/form-data; boundary=BoUnDaRy"
+SMALL_MULTIPART = (
+    b'--BoUnDaRy\r\nContent-Disposition: form-data; name="csrfmiddlewaretoken"\r\n\r\n'
+    b"made-up\r\n--BoUnDaRy--\r\n"
+)
+
+
+def _post(client, url, length, content_type=MULTIPART, **extra):
+    # The test client's payload raises if anything reads beyond the bytes it was given: a
+    # refusal with a large declared length shows the body was never read.
+    return client.post(
+        url, SMALL_MULTIPART, content_type=content_type, CONTENT_LENGTH=str(length), **extra
+    )
+
+
+@pytest.mark.parametrize("url", ["/", LOGIN, ADMIN_LOGIN, "/staff/", UPLOAD_URL, "/nowhere/"])
+def test_anonymous_large_body_is_refused_with_413_before_it_is_read(client, caplog, url):
+    client.cookies["csrftoken"] = "x" * 32
+    caplog.set_level(logging.INFO)
+    before = dump_content()
+
+    response = _post(client, url, HUGE)
+
+    html = response.content.decode()
+    assert response.status_code == 413
+    assert "<title>Request too large · RE-SOURCING Roadmap Tracker</title>" in html
+    assert "This address accepts at most " in html
+    assert "default-src 'self'" in response["Content-Security-Policy"]
+    assert [(r.name, r.levelname, r.getMessage()) for r in caplog.records if r.levelno >= 30] == [
+        ("django.request", "WARNING", f"Request Entity Too Large: {url}")
+    ]
+    assert dump_content() == before
+    assert not AccessAttempt.objects.exists()
+
+
+def test_form_sized_body_limit_is_djangos_form_limit(client, settings):
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+
+    at_limit = client.post(LOGIN, b"x" * limit, content_type="application/octet-stream")
+    over = _post(client, LOGIN, limit + 1)
+
+    assert at_limit.status_code == 200  # the login form, with its errors
+    assert over.status_code == 413
+    assert "This address accepts at most 2.5\xa0MB of data" in over.content.decode()
+
+
+@pytest.mark.parametrize("who", ["anonymous", "steward", "superuser"])
+def test_import_upload_takes_a_file_only_from_a_superuser(client, sector_a, who):
+    from roadmaps.imports import MAX_BYTES
+
+    if who == "steward":
+        from tests.factories import make_steward
+
+        client.force_login(make_steward(sector=sector_a, username="steward-a"))
+    elif who == "superuser":
+        client.force_login(make_user(username="admin", superuser=True))
+    form_sized = 1024 * 1024
+    file_sized = MAX_BYTES  # over a form's worth, under the upload's limit
+    body = b"x" * file_sized
+
+    small = client.post(UPLOAD_URL, body[:form_sized], content_type="text/plain")
+    large = client.post(UPLOAD_URL, body, content_type="text/plain")
+    too_large = _post(client, UPLOAD_URL, MAX_BYTES + 1024 * 1024)
+
+    assert too_large.status_code == 413
+    if who == "superuser":
+        # Read, then answered by the page (not multipart: no file, the empty form).
+        assert (small.status_code, large.status_code) == (200, 200)
+    else:
+        assert small.status_code in (302, 403)  # the admin's own answer
+        assert large.status_code == 413
+
+
+def test_superuser_uploads_a_file_larger_than_a_form(client, admin_user, sector_a):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.force_login(admin_user)
+    data = b" " * (3 * 1024 * 1024)  # over 2.5 MB: more than a form's worth
+
+    response = client.post(UPLOAD_URL, {"file": SimpleUploadedFile("big.csv", data, "text/csv")})
+
+    assert response.status_code == 400
+    assert [str(e) for e in response.context["errors"]] == ["file: the file is empty."]
+
+
+def test_chunked_body_is_refused_with_411(client):
+    response = _post(client, LOGIN, 0, HTTP_TRANSFER_ENCODING="chunked")
+
+    assert response.status_code == 411
+    assert response.content.decode() == (
+        "Send the request with a Content-Length header (no chunked body)."
+    )
+
+
+def test_malformed_content_length_is_refused_with_400(client):
+    response = _post(client, LOGIN, "-5")
+
+    assert response.status_code == 400
+    assert response.content.decode() == "Content-Length is not a number of bytes."
+
+
 # 8. A filter lookup the admin refuses, the static manifest, digits in dates -----------------
 
 
