@@ -5,6 +5,7 @@ import csv
 import io
 import json
 import logging
+import time
 import xml.etree.ElementTree as ET
 
 import pytest
@@ -68,6 +69,197 @@ def test_overlong_username_is_refused_as_invalid_credentials_and_still_counted(
     assert not User.objects.exists()
     assert "_auth_user_id" not in client.session
     assert _errors(caplog) == []
+
+
+# 3. Import files the limits accept must finish within the worker's timeout ------------------
+
+# gunicorn's worker timeout (docs/deploy.md): each request must finish well within it.
+WORKER_TIMEOUT = 30
+
+
+def _roadmap_rows(sector_slug: str, theme_slug: str, count: int) -> list[dict]:
+    """`count` valid rows of new milestones, each of a new target, each with a status change
+    (the most an import writes per row)."""
+    statuses = ["in_progress", "achieved", "at_risk", "discontinued"]
+    return [
+        {
+            "sector": sector_slug,
+            "target": f"L-{index}",
+            "target_title": f"Target {index}",
+            "theme": theme_slug,
+            "target_year": 2040,
+            "code": f"L-{index}.1",
+            "title": f"Milestone {index}",
+            "description": "A description long enough to make the file realistic. " * 2,
+            "due_date": "2035-12-31",
+            "status": statuses[index % 4],
+            "stakeholder_groups": "",
+            "provenance": "illustrative",
+            "source_title": "Source",
+            "source_url": "https://example.org/source",
+        }
+        for index in range(count)
+    ]
+
+
+def _csv_file(rows: list[dict]) -> bytes:
+    stream = io.StringIO()
+    writer = csv.DictWriter(stream, fieldnames=list(rows[0]), lineterminator="\r\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return stream.getvalue().encode()
+
+
+def _upload(client, data: bytes, name: str):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return client.post(UPLOAD_URL, {"file": SimpleUploadedFile(name, data, "text/csv")})
+
+
+@pytest.fixture
+def import_sector(sector_a):
+    from tests.factories import make_theme
+
+    make_roadmap(sector=sector_a)
+    make_theme(slug="theme-l")
+    return sector_a
+
+
+def test_upload_of_1_7_million_empty_json_rows_is_refused_at_once(
+    client, admin_user, import_sector, caplog
+):
+    from roadmaps.imports import MAX_BYTES
+
+    data = b"[" + b",".join([b"{}"] * 1_700_000) + b"]"
+    client.force_login(admin_user)
+    caplog.set_level(logging.INFO)
+    before = dump_content()
+
+    started = time.perf_counter()
+    response = _upload(client, data, "empty-rows.json")
+    elapsed = time.perf_counter() - started
+
+    assert len(data) < MAX_BYTES  # accepted by the byte limit
+    assert response.status_code == 400
+    assert [str(error) for error in response.context["errors"]] == [
+        "file: the file has more than 500 milestone rows, the most this page takes. Split it, "
+        "or import it from the command line: python manage.py import_roadmap FILE (up to "
+        "50,000 rows)."
+    ]
+    assert elapsed < WORKER_TIMEOUT / 10
+    assert _errors(caplog) == []
+    assert dump_content() == before
+
+
+def test_upload_of_a_valid_20000_row_file_is_refused_up_front(
+    client, admin_user, import_sector, caplog
+):
+    data = _csv_file(_roadmap_rows("sector-a", "theme-l", 20_000))
+    client.force_login(admin_user)
+    caplog.set_level(logging.INFO)
+    before = dump_content()
+
+    started = time.perf_counter()
+    response = _upload(client, data, "large.csv")
+    elapsed = time.perf_counter() - started
+
+    assert 3_000_000 < len(data) < 5 * 1024 * 1024
+    assert response.status_code == 400
+    assert str(response.context["errors"][0]).startswith(
+        "file: the file has more than 500 milestone rows, the most this page takes."
+    )
+    assert elapsed < WORKER_TIMEOUT / 10
+    assert _errors(caplog) == []
+    assert dump_content() == before
+    assert client.session.get("roadmaps_import") is None
+
+
+def test_upload_of_the_largest_accepted_file_previews_and_applies_within_the_timeout(
+    client, admin_user, import_sector, caplog
+):
+    from roadmaps.imports import MAX_UPLOAD_ROWS
+
+    data = _csv_file(_roadmap_rows("sector-a", "theme-l", MAX_UPLOAD_ROWS))
+    client.force_login(admin_user)
+    caplog.set_level(logging.INFO)
+
+    started = time.perf_counter()
+    preview = _upload(client, data, "largest.csv")
+    previewed = time.perf_counter() - started
+    digest = preview.context["apply_form"].initial["digest"]
+    started = time.perf_counter()
+    applied = client.post(f"{UPLOAD_URL}apply/", {"digest": digest})
+    applying = time.perf_counter() - started
+    print(f"largest file: preview {previewed:.2f} s, apply {applying:.2f} s")
+
+    assert preview.status_code == 200
+    assert applied.status_code == 302
+    assert Milestone.objects.count() == MAX_UPLOAD_ROWS
+    assert Target.objects.count() == MAX_UPLOAD_ROWS
+    assert MilestoneUpdate.objects.count() == MAX_UPLOAD_ROWS
+    assert previewed < WORKER_TIMEOUT
+    assert applying < WORKER_TIMEOUT
+    assert _errors(caplog) == []
+
+
+def test_command_line_takes_more_rows_than_the_page_but_refuses_1_7_million(
+    tmp_path, import_sector
+):
+    path = tmp_path / "empty-rows.json"
+    path.write_bytes(b"[" + b",".join([b"{}"] * 1_700_000) + b"]")
+    before = dump_content()
+
+    with pytest.raises(CommandError) as error:
+        call_command("import_roadmap", str(path), stdout=io.StringIO(), stderr=io.StringIO())
+
+    assert str(error.value) == (
+        "empty-rows.json: 1 problem(s), nothing was imported:\n"
+        "file: the file has more than 50,000 milestone rows: split it."
+    )
+    assert dump_content() == before
+
+
+def test_command_line_dry_run_reads_a_file_over_the_page_limit(tmp_path, import_sector):
+    path = tmp_path / "large.csv"
+    path.write_bytes(_csv_file(_roadmap_rows("sector-a", "theme-l", 2_500)))
+    out = io.StringIO()
+
+    call_command("import_roadmap", str(path), "--dry-run", stdout=out, stderr=io.StringIO())
+
+    assert out.getvalue().splitlines()[-1] == (
+        "Dry run, nothing written. Targets: created 2500, updated 0, unchanged 0; milestones: "
+        "created 2500, updated 0, unchanged 0."
+    )
+    assert not Milestone.objects.exists()
+
+
+def test_json_integer_too_long_to_convert_is_a_clear_error(tmp_path, import_sector):
+    path = tmp_path / "long.json"
+    path.write_text('{"results": [{"target_year": ' + "1" * 5000 + "}]}")
+
+    with pytest.raises(CommandError) as error:
+        call_command("import_roadmap", str(path), stdout=io.StringIO(), stderr=io.StringIO())
+
+    assert (
+        str(error.value)
+        .splitlines()[1]
+        .startswith("file: the file is not valid JSON: Exceeds the limit (4300 digits)")
+    )
+
+
+def test_import_due_date_in_other_digits_is_refused(tmp_path, import_sector):
+    rows = _roadmap_rows("sector-a", "theme-l", 1)
+    rows[0]["due_date"] = "2035-12-31".translate(ARABIC_INDIC)
+    path = tmp_path / "digits.csv"
+    path.write_bytes(_csv_file(rows))
+
+    with pytest.raises(CommandError) as error:
+        call_command("import_roadmap", str(path), stdout=io.StringIO(), stderr=io.StringIO())
+
+    assert str(error.value).splitlines()[1:] == [
+        "row 2, due_date: write the date as YYYY-MM-DD with the digits 0-9."
+    ]
+    assert not Milestone.objects.exists()
 
 
 # 4. Control characters in text that feeds, pages and exports show ---------------------------
