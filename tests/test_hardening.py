@@ -645,3 +645,18 @@ def test_date_parameters_take_ascii_digits_only(client, milestone_a, digits, nam
     assert ascii_digits.status_code == 200
     assert other_digits.status_code == 400
     assert list(other_digits.json()["errors"]) == [name]
+
+
+@pytest.mark.parametrize("digits", [ARABIC_INDIC, FULL_WIDTH], ids=["arabic-indic", "full-width"])
+def test_admin_date_fields_take_ascii_digits_only(client, admin_user, milestone_a, digits):
+    client.force_login(admin_user)
+    url = reverse("admin:roadmaps_milestone_change", args=[milestone_a.pk])
+    before = dump_content()
+
+    response = client.post(
+        url, admin_milestone_data(milestone_a, due_date="2035-12-31".translate(digits))
+    )
+
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["due_date"] == ["Enter a valid date."]
+    assert dump_content() == before
