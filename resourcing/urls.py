@@ -10,8 +10,6 @@ admin.site.login_form = AdminLoginForm
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
-    # Before admin/: the admin would take roadmaps/import/ for a model's pages.
-    path("admin/roadmaps/import/", include("roadmaps.admin_import")),
     path("admin/", admin.site.urls),
     path(
         "accounts/login/", auth_views.LoginView.as_view(authentication_form=LoginForm), name="login"

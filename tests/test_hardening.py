@@ -477,7 +477,7 @@ def test_public_csv_neutralises_a_formula_stored_before_the_rule(client, milesto
 # 6. Request bodies larger than their path takes ----------------------------------------------
 
 HUGE = str(200 * 1024 * 1024)  # 200 MB declared; the test client's body is a few bytes
-UPLOAD_URL = "/admin/roadmaps/import/"
+UPLOAD_URL = "/admin/roadmaps/milestone/import/"
 MULTIPART = "multipart/form-data; boundary=BoUnDaRy"
 SMALL_MULTIPART = (
     b'--BoUnDaRy\r\nContent-Disposition: form-data; name="csrfmiddlewaretoken"\r\n\r\n'
