@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from indicators.services import parse_value
 from resourcing.lib.validators import validate_no_control_characters
+from roadmaps.filters import ISO_DATE_ATTRS
 from roadmaps.forms import MAX_VERSION, EvidenceURLField
 from roadmaps.models import NOTE_MAX_LENGTH
 
@@ -37,7 +38,7 @@ class MeasurementForm(forms.Form):
     published_on = forms.DateField(
         label=_("Published on"),
         help_text=_("The day the value became public, YYYY-MM-DD."),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.TextInput(attrs=ISO_DATE_ATTRS),
     )
     source_url = EvidenceURLField(help_text=_("Where the value is published (http or https)."))
     note = forms.CharField(

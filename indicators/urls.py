@@ -15,5 +15,4 @@ urlpatterns = [
         views.record_measurement_view,
         name="record-measurement",
     ),
-    path("methodology/", views.methodology, name="methodology"),
 ]

@@ -1,4 +1,5 @@
-"""Public indicator pages, the methodology page, and the stewards' measurement form."""
+"""Public indicator pages, the methodology's indicators section, and the stewards' measurement
+form."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -119,13 +120,10 @@ def indicator_detail(request, code):
     )
 
 
-@require_safe
-def methodology(request):
-    """The methodology page; its indicators section works an example from the real data.
-    Queries: the two example indicators with their measurements and sectors."""
-    from resourcing.lib.dates import today
-
-    as_of = today()
+def methodology_context(as_of) -> dict:
+    """The methodology page's indicators section (roadmaps.info_views.methodology) works an
+    example from the real data. Queries: the two example indicators with their measurements
+    and sectors."""
     examples = {
         indicator.code: indicator
         for indicator in Indicator.objects.filter(
@@ -133,16 +131,11 @@ def methodology(request):
         ).for_list(as_of)
     }
     with_progress(examples.values(), as_of)
-    return render(
-        request,
-        "methodology.html",
-        {
-            "share_example": examples.get(WORKED_EXAMPLE_CODE),
-            "growth_example": examples.get(WORKED_EXAMPLE_GROWTH_CODE),
-            "categories": Category.LABELS.items(),
-            "as_of": as_of,
-        },
-    )
+    return {
+        "share_example": examples.get(WORKED_EXAMPLE_CODE),
+        "growth_example": examples.get(WORKED_EXAMPLE_GROWTH_CODE),
+        "categories": Category.LABELS.items(),
+    }
 
 
 @never_cache

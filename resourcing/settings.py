@@ -162,7 +162,8 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
 
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "/"
+# Stewards come to work: after signing in they land on their queue (a `next` wins).
+LOGIN_REDIRECT_URL = "roadmaps:staff-queue"
 LOGOUT_REDIRECT_URL = "/"
 
 # Cache: local memory per process by default; Redis (shared by all workers) when REDIS_URL is set.

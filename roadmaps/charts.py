@@ -196,3 +196,125 @@ def progress_bar(progress) -> dict:
         "actual": _coordinate(float(actual) * 100 if actual is not None else 0),
         "expected": _coordinate(float(expected) * 100) if expected is not None else None,
     }
+
+
+@dataclass
+class OverTimeChart:
+    """Actual and expected share at the end of each period (roadmaps.progress.
+    progress_over_time): two lines, year ticks, share gridlines and the same numbers as rows."""
+
+    width: int
+    height: int
+    left: int
+    right: int
+    top: int
+    bottom: int
+    actual_points: str
+    expected_points: str
+    markers: list
+    ticks: list
+    gridlines: list
+    rows: list
+    last: dict | None = None
+
+
+OVER_TIME_SIZES = {
+    # (width, height, left margin, right margin): the dashboard's chart and the overview's
+    # small multiples (one per sector).
+    "full": (640, 200, 48, 110),
+    "small": (320, 150, 40, 16),
+}
+
+
+def _share_or_zero(share) -> float:
+    return float(share) if share is not None else 0.0
+
+
+# The vertical axis ends at the first of these shares that holds every point: early in a
+# roadmap the shares are small, and a 0-100 % axis would flatten them.
+OVER_TIME_SCALES = (0.1, 0.25, 0.5, 1.0)
+
+
+def over_time_scale(*series) -> float:
+    """The smallest OVER_TIME_SCALES share holding every point of every series (so that small
+    multiples share one scale)."""
+    highest = max(
+        (
+            max(_share_or_zero(progress.actual), _share_or_zero(progress.expected))
+            for points in series
+            for _day, progress in points
+        ),
+        default=0.0,
+    )
+    return next(scale for scale in OVER_TIME_SCALES if highest <= scale)
+
+
+def over_time(points, *, size: str = "full", scale: float | None = None) -> OverTimeChart:
+    """`points`: [(day, Progress), ...] oldest first; `scale`: the share at the top of the
+    vertical axis (over_time_scale(points) when not given)."""
+    scale = scale or over_time_scale(points)
+    width, height, left, right_margin = OVER_TIME_SIZES[size]
+    top, bottom = 12, height - 24
+    right = width - right_margin
+    first = datetime.date(points[0][0].year, 1, 1) if points else datetime.date.today()
+    last = points[-1][0] if points else first
+    span = max((last - first).days, 1)
+
+    def x_of(day):
+        return left + (day - first).days / span * (right - left)
+
+    def y_of(share):
+        return bottom - share / scale * (bottom - top)
+
+    actual, expected, markers, rows = [], [], [], []
+    for day, progress in points:
+        x = x_of(day)
+        y_actual = y_of(_share_or_zero(progress.actual))
+        y_expected = y_of(_share_or_zero(progress.expected))
+        actual.append(f"{_coordinate(x)},{_coordinate(y_actual)}")
+        expected.append(f"{_coordinate(x)},{_coordinate(y_expected)}")
+        markers.append({"x": _coordinate(x), "y": _coordinate(y_actual)})
+        rows.append({"day": day, "progress": progress})
+    ticks = [
+        {"x": _coordinate(x_of(datetime.date(year, 1, 1))), "year": year}
+        for year in range(first.year, last.year + 1)
+        if size == "full" or year % 2 == 0
+    ]
+    gridlines = [
+        {
+            "y": _coordinate(y_of(share / 100)),
+            "label": f"{share}%",
+            "label_y": _coordinate(y_of(share / 100) + 4),
+        }
+        for share in ((0, 25, 50, 75, 100) if size == "full" else (0, 50, 100))
+    ]
+    last_row = None
+    if points:
+        day, progress = points[-1]
+        last_row = {
+            "x": _coordinate(x_of(day) + 6),
+            "actual_y": _coordinate(y_of(_share_or_zero(progress.actual)) + 4),
+            "expected_y": _coordinate(y_of(_share_or_zero(progress.expected)) + 4),
+            "progress": progress,
+        }
+        # Two labels at the line ends never overlap: keep them a line apart.
+        if abs(float(last_row["actual_y"]) - float(last_row["expected_y"])) < 13:
+            if float(last_row["actual_y"]) >= float(last_row["expected_y"]):
+                last_row["actual_y"] = _coordinate(float(last_row["expected_y"]) + 13)
+            else:
+                last_row["expected_y"] = _coordinate(float(last_row["actual_y"]) + 13)
+    return OverTimeChart(
+        width=width,
+        height=height,
+        left=left,
+        right=right,
+        top=top,
+        bottom=bottom,
+        actual_points=" ".join(actual),
+        expected_points=" ".join(expected),
+        markers=markers,
+        ticks=ticks,
+        gridlines=gridlines,
+        rows=rows,
+        last=last_row,
+    )

@@ -48,6 +48,14 @@ class OneValueEachForm(forms.Form):
         return cleaned
 
 
+ISO_DATE_ATTRS = {
+    "pattern": r"\d{4}-\d{2}-\d{2}",
+    "inputmode": "numeric",
+    "placeholder": "YYYY-MM-DD",
+    "size": 11,
+}
+
+
 class PageParamsForm(OneValueEachForm):
     """`as_of` and `format`, shared by every public page and export."""
 
@@ -56,7 +64,9 @@ class PageParamsForm(OneValueEachForm):
         required=False,
         max_length=10,
         help_text=_("A past day as YYYY-MM-DD, from 2019-01-01 to today."),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        # A text box, not type="date": a date picker shows the browser's locale format
+        # (11/29/2026) beside the ISO hint, and every link and export here writes YYYY-MM-DD.
+        widget=forms.TextInput(attrs=ISO_DATE_ATTRS),
     )
     format = forms.CharField(required=False, max_length=20)
 
@@ -131,6 +141,23 @@ class YearOrDateField(forms.CharField):
             except ValueError:
                 pass
         raise forms.ValidationError(_("Enter a year as YYYY or a date as YYYY-MM-DD."))
+
+
+class YesNoField(django_filters.fields.ChoiceField):
+    """yes/no, and true/false as the exports write booleans (any case)."""
+
+    ALIASES = {"true": "yes", "false": "no"}
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if isinstance(value, str):
+            value = value.strip().lower()
+            value = self.ALIASES.get(value, value)
+        return value
+
+
+class YesNoFilter(django_filters.ChoiceFilter):
+    field_class = YesNoField
 
 
 class YearOrDateFilter(django_filters.Filter):
@@ -209,7 +236,7 @@ class MilestoneFilter(django_filters.FilterSet):
         help_text=_("YYYY or YYYY-MM-DD"),
         end=True,
     )
-    overdue = django_filters.ChoiceFilter(
+    overdue = YesNoFilter(
         label=_("Overdue"),
         method="filter_overdue",
         choices=[("yes", _("Yes")), ("no", _("No"))],

@@ -8,6 +8,14 @@ from roadmaps.models import NOTE_MAX_LENGTH, Milestone, Status
 MAX_VERSION = 2_147_483_647
 
 
+class UnlabelledHiddenInput(forms.HiddenInput):
+    """A hidden input the admin's fieldset row gives no <label for=...>: a label may only
+    point at a visible control (Nu HTML checker)."""
+
+    def id_for_label(self, id_):
+        return None
+
+
 class EvidenceURLField(forms.URLField):
     """An optional http(s) link to the evidence, with one message that says what is wrong.
 
@@ -41,7 +49,7 @@ class MilestoneAdminForm(forms.ModelForm):
         help_text=_("Optional link to the evidence for the status change (http or https)."),
     )
     expected_version = forms.IntegerField(
-        widget=forms.HiddenInput, required=False, min_value=1, max_value=MAX_VERSION
+        widget=UnlabelledHiddenInput, required=False, min_value=1, max_value=MAX_VERSION
     )
 
     class Meta:

@@ -16,8 +16,17 @@ from indicators.models import Indicator
 from indicators.progress import with_progress
 from roadmaps import charts, exports
 from roadmaps.filters import MilestoneFilter
-from roadmaps.models import Milestone, MilestoneUpdate, Roadmap, Sector, Target
-from roadmaps.progress import Progress, progress_by, progress_of, status_counts
+from roadmaps.models import Milestone, MilestoneUpdate, Roadmap, Sector, Status, Target
+from roadmaps.progress import (
+    Progress,
+    overdue_q,
+    period_ends,
+    progress_by,
+    progress_of,
+    progress_over_time,
+    progress_over_time_by,
+    status_counts,
+)
 from stakeholders.models import StakeholderGroup
 
 # Bounded page size: past a few hundred milestones the dashboard's timeline shows counts per
@@ -26,6 +35,8 @@ TIMELINE_MARKER_LIMIT = 300
 OVERDUE_LIMIT = 20
 RECENT_UPDATES = 10
 NEXT_DUE_PER_SECTOR = 3
+# The sector dashboard's first screen: the top few overdue or at-risk and coming next.
+FIRST_SCREEN_ITEMS = 5
 
 
 def _groups():
@@ -47,17 +58,26 @@ class OverviewPage:
     # Details: the next milestones due per sector and the latest updates.
     next_due: dict[int, list[Milestone]] = field(default_factory=dict)
     updates: list[MilestoneUpdate] = field(default_factory=list)
+    # Details: each sector's progress over time (roadmaps.charts.over_time, small).
+    over_time: dict[int, object] = field(default_factory=dict)
+    groups: list[StakeholderGroup] = field(default_factory=list)
 
     @property
     def cards(self) -> list[dict]:
         return [
-            {"sector": sector, "progress": progress, "next_due": self.next_due.get(sector.pk, [])}
+            {
+                "sector": sector,
+                "progress": progress,
+                "next_due": self.next_due.get(sector.pk, []),
+                "over_time": self.over_time.get(sector.pk),
+            }
             for sector, progress in self.sectors
         ]
 
 
 def overview_page(as_of: datetime.date, *, details: bool = True) -> OverviewPage:
-    """Queries: sectors, progress by sector; details add next due milestones and updates."""
+    """Queries: sectors, progress by sector; details add next due milestones, updates, the
+    stakeholder groups and progress by sector at each of period_ends(as_of) (one each)."""
     progress = progress_by(Milestone.objects.current(), "target__roadmap__sector", as_of)
     page = OverviewPage(
         as_of=as_of,
@@ -70,6 +90,16 @@ def overview_page(as_of: datetime.date, *, details: bool = True) -> OverviewPage
         for milestone in Milestone.objects.next_due_per_sector(as_of, NEXT_DUE_PER_SECTOR):
             page.next_due.setdefault(milestone.sector_id, []).append(milestone)
         page.updates = list(MilestoneUpdate.objects.for_overview(as_of)[:RECENT_UPDATES])
+        page.groups = list(_groups())
+        days = period_ends(as_of)
+        series = progress_over_time_by(Milestone.objects.current(), "target__roadmap__sector", days)
+        empty = [(day, Progress()) for day in days]
+        shown = {sector.pk: series.get(sector.pk, empty) for sector, _progress in page.sectors}
+        # One vertical scale for every sector: small multiples compare at a glance.
+        scale = charts.over_time_scale(*shown.values())
+        page.over_time = {
+            pk: charts.over_time(points, size="small", scale=scale) for pk, points in shown.items()
+        }
     return page
 
 
@@ -91,6 +121,11 @@ class SectorDashboardPage:
     groups: list[dict] = field(default_factory=list)
     # The sector's indicators, each with its measurements and progress.
     indicators: list = field(default_factory=list)
+    # The first screen: at-risk milestones (not overdue), the next open ones coming due, and
+    # progress over time (roadmaps.charts.over_time).
+    at_risk: list[Milestone] = field(default_factory=list)
+    next_due: list[Milestone] = field(default_factory=list)
+    over_time: object = None
 
 
 def sector_dashboard_page(
@@ -98,8 +133,9 @@ def sector_dashboard_page(
 ) -> SectorDashboardPage:
     """Queries: sector, roadmap, sector progress, targets, progress by target; details add
     progress by theme, timeline milestones (or counts per due year), status counts, overdue
-    milestones, stakeholder groups, progress by group, and the sector's indicators with their
-    measurements."""
+    milestones, stakeholder groups, progress by group, the sector's indicators with their
+    measurements, at-risk milestones, the next due, and progress at each of period_ends(as_of)
+    (one query each)."""
     sector = get_object_or_404(Sector, slug=sector_slug)
     milestones = Milestone.objects.in_sector(sector)
     page = SectorDashboardPage(
@@ -143,6 +179,15 @@ def sector_dashboard_page(
         {"group": group, "progress": by_group.get(group.pk, Progress())} for group in _groups()
     ]
     page.indicators = with_progress(Indicator.objects.for_sector(sector, as_of), as_of)
+    page.at_risk = list(
+        milestones.with_status_as_of(as_of)
+        .filter(status_as_of=Status.AT_RISK)
+        .exclude(overdue_q(as_of))
+        .select_related("target")
+        .order_by("due_date", "code")[:FIRST_SCREEN_ITEMS]
+    )
+    page.next_due = list(milestones.next_due_per_sector(as_of, FIRST_SCREEN_ITEMS))
+    page.over_time = charts.over_time(progress_over_time(milestones, period_ends(as_of)))
     return page
 
 
@@ -248,3 +293,10 @@ def open_data_page() -> OpenDataPage:
         milestone_count=milestones["count"],
         last_change=max(filter(None, [milestones["latest"], latest_update]), default=None),
     )
+
+
+def stakeholder_groups_page(as_of: datetime.date) -> list[dict]:
+    """Every stakeholder group with its progress across the current roadmaps.
+    Queries: the groups, progress by group."""
+    by_group = progress_by(Milestone.objects.current().real(), "stakeholder_groups", as_of)
+    return [{"group": group, "progress": by_group.get(group.pk, Progress())} for group in _groups()]

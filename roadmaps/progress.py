@@ -172,11 +172,49 @@ def status_counts(queryset, as_of: datetime.date) -> dict:
     return counts
 
 
+# Progress over time (sector dashboard, overview): the year ends since the first due dates,
+# then quarter ends for the recent years, then the page's day.
+HISTORY_START_YEAR = 2020
+QUARTERLY_YEARS = 2
+
+
+def period_ends(as_of: datetime.date) -> list[datetime.date]:
+    """The days progress over time is shown for: every year end from HISTORY_START_YEAR,
+    every quarter end of the last QUARTERLY_YEARS years, and `as_of` itself; all by `as_of`.
+    How many depends on `as_of` only, never on the data."""
+    quarterly_from = as_of.year - QUARTERLY_YEARS + 1
+    days = [datetime.date(year, 12, 31) for year in range(HISTORY_START_YEAR, quarterly_from)]
+    for year in range(max(quarterly_from, HISTORY_START_YEAR), as_of.year + 1):
+        for month, day in ((3, 31), (6, 30), (9, 30), (12, 31)):
+            days.append(datetime.date(year, month, day))
+    return [day for day in days if day < as_of] + [as_of]
+
+
+def progress_over_time(queryset, days) -> list[tuple[datetime.date, Progress]]:
+    """Progress of a milestone QuerySet at the end of each day: one query per day, each
+    with the same rules as every other count (progress_of)."""
+    return [(day, progress_of(queryset, day)) for day in days]
+
+
+def progress_over_time_by(queryset, field: str, days) -> dict:
+    """{value of `field`: [(day, Progress), ...]}: one query per day (progress_by)."""
+    series = {}
+    for day in days:
+        for key, progress in progress_by(queryset, field, day).items():
+            series.setdefault(key, {})[day] = progress
+    return {
+        key: [(day, by_day.get(day, Progress())) for day in days] for key, by_day in series.items()
+    }
+
+
 __all__ = [
     "Classification",
     "Progress",
+    "period_ends",
     "progress_by",
     "progress_of",
+    "progress_over_time",
+    "progress_over_time_by",
     "status_as_of",
     "status_counts",
     "with_status_as_of",

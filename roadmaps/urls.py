@@ -1,7 +1,7 @@
 from django.urls import path, register_converter
 
 from resourcing.lib.validators import CodeConverter
-from roadmaps import feeds, open_data_views, staff_views, views
+from roadmaps import feeds, info_views, open_data_views, staff_views, views
 
 register_converter(CodeConverter, "code")
 
@@ -18,6 +18,9 @@ urlpatterns = [
         staff_views.update_milestone,
         name="staff-update",
     ),
+    path("methodology/", info_views.methodology, name="methodology"),
+    path("search/", info_views.search_view, name="search"),
+    path("feeds/", info_views.feeds_page, name="feeds"),
     path("feeds/updates.atom", feeds.UpdatesFeed(), name="updates-feed"),
     path("data/", open_data_views.open_data, name="open-data"),
     path(

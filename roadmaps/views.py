@@ -5,11 +5,12 @@ or JSON (roadmaps.serializers). Anonymous and GET-only: pagecache.middleware ser
 requests from the page cache and answers revalidations with 304.
 """
 
+from django.conf import settings
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
-from roadmaps import pages, serializers
+from roadmaps import pages, permissions, serializers
 from roadmaps.responses import milestone_list_response, read_params
 
 
@@ -22,7 +23,13 @@ def overview(request):
     page = pages.overview_page(as_of, details=output == "html")
     if output == "json":
         return JsonResponse(serializers.overview_document(page))
-    context = {"cards": page.cards, "updates": page.updates, "as_of": as_of, "params": params}
+    context = {
+        "cards": page.cards,
+        "updates": page.updates,
+        "groups": page.groups,
+        "as_of": as_of,
+        "params": params,
+    }
     return render(request, "roadmaps/overview.html", context)
 
 
@@ -63,5 +70,17 @@ def milestone_detail(request, code):
         "sector": page.milestone.target.roadmap.sector,
         "overdue": page.overdue,
         "params": params,
+        "may_update": _may_update(request, page.milestone),
     }
     return render(request, "roadmaps/milestone_detail.html", context)
+
+
+def _may_update(request, milestone) -> bool:
+    """Whether to offer the signed-in steward an "Update" link. Only a request carrying a
+    session cookie loads the user: anonymous visits stay query-free here and cacheable (the
+    page cache never serves nor stores requests with a session cookie, pagecache.middleware)."""
+    if settings.SESSION_COOKIE_NAME not in request.COOKIES:
+        return False
+    return request.user.is_authenticated and permissions.can_steward_milestone(
+        request.user, milestone
+    )

@@ -1,5 +1,6 @@
 """Public stakeholder-group pages: a scorecard per sector and the group's milestones."""
 
+from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from roadmaps import pages
@@ -20,4 +21,19 @@ def group_detail(request, slug):
         params,
         template="stakeholders/group_detail.html",
         context={"group": page.group, "scorecard": page.scorecard},
+    )
+
+
+@require_safe
+def group_list(request):
+    """The stakeholder groups, each with its progress across sectors and a link to what it is
+    asked to do by 2030. Queries: the groups, progress by group."""
+    params, error = read_params(request, formats=("html",))
+    if error:
+        return error
+    as_of = params.cleaned_data["as_of"]
+    return render(
+        request,
+        "stakeholders/group_list.html",
+        {"groups": pages.stakeholder_groups_page(as_of), "as_of": as_of, "params": params},
     )

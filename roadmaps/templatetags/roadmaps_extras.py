@@ -79,3 +79,9 @@ def snapshot_query(context, separator="?"):
     # A plain str, so that "&" is escaped (a template literal arrives marked safe).
     separator = "&" if separator == "&" else "?"
     return format_html("{}as_of={}", separator, context["as_of"].isoformat())
+
+
+@register.filter
+def last_day(rows):
+    """The last period's day of a progress-over-time chart, as YYYY-MM-DD."""
+    return rows[-1]["day"].isoformat() if rows else ""

@@ -1,0 +1,30 @@
+"""The search page's highlighting: every piece escaped, the searched words in <mark>."""
+
+from django import template
+from django.utils.translation import gettext_lazy as _
+
+from roadmaps import search
+
+register = template.Library()
+
+KIND_LABELS = {
+    "sectors": _("Sectors"),
+    "targets": _("Targets"),
+    "milestones": _("Milestones"),
+    "indicators": _("Indicators"),
+}
+
+
+@register.simple_tag
+def kind_label(kind):
+    return KIND_LABELS.get(kind, kind)
+
+
+@register.simple_tag
+def highlighted(text, words):
+    return search.highlight(text, words)
+
+
+@register.simple_tag
+def highlighted_snippet(text, words):
+    return search.highlight(search.snippet(text, words), words)
