@@ -124,7 +124,5 @@ def test_overview_shows_small_multiples_per_sector(client, db):
     html = client.get("/", {"as_of": "2024-12-31"}).content.decode()
 
     assert '<title id="over-time-mobility-title">Progress over time: Mobility</title>' in html
-    assert (
-        '<title id="over-time-electronics-title">Progress over time: Electronics</title>' in html
-    )
+    assert '<title id="over-time-electronics-title">Progress over time: Electronics</title>' in html
     assert html.count('class="chart over-time small"') == 2
