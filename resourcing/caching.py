@@ -107,7 +107,16 @@ def connect_invalidation_signals() -> None:
     """Called from RoadmapsConfig.ready(): management commands and servers alike."""
     from django.contrib.auth import get_user_model
 
-    from roadmaps.models import Milestone, MilestoneUpdate, Roadmap, Sector, Target, Theme
+    from roadmaps.models import (
+        Milestone,
+        MilestoneUpdate,
+        Mineral,
+        Roadmap,
+        Sector,
+        Target,
+        Theme,
+        ValueChainStage,
+    )
     from stakeholders.models import StakeholderGroup
 
     # Users: authors' names appear in the public history and the feed.
@@ -118,6 +127,8 @@ def connect_invalidation_signals() -> None:
         Target,
         Milestone,
         MilestoneUpdate,
+        Mineral,
+        ValueChainStage,
         StakeholderGroup,
         get_user_model(),
     ]
@@ -129,6 +140,10 @@ def connect_invalidation_signals() -> None:
         Sector.stewards.through,
         Target.stakeholder_groups.through,
         Milestone.stakeholder_groups.through,
+        Mineral.sectors.through,
+        Mineral.targets.through,
+        Mineral.milestones.through,
+        ValueChainStage.milestones.through,
     ):
         m2m_changed.connect(
             _bump_on_m2m, sender=through, dispatch_uid=f"resourcing.caching:{through._meta.label}"

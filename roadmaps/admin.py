@@ -6,7 +6,17 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from roadmaps.forms import MilestoneAdminForm
-from roadmaps.models import Milestone, MilestoneUpdate, Roadmap, Sector, Status, Target, Theme
+from roadmaps.models import (
+    Milestone,
+    MilestoneUpdate,
+    Mineral,
+    Roadmap,
+    Sector,
+    Status,
+    Target,
+    Theme,
+    ValueChainStage,
+)
 from roadmaps.services import StaleVersionError, record_status_update
 
 
@@ -235,3 +245,24 @@ class MilestoneUpdateAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+# Minerals and value-chain stages: reference data and their links, edited by administrators
+# (the links are declared on these models, so they are edited here, not on the milestone).
+
+
+@admin.register(Mineral)
+class MineralAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "symbol", "is_critical", "is_strategic"]
+    list_filter = ["is_critical", "is_strategic", "sectors"]
+    search_fields = ["name", "slug", "symbol"]
+    prepopulated_fields = {"slug": ["name"]}
+    autocomplete_fields = ["sectors", "targets", "milestones"]
+
+
+@admin.register(ValueChainStage)
+class ValueChainStageAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "order"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+    autocomplete_fields = ["milestones"]

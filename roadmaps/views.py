@@ -155,7 +155,7 @@ def overview(request):
 def sector_dashboard(request, slug):
     """Queries: sector, roadmap, sector progress, targets, progress by target; HTML adds
     progress by theme, timeline milestones, status counts, overdue milestones, stakeholder
-    groups and progress by group."""
+    groups and progress by group, then the sector's minerals and its value-chain view."""
     params, error = read_params(request, formats=("html", "json"))
     if error:
         return error
@@ -232,8 +232,17 @@ def sector_dashboard(request, slug):
             "groups": groups,
             "as_of": as_of,
             "params": params,
+            **sector_minerals_context(sector, milestones, as_of),
         },
     )
+
+
+def sector_minerals_context(sector, milestones, as_of) -> dict:
+    """The sector's minerals and value-chain view (roadmaps.views_minerals, which imports
+    this module's helpers, hence the import here)."""
+    from roadmaps.views_minerals import sector_context
+
+    return sector_context(sector, milestones, as_of)
 
 
 @require_safe

@@ -1,4 +1,5 @@
-"""Load the RE-SOURCING fixtures into a database that has no roadmap data yet.
+"""Load the RE-SOURCING fixtures (resourcing.json, then minerals.json) into a database that
+has no roadmap data yet.
 
 `make run` calls this on every start. Reloading fixtures/resourcing.json over a database that
 staff are using would reset statuses recorded since (loaddata overwrites the rows it knows),
@@ -13,7 +14,9 @@ from roadmaps.models import Sector
 
 
 class Command(BaseCommand):
-    help = _("Load fixtures/resourcing.json unless the database already has sectors.")
+    help = _(
+        "Load fixtures/resourcing.json and minerals.json unless the database already has sectors."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -28,4 +31,5 @@ class Command(BaseCommand):
                 _("Roadmap data already present: fixtures not reloaded (use --force to reload).")
             )
             return
-        call_command("loaddata", "resourcing", verbosity=options["verbosity"])
+        # The minerals and stages link to the roadmap rows, so they come second.
+        call_command("loaddata", "resourcing", "minerals", verbosity=options["verbosity"])
