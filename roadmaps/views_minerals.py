@@ -42,9 +42,10 @@ def by_stage(progress: dict, stages) -> list[dict]:
     return rows
 
 
-def value_chain(milestones, as_of, per_stage: int = VALUE_CHAIN_PER_STAGE) -> list[dict]:
+def value_chain(milestones, as_of) -> list[dict]:
     """A set of milestones placed by stage, with each stage's progress: three queries
     (stages, progress by stage, the placed milestones)."""
+    per_stage = VALUE_CHAIN_PER_STAGE
     stages = list(ValueChainStage.objects.all())
     rows = by_stage(progress_by(milestones, "stages", as_of), stages)
     placed = {}
