@@ -819,3 +819,61 @@ def test_mineral_pages_run_a_fixed_number_of_queries(
         large = client.get(url)
 
     assert small.status_code == large.status_code == 200
+
+
+# The admin: administrators edit minerals, stages and their links; nobody else does.
+
+
+def test_admin_links_a_mineral_to_milestones(client, admin_user, dataset):
+    cobalt = Mineral.objects.get(slug="cobalt")
+    climate = Milestone.objects.get(code="MOB-2.1")
+    client.force_login(admin_user)
+
+    response = client.post(
+        f"/admin/roadmaps/mineral/{cobalt.pk}/change/",
+        {
+            "slug": "cobalt",
+            "name": "Cobalt",
+            "symbol": "Co",
+            "is_critical": "on",
+            "is_strategic": "on",
+            "description": "",
+            "source_title": "CRMA",
+            "source_url": "http://data.europa.eu/eli/reg/2024/1252/oj",
+            "sectors": [s.pk for s in cobalt.sectors.all()],
+            "targets": [],
+            "milestones": [climate.pk],
+        },
+    )
+
+    assert response.status_code == 302
+    assert _links(Mineral, "cobalt") == ["MOB-2.1"]
+
+
+def test_admin_refuses_a_strategic_mineral_that_is_not_critical(client, admin_user, dataset):
+    client.force_login(admin_user)
+
+    response = client.post(
+        "/admin/roadmaps/mineral/add/",
+        {"slug": "odd", "name": "Odd", "is_strategic": "on", "symbol": "", "description": ""},
+    )
+
+    assert response.status_code == 200
+    assert "A strategic raw material is also critical" in response.content.decode()
+    assert not Mineral.objects.filter(slug="odd").exists()
+
+
+@pytest.mark.parametrize("path", ["/admin/roadmaps/mineral/", "/admin/roadmaps/valuechainstage/"])
+def test_admin_mineral_pages_are_for_administrators_only(
+    client, admin_user, steward_a, dataset, path
+):
+    assert client.get(path).status_code == 302  # anonymous: to the login page
+    client.force_login(steward_a)
+    assert client.get(path).status_code == 403
+    client.force_login(admin_user)
+    assert client.get(path).status_code == 200
+    cobalt = Mineral.objects.get(slug="cobalt")
+    client.force_login(steward_a)
+    response = client.post(f"/admin/roadmaps/mineral/{cobalt.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 403
+    assert Mineral.objects.filter(slug="cobalt").exists()
