@@ -18,6 +18,7 @@ COPY pyproject.toml ./
 COPY resourcing/__init__.py resourcing/__init__.py
 COPY roadmaps/__init__.py roadmaps/__init__.py
 COPY stakeholders/__init__.py stakeholders/__init__.py
+COPY pagecache/__init__.py pagecache/__init__.py
 RUN pip install . \
     && useradd --system --uid 10001 --home-dir /app --shell /usr/sbin/nologin app
 

@@ -6,8 +6,6 @@ from resourcing import views
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
-    # Before admin/: the admin would take roadmaps/import/ for a model's pages.
-    path("admin/roadmaps/import/", include("roadmaps.admin_import")),
     path("admin/", admin.site.urls),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

@@ -12,8 +12,9 @@ from django import forms
 from django.db.models import Case, IntegerField, Q, Value, When
 from django.utils.translation import gettext_lazy as _
 
+from resourcing.lib.dates import today
 from roadmaps.models import Mineral, Provenance, Status, Target, Theme, ValueChainStage
-from roadmaps.progress import overdue_q, today
+from roadmaps.progress import overdue_q
 from stakeholders.models import StakeholderGroup
 
 EARLIEST_AS_OF = datetime.date(2019, 1, 1)

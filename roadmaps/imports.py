@@ -6,11 +6,15 @@ import would do:
 - `validate(data)` reads the file and the database, writes nothing, and returns a `Plan`:
   every problem as a `RowError` ("row 14, due_date: 2070-12-31 is after 2050-12-31"), or
   the changes to make, target by target and milestone by milestone.
-- `apply_plan(plan, ...)` makes those changes in one transaction. A status change goes
-  through `record_status_update`, like every other status change.
+- `apply_plan(plan, ...)` makes those changes in one transaction, through the writers of
+  roadmaps.services (content: `create_milestone` / `update_milestone_content`, status:
+  `record_status_update`), each against the version the plan was made from.
 
 `import_file()` does both inside one transaction, so the plan is made from the rows it
-writes over. Rows are numbered as a spreadsheet numbers them: the header is row 1, the
+writes over; given the versions a preview was made from (`Plan.versions()`), it refuses,
+writing nothing, when any of the file's milestones changed since.
+
+Rows are numbered as a spreadsheet numbers them: the header is row 1, the
 first milestone row 2 (a cell with line breaks does not make a row longer); in a JSON file
 the first result is row 1.
 """
@@ -26,20 +30,18 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from pagecache.models import DataVersion
 from resourcing.lib.validators import CONTROL_CHARACTERS
 from roadmaps.exports import COLUMNS, GROUP_SEPARATOR, LIST_COLUMNS, READ_ONLY_COLUMNS, csv_cells
-from roadmaps.models import (
-    DataVersion,
-    Milestone,
-    Mineral,
-    Roadmap,
-    Sector,
-    Status,
-    Target,
-    Theme,
-    ValueChainStage,
+from roadmaps.models import Milestone, Mineral, Roadmap, Sector, Target, Theme, ValueChainStage
+from roadmaps.services import (
+    StaleVersionError,
+    create_milestone,
+    create_target,
+    record_status_update,
+    update_milestone_content,
+    update_target_content,
 )
-from roadmaps.services import StaleVersionError, record_status_update
 from stakeholders.models import StakeholderGroup
 
 MAX_BYTES = 5 * 1024 * 1024
@@ -161,6 +163,12 @@ class Plan:
             if plan.action != "unchanged"
         ]
         return found
+
+    def versions(self) -> dict[str, int | None]:
+        """The version of each of the file's milestones the plan was made from (None: new)."""
+        return {
+            plan.code: plan.existing.version if plan.existing else None for plan in self.milestones
+        }
 
     def counts(self) -> dict[str, dict[str, int]]:
         counts = {
@@ -681,52 +689,67 @@ def apply_plan(
 
 def _apply_target(plan: TargetPlan) -> Target:
     if plan.action == "create":
-        target = Target.objects.create(
-            roadmap=plan.roadmap,
-            theme=plan.theme,
-            code=plan.code,
-            title=plan.title,
-            target_year=plan.target_year,
-            **plan.source,
+        return create_target(
+            values={
+                "roadmap": plan.roadmap,
+                "theme": plan.theme,
+                "code": plan.code,
+                "title": plan.title,
+                "target_year": plan.target_year,
+                **plan.source,
+            },
+            stakeholder_groups=plan.groups,
         )
-        target.stakeholder_groups.set(plan.groups)
-        return target
-    target = plan.existing
     if plan.action == "update":
-        target.title, target.theme, target.target_year = plan.title, plan.theme, plan.target_year
-        target.save(update_fields=["title", "theme", "target_year"])
-    return target
+        update_target_content(
+            target=plan.existing,
+            changes={"title": plan.title, "theme": plan.theme, "target_year": plan.target_year},
+        )
+    return plan.existing
+
+
+def _stale(plan: MilestonePlan) -> ImportFailed:
+    return ImportFailed(
+        [
+            RowError(
+                plan.row,
+                "code",
+                _("%(code)s was updated by someone else during the import; try again.")
+                % {"code": plan.code},
+            )
+        ]
+    )
 
 
 def _apply_milestone(plan: MilestonePlan, targets, *, now, note, author) -> None:
     if plan.action == "unchanged":
         return
     milestone = plan.existing
-    if milestone is None:
-        milestone = Milestone.objects.create(
-            target=targets[plan.target_code],
-            code=plan.code,
-            status=Status.NOT_STARTED,
-            updated_at=now,
-            **plan.values,
-        )
-        milestone.stakeholder_groups.set(plan.groups)
-        for column, linked in plan.links.items():
-            getattr(milestone, column).set(linked)
-    elif set(plan.fields) - {"status"}:
-        for name, value in plan.values.items():
-            setattr(milestone, name, value)
-        milestone.target = targets[plan.target_code]
-        milestone.updated_at = now
-        # Never status or version: those belong to record_status_update.
-        milestone.save(update_fields=[*CONTENT_FIELDS, "target", "updated_at"])
-        if "stakeholder_groups" in plan.fields:
-            milestone.stakeholder_groups.set(plan.groups)
-        for column, linked in plan.links.items():
-            if column in plan.fields:
-                getattr(milestone, column).set(linked)
-    if milestone.status != plan.status:
-        try:
+    try:
+        if milestone is None:
+            milestone = create_milestone(
+                target=targets[plan.target_code],
+                code=plan.code,
+                values=plan.values,
+                stakeholder_groups=plan.groups,
+                links=plan.links,
+                created_at=now,
+            )
+        else:
+            # Against the version the plan was made from: a change since is a conflict.
+            update_milestone_content(
+                milestone=milestone,
+                changes={
+                    **plan.values,
+                    "target": targets[plan.target_code],
+                    "stakeholder_groups": plan.groups,
+                    # Only the link columns the file has: an older file keeps the links.
+                    **plan.links,
+                },
+                expected_version=milestone.version,
+                updated_at=now,
+            )
+        if milestone.status != plan.status:
             record_status_update(
                 milestone=milestone,
                 status=plan.status,
@@ -734,17 +757,34 @@ def _apply_milestone(plan: MilestonePlan, targets, *, now, note, author) -> None
                 author=author,
                 expected_version=milestone.version,
             )
-        except StaleVersionError as exc:
-            raise ImportFailed(
-                [
-                    RowError(
-                        plan.row,
-                        "status",
-                        _("%(code)s was updated by someone else during the import; try again.")
-                        % {"code": plan.code},
+    except StaleVersionError as exc:
+        raise _stale(plan) from exc
+
+
+def _changed_since_preview(plan: Plan, previewed: dict[str, int | None]) -> list[RowError]:
+    """The file's milestones whose version is not the one the preview was made from."""
+    current = plan.versions()
+    errors = []
+    for milestone_plan in plan.milestones:
+        code = milestone_plan.code
+        if current[code] != previewed.get(code):
+            errors.append(
+                RowError(
+                    milestone_plan.row,
+                    "code",
+                    _(
+                        "%(code)s changed after the preview (it was version %(previewed)s, it "
+                        "is now version %(current)s); nothing was written: upload the file "
+                        "again to see what it would change now."
                     )
-                ]
-            ) from exc
+                    % {
+                        "code": code,
+                        "previewed": previewed.get(code) or _("not yet created"),
+                        "current": current[code] or _("not yet created"),
+                    },
+                )
+            )
+    return errors
 
 
 def import_file(
@@ -754,8 +794,13 @@ def import_file(
     author=None,
     dry_run: bool = False,
     progress: Callable[[int, int], None] | None = None,
+    previewed_versions: dict[str, int | None] | None = None,
 ) -> Plan:
     """Validate and (unless dry_run) apply, in one transaction. Raises ImportFailed.
+
+    `previewed_versions` (from the preview's `Plan.versions()`): what is applied must be what
+    was previewed, so a milestone of the file changed since (by a steward, an administrator,
+    another import) is a conflict: reported by row, and nothing is written.
 
     Imports run one at a time: the first takes the data version's row lock (which every
     write takes anyway, to bump it) before reading anything, so a second import waits, then
@@ -768,6 +813,10 @@ def import_file(
         plan = validate(data)
         if plan.errors:
             raise ImportFailed(plan.errors)
+        if previewed_versions is not None:
+            conflicts = _changed_since_preview(plan, previewed_versions)
+            if conflicts:
+                raise ImportFailed(conflicts)
         if not dry_run:
             try:
                 apply_plan(plan, source_name=source_name, author=author, progress=progress)

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from resourcing.lib.dates import add_months, end_of_day, start_of_day
 from resourcing.lib.fields import HttpURLField
 from resourcing.lib.validators import (
     code_validator,
@@ -60,30 +61,9 @@ class SourceFields(models.Model):
         abstract = True
 
 
-def _add_months(day: datetime.date, months: int) -> datetime.date:
-    """The same day `months` later (or earlier); the 29th-31st fall back to the month's end."""
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    for candidate in (day.day, 30, 29, 28):
-        try:
-            return day.replace(year=year, month=month, day=candidate)
-        except ValueError:
-            continue
-    raise AssertionError("unreachable")
-
-
 class SectorQuerySet(models.QuerySet):
     def get_by_natural_key(self, slug):
         return self.get(slug=slug)
-
-    def stewarded_by(self, user):
-        if not user.is_authenticated or not user.is_active:
-            return self.none()
-        if user.is_superuser:
-            return self
-        if not user.is_staff or not user.has_perm(STEWARD_PERMISSION):
-            return self.none()
-        return self.filter(stewards=user)
 
     def for_overview(self):
         """The sectors of the overview and scorecards, in their display order."""
@@ -126,17 +106,6 @@ class Sector(models.Model):
 
     def natural_key(self):
         return (self.slug,)
-
-    def is_stewarded_by(self, user) -> bool:
-        if not user.is_authenticated or not user.is_active:
-            return False
-        if user.is_superuser:
-            return True
-        return (
-            user.is_staff
-            and user.has_perm(STEWARD_PERMISSION)
-            and self.stewards.filter(pk=user.pk).exists()
-        )
 
 
 class RoadmapQuerySet(models.QuerySet):
@@ -294,16 +263,6 @@ class MilestoneQuerySet(models.QuerySet):
     def in_sector(self, sector):
         return self.filter(target__roadmap__sector=sector, target__roadmap__is_current=True)
 
-    def stewarded_by(self, user):
-        """The milestones this user may update: all for superusers, their sectors' for staff."""
-        if not user.is_authenticated or not user.is_active:
-            return self.none()
-        if user.is_superuser:
-            return self
-        if not user.is_staff or not user.has_perm(STEWARD_PERMISSION):
-            return self.none()
-        return self.filter(target__roadmap__sector__stewards=user)
-
     def with_last_update(self):
         """`last_update_at`: when the latest status update was recorded (None: never)."""
         return self.annotate(last_update_at=models.Max("updates__created_at"))
@@ -314,10 +273,8 @@ class MilestoneQuerySet(models.QuerySet):
         Annotates `queue_rank` (0 overdue, 1 due soon, 2 the rest), `last_update_at` and
         `is_stale` (no update for 12 months, or never). One query.
         """
-        soon = _add_months(as_of, STAFF_HORIZON_MONTHS)
-        stale_before = datetime.datetime.combine(
-            _add_months(as_of, -STAFF_HORIZON_MONTHS), datetime.time.min, tzinfo=datetime.UTC
-        )
+        soon = add_months(as_of, STAFF_HORIZON_MONTHS)
+        stale_before = start_of_day(add_months(as_of, -STAFF_HORIZON_MONTHS))
         open_q = ~Q(status__in=[Status.ACHIEVED, Status.DISCONTINUED])
         return (
             self.with_last_update()
@@ -535,8 +492,6 @@ class MilestoneUpdateQuerySet(models.QuerySet):
 
     def made_by(self, as_of: datetime.date):
         """The updates made by the end of `as_of` (UTC)."""
-        from roadmaps.progress import end_of_day
-
         return self.filter(created_at__lt=end_of_day(as_of))
 
     def for_overview(self, as_of: datetime.date):
@@ -623,26 +578,6 @@ class MilestoneUpdate(models.Model):
         return self.author.display_name if self.author else str(_("RE-SOURCING import"))
 
     natural_key.dependencies = ["roadmaps.milestone"]
-
-
-class DataVersion(models.Model):
-    """One row: a counter bumped by every write to public data (resourcing/caching.py).
-
-    Cache invalidation, not domain data: page caches and ETags are keyed by it, so a write
-    makes every cached page stale at once in every server process.
-    """
-
-    SINGLETON_PK = 1
-
-    version = models.PositiveBigIntegerField(_("version"), default=1)
-    changed_at = models.DateTimeField(_("changed at"), default=timezone.now)
-
-    class Meta:
-        verbose_name = _("data version")
-        verbose_name_plural = _("data versions")
-
-    def __str__(self):
-        return f"{self.version} ({self.changed_at.isoformat()})"
 
 
 # Minerals and value-chain stages (issue 13). The links are declared here, on Mineral and

@@ -15,8 +15,8 @@ from fractions import Fraction
 
 from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
-from django.utils import timezone
 
+from resourcing.lib.dates import end_of_day, today
 from roadmaps.models import MilestoneUpdate, Status
 
 ON_TRACK_RATIO = Fraction(95, 100)
@@ -30,18 +30,6 @@ class Classification:
     ON_TRACK = "on_track"
     MODERATE = "moderate"
     OFF_TRACK = "off_track"
-
-
-def today() -> datetime.date:
-    """Days are calendar days in UTC."""
-    return timezone.now().astimezone(datetime.UTC).date()
-
-
-def end_of_day(day: datetime.date) -> datetime.datetime:
-    """The first instant after `day` (UTC): updates before it count as of that day."""
-    return datetime.datetime.combine(
-        day + datetime.timedelta(days=1), datetime.time.min, tzinfo=datetime.UTC
-    )
 
 
 def status_as_of(as_of: datetime.date):
@@ -187,11 +175,9 @@ def status_counts(queryset, as_of: datetime.date) -> dict:
 __all__ = [
     "Classification",
     "Progress",
-    "end_of_day",
     "progress_by",
     "progress_of",
     "status_as_of",
     "status_counts",
-    "today",
     "with_status_as_of",
 ]

@@ -13,8 +13,9 @@ from django.views.decorators.http import require_safe
 from roadmaps import exports
 from roadmaps.filters import MilestoneFilter
 from roadmaps.models import Milestone, Mineral, Sector, Target, ValueChainStage
+from roadmaps.pages import OVERDUE_LIMIT
 from roadmaps.progress import Progress, progress_by, progress_of
-from roadmaps.views import OVERDUE_LIMIT, bad_request, csv_response, read_params
+from roadmaps.responses import bad_request, csv_response, read_params
 
 # A sector's value-chain view places at most this many milestones in each stage (the first
 # by due date), with a link to the stage's full list: a bounded page at any size.
@@ -58,9 +59,10 @@ def value_chain(milestones, as_of) -> list[dict]:
     return rows
 
 
-def sector_context(sector, milestones, as_of) -> dict:
+def sector_context(sector, as_of) -> dict:
     """What a sector dashboard adds for minerals: the sector's minerals as links and its
     value-chain view. Four queries."""
+    milestones = Milestone.objects.in_sector(sector)
     return {
         "sector_minerals": list(sector.minerals.order_by("name", "slug")),
         "value_chain": value_chain(milestones, as_of),

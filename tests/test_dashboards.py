@@ -9,8 +9,8 @@ import re
 import pytest
 from django.core.management import call_command
 
+from resourcing.lib.dates import today
 from roadmaps.models import Provenance, Status
-from roadmaps.progress import today
 from tests.factories import (
     make_group,
     make_history,
@@ -381,6 +381,22 @@ def test_milestone_detail_shows_full_history_newest_first_with_authors(client, d
     assert '<td data-label="By">Ana Lima</td>' in html
 
 
+def test_import_updates_are_named_the_same_on_every_page_and_in_json(client, dataset):
+    """An update without an author (an import) is "RE-SOURCING import" wherever it shows."""
+    from roadmaps.models import Milestone
+
+    milestone = Milestone.objects.get(code="MOB-2.1")
+    make_history(milestone, (Status.NOT_STARTED, Status.AT_RISK, "2026-02-01", "Imported"))
+
+    detail = client.get("/milestones/MOB-2.1/").content.decode()
+    data = client.get("/milestones/MOB-2.1/", {"format": "json"}).json()
+    overview = _section(client.get("/").content.decode(), "updates-title")
+
+    assert '<td data-label="By">RE-SOURCING import</td>' in detail
+    assert [update["author"] for update in data["updates"]] == ["RE-SOURCING import"]
+    assert '<span class="by">by RE-SOURCING import</span>' in overview
+
+
 def test_milestone_detail_labels_illustrative_rows(client, dataset):
     html = client.get("/milestones/MOB-2.2/").content.decode()
 
@@ -648,7 +664,7 @@ def _grow(scale: int):
 
 
 # Queries per page (HTML unless said). Every public request first reads the data version
-# (resourcing/caching.py, one query), counted in the first figure's "1 +".
+# (pagecache, one query), counted in the first figure's "1 +".
 QUERY_COUNTS = [
     # sectors, progress by sector, next due per sector, latest updates
     ("/", 1 + 4),
@@ -708,10 +724,10 @@ def test_sector_dashboard_stays_bounded_for_large_sectors(
 ):
     """Past the marker limit the timeline counts milestones per due year and status, and the
     overdue table shows the most overdue few with a link to all: same queries, small page."""
-    from roadmaps import views
+    from roadmaps import pages
 
-    monkeypatch.setattr(views, "TIMELINE_MARKER_LIMIT", 4)
-    monkeypatch.setattr(views, "OVERDUE_LIMIT", 1)
+    monkeypatch.setattr(pages, "TIMELINE_MARKER_LIMIT", 4)
+    monkeypatch.setattr(pages, "OVERDUE_LIMIT", 1)
     _grow(1)  # 3 more milestones in mobility, two of them overdue today
 
     # The 11 queries of QUERY_COUNTS' dashboard, plus the minerals and value-chain view's 4.

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('roadmaps', '0004_note_control_characters'),
+        ('roadmaps', '0005_move_data_version_to_pagecache'),
     ]
 
     operations = [
