@@ -11,7 +11,6 @@ from django.views.decorators.http import require_safe
 
 from roadmaps import pages, serializers
 from roadmaps.responses import milestone_list_response, read_params
-from roadmaps.views_minerals import sector_context
 
 
 @require_safe
@@ -36,7 +35,7 @@ def sector_dashboard(request, slug):
     page = pages.sector_dashboard_page(slug, as_of, details=output == "html")
     if output == "json":
         return JsonResponse(serializers.sector_document(page))
-    context = {**vars(page), "params": params, **sector_context(page.sector, as_of)}
+    context = {**vars(page), "params": params}
     return render(request, "roadmaps/sector_dashboard.html", context)
 
 

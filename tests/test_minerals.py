@@ -543,9 +543,9 @@ def test_sector_dashboard_links_its_minerals_and_places_milestones_by_stage(clie
 def test_value_chain_view_shows_the_first_few_per_stage_and_links_the_rest(
     client, dataset, monkeypatch
 ):
-    from roadmaps import views_minerals
+    from roadmaps import pages
 
-    monkeypatch.setattr(views_minerals, "VALUE_CHAIN_PER_STAGE", 1)
+    monkeypatch.setattr(pages, "VALUE_CHAIN_PER_STAGE", 1)
 
     table = _section(client.get("/sectors/mobility/").content.decode(), "value-chain-title")
 
