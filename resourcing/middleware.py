@@ -7,8 +7,12 @@ from csp.constants import HEADER, HEADER_REPORT_ONLY
 from csp.middleware import CheckableLazyObject, CSPMiddleware
 from csp.utils import build_policy
 from django.conf import settings
-from django.http import HttpResponseBadRequest
+from django.http import HttpResponse, HttpResponseBadRequest
+from django.template.defaultfilters import filesizeformat
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from whitenoise.middleware import WhiteNoiseMiddleware
 
 logger = logging.getLogger("resourcing.requests")
 
@@ -121,3 +125,95 @@ class RejectNulBytesMiddleware:
                 }
                 return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
         return self.get_response(request)
+
+
+class StaticFilesMiddleware(WhiteNoiseMiddleware):
+    """whitenoise, minus the static files manifest.
+
+    `collectstatic` writes staticfiles.json (every file's hashed name) into STATIC_ROOT, and
+    whitenoise serves everything there; the site has no use for it in public, and it lists
+    every file of the admin and the site. A request for it goes on to Django: 404.
+    """
+
+    # ManifestStaticFilesStorage.manifest_name
+    PRIVATE_FILES = ("staticfiles.json",)
+
+    def __init__(self, get_response=None, settings=settings):
+        super().__init__(get_response, settings=settings)
+        self.private_urls = {self.static_prefix + name for name in self.PRIVATE_FILES}
+
+    def __call__(self, request):
+        if request.path_info in self.private_urls:
+            return self.get_response(request)
+        return super().__call__(request)
+
+
+class RequestBodyLimitMiddleware:
+    """Refuse a request body larger than its path can take (413) before anything reads it.
+
+    Django reads a whole multipart body, spooling its files to disk, the first time anything
+    asks for request.POST, CSRF's check included: an anonymous 200 MB POST with a made-up
+    csrftoken cookie was written to disk before the 403. So the declared Content-Length is
+    checked first: every path takes at most a form's worth (DATA_UPLOAD_MAX_MEMORY_SIZE, Django's
+    own limit for form fields); only the admin's import upload takes a roadmap file (its limit
+    plus the form around it), and only from a signed-in superuser. A body without a length
+    (Transfer-Encoding: chunked) cannot be measured before it is read: 411.
+    """
+
+    # Multipart boundaries, part headers, the CSRF token and the file name around the file.
+    UPLOAD_FORM_OVERHEAD = 64 * 1024
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.form_limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        self._upload_path = None
+
+    @property
+    def upload_path(self) -> str:
+        if self._upload_path is None:  # the URLconf is loaded after the middleware
+            self._upload_path = reverse("admin:roadmaps_milestone_import")
+        return self._upload_path
+
+    @property
+    def upload_limit(self) -> int:
+        from roadmaps.imports import MAX_BYTES
+
+        return MAX_BYTES + self.UPLOAD_FORM_OVERHEAD
+
+    def __call__(self, request):
+        if request.META.get("HTTP_TRANSFER_ENCODING"):
+            return HttpResponse(
+                _("Send the request with a Content-Length header (no chunked body)."),
+                status=411,
+                content_type="text/plain; charset=utf-8",
+            )
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = -1
+        if length < 0:
+            return HttpResponseBadRequest(
+                _("Content-Length is not a number of bytes."),
+                content_type="text/plain; charset=utf-8",
+            )
+        request.declared_body_length = length
+        limit = self.upload_limit if request.path_info == self.upload_path else self.form_limit
+        if length > limit:
+            return self.refuse(request, limit)
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        # After AuthenticationMiddleware, before CSRF's process_view reads the body: more than a
+        # form's worth only from who may import (the import upload is the one path allowing it).
+        from roadmaps.permissions import can_edit_content
+
+        if getattr(request, "declared_body_length", 0) > self.form_limit and not (
+            can_edit_content(request.user)
+        ):
+            return self.refuse(request, self.form_limit)
+        return None
+
+    @staticmethod
+    def refuse(request, limit: int) -> HttpResponse:
+        body = render_to_string("413.html", {"limit": filesizeformat(limit)}, request=request)
+        return HttpResponse(body, status=413)

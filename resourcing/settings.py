@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "roadmaps",
     # Cache invalidation: the data version, its bump and the page cache middleware.
     "pagecache",
+    "indicators",
 ]
 
 MIDDLEWARE = [
@@ -56,9 +57,13 @@ MIDDLEWARE = [
     "resourcing.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "resourcing.middleware.SecurityHeadersMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
+    # whitenoise, keeping the static files manifest (staticfiles.json) private.
+    "resourcing.middleware.StaticFilesMiddleware",
     # django-csp's CSPMiddleware, building the site-wide policy once per process.
     "resourcing.middleware.SiteWideCSPMiddleware",
+    # Before anything reads a body (sessions, the page cache, CSRF): one larger than its path
+    # takes is refused (413) unread; the answer still carries the headers above.
+    "resourcing.middleware.RequestBodyLimitMiddleware",
     # No parameter may carry a NUL byte (PostgreSQL refuses them): 400 before any query.
     "resourcing.middleware.RejectNulBytesMiddleware",
     # Before the session: a 304 or a cached page for an anonymous visitor costs one query
@@ -247,6 +252,7 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "{asctime} {levelname} {name} {message}", "style": "{"}},
+    "filters": {"refused_request": {"()": "resourcing.lib.log_filters.RefusedRequestFilter"}},
     "handlers": {
         "stdout": {"class": "logging.StreamHandler", "stream": sys.stdout, "formatter": "plain"}
     },
@@ -258,5 +264,8 @@ LOGGING = {
         "resourcing.requests": {"level": "INFO"},
         # runserver's own access log would repeat each request.
         "django.server": {"level": "WARNING"},
+        # A filter lookup the admin refuses (an edited URL) answers 400: logged as a warning
+        # without a traceback, not as a server error.
+        "django.security.DisallowedModelAdminLookup": {"filters": ["refused_request"]},
     },
 }

@@ -18,11 +18,12 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
+from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from roadmaps.imports import MAX_BYTES, ImportFailed, import_file, validate
+from roadmaps.imports import MAX_BYTES, MAX_UPLOAD_ROWS, ImportFailed, import_file, validate
 from roadmaps.permissions import can_edit_content
 
 SESSION_KEY = "roadmaps_import"
@@ -33,9 +34,13 @@ NAME_MAX_LENGTH = 200
 class ImportUploadForm(forms.Form):
     file = forms.FileField(
         label=gettext_lazy("Roadmap file"),
-        help_text=gettext_lazy(
-            "The roadmap CSV (as downloaded from any milestone list or export_roadmap) or its "
-            "JSON export; at most 5 MB."
+        help_text=format_lazy(
+            gettext_lazy(
+                "The roadmap CSV (as downloaded from any milestone list or export_roadmap) or "
+                "its JSON export; at most 5 MB and {rows} milestone rows (larger files: "
+                "python manage.py import_roadmap FILE)."
+            ),
+            rows=f"{MAX_UPLOAD_ROWS:,}",
         ),
     )
 
@@ -73,7 +78,9 @@ def upload(request):
     uploaded = form.cleaned_data["file"]
     name = PurePath(uploaded.name).name[:NAME_MAX_LENGTH]
     data = uploaded.read()
-    plan = validate(data)
+    # Within one request: a file the page can validate and apply well within the worker's
+    # timeout (docs/deploy.md), refused while reading beyond that.
+    plan = validate(data, max_rows=MAX_UPLOAD_ROWS)
     if plan.errors:
         context = _context(request, form=ImportUploadForm(), file_name=name, errors=plan.errors)
         return render(request, TEMPLATE, context, status=400)

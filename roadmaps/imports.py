@@ -21,7 +21,9 @@ the first result is row 1.
 
 import csv
 import io
+import itertools
 import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -45,6 +47,13 @@ from roadmaps.services import (
 from stakeholders.models import StakeholderGroup
 
 MAX_BYTES = 5 * 1024 * 1024
+# Rows below the header (blank ones included), counted while reading, before any row is
+# checked: a 5 MB JSON file of 1.7 million empty rows took a worker past gunicorn's 30-second
+# timeout. The admin's import page validates and applies within one request, so it takes a
+# file it can finish well within that timeout (MAX_UPLOAD_ROWS: a few seconds, see
+# docs/deploy.md); the command line has no request timeout and takes more.
+MAX_UPLOAD_ROWS = 500
+MAX_ROWS = 50_000
 # A hostile or broken file (a header of 200,000 columns) could list a problem per cell: the
 # report names the first ones and counts the rest.
 MAX_REPORTED_ERRORS = 100
@@ -198,8 +207,11 @@ class Plan:
 # Reading the file ---------------------------------------------------------------------------
 
 
-def read_rows(data: bytes) -> tuple[list[Row], list[RowError]]:
-    """The file's milestone rows as text cells, or the problems that stop reading it."""
+def read_rows(data: bytes, *, max_rows: int = MAX_ROWS) -> tuple[list[Row], list[RowError]]:
+    """The file's milestone rows as text cells, or the problems that stop reading it.
+
+    A file of more than `max_rows` rows is refused as soon as reading passes that many.
+    """
     if len(data) > MAX_BYTES:
         return [], [
             RowError(
@@ -227,15 +239,31 @@ def read_rows(data: bytes) -> tuple[list[Row], list[RowError]]:
     if not text.strip():
         return [], [RowError(None, None, _("the file is empty."))]
     if text.lstrip()[0] in "{[":
-        return _read_json(text)
-    return _read_csv(text)
+        return _read_json(text, max_rows)
+    return _read_csv(text, max_rows)
 
 
-def _read_csv(text: str) -> tuple[list[Row], list[RowError]]:
-    header_line = text.splitlines()[0]
+def _too_many_rows(max_rows: int) -> list[RowError]:
+    if max_rows == MAX_UPLOAD_ROWS:
+        message = _(
+            "the file has more than %(limit)s milestone rows, the most this page takes. Split "
+            "it, or import it from the command line: python manage.py import_roadmap FILE "
+            "(up to %(command_limit)s rows)."
+        ) % {"limit": f"{max_rows:,}", "command_limit": f"{MAX_ROWS:,}"}
+    else:
+        message = _("the file has more than %(limit)s milestone rows: split it.") % {
+            "limit": f"{max_rows:,}"
+        }
+    return [RowError(None, None, message)]
+
+
+def _read_csv(text: str, max_rows: int) -> tuple[list[Row], list[RowError]]:
+    header_line = re.match(r"[^\r\n]*", text).group()
     delimiter = ";" if header_line.count(";") > header_line.count(",") else ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     try:
-        records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True))
+        # The header and at most max_rows rows: reading stops at the first one too many.
+        records = list(itertools.islice(reader, max_rows + 2))
     except csv.Error as exc:
         return [], [
             RowError(None, None, _("the file is not valid CSV: %(error)s") % {"error": exc})
@@ -244,6 +272,8 @@ def _read_csv(text: str) -> tuple[list[Row], list[RowError]]:
     errors = _check_header(header, row=1)
     if errors:
         return [], errors
+    if len(records) > max_rows + 1:
+        return [], _too_many_rows(max_rows)
     rows = []
     for number, record in enumerate(records[1:], start=2):
         if not any(cell.strip() for cell in record):
@@ -266,7 +296,7 @@ def _read_csv(text: str) -> tuple[list[Row], list[RowError]]:
     return rows, errors
 
 
-def _read_json(text: str) -> tuple[list[Row], list[RowError]]:
+def _read_json(text: str, max_rows: int) -> tuple[list[Row], list[RowError]]:
     try:
         document = json.loads(text)
     except RecursionError:
@@ -280,6 +310,11 @@ def _read_json(text: str) -> tuple[list[Row], list[RowError]]:
                 % {"error": exc.msg, "line": exc.lineno, "col": exc.colno},
             )
         ]
+    except ValueError as exc:
+        # An integer of more than 4,300 digits (Python's limit on converting them).
+        return [], [
+            RowError(None, None, _("the file is not valid JSON: %(error)s") % {"error": exc})
+        ]
     results = document.get("results") if isinstance(document, dict) else document
     if not isinstance(results, list):
         return [], [
@@ -287,6 +322,8 @@ def _read_json(text: str) -> tuple[list[Row], list[RowError]]:
         ]
     if not results:
         return [], [RowError(None, None, _('the "results" list is empty.'))]
+    if len(results) > max_rows:
+        return [], _too_many_rows(max_rows)
     rows, errors = [], []
     for number, item in enumerate(results, start=1):
         if not isinstance(item, dict):
@@ -358,9 +395,9 @@ def _check_header(header: list[str], row: int) -> list[RowError]:
 # Validating against the database ------------------------------------------------------------
 
 
-def validate(data: bytes) -> Plan:
+def validate(data: bytes, *, max_rows: int = MAX_ROWS) -> Plan:
     """Every problem in the file, or the plan of changes. Reads the database, writes nothing."""
-    rows, errors = read_rows(data)
+    rows, errors = read_rows(data, max_rows=max_rows)
     plan = Plan(errors=errors) if errors else plan_rows(rows)
     if len(plan.errors) > MAX_REPORTED_ERRORS:
         more = len(plan.errors) - MAX_REPORTED_ERRORS
@@ -546,6 +583,10 @@ def _plan_row(plan: Plan, row: Row, known: _Known) -> list[RowError]:
             % {"sector": sector.slug, "code": cells["target"]},
         )
 
+    # Dates in ASCII digits only, like every date input (Django's parse_date would also read
+    # Arabic-Indic or full-width digits, and the export would then differ from the file).
+    if not cells["due_date"].isascii():
+        error("due_date", _("write the date as YYYY-MM-DD with the digits 0-9."))
     # The milestone: the model's rules, once per file, in the row's sector.
     milestone = Milestone(**{name: cells[column] for name, column in MILESTONE_COLUMNS.items()})
     errors += _clean(milestone, MILESTONE_COLUMNS, row)
@@ -839,6 +880,8 @@ def import_file(
 
 __all__ = [
     "MAX_BYTES",
+    "MAX_ROWS",
+    "MAX_UPLOAD_ROWS",
     "ImportFailed",
     "Plan",
     "RowError",

@@ -14,6 +14,7 @@ from resourcing.lib.validators import (
     code_validator,
     http_url_q,
     validate_no_control_characters,
+    validate_not_a_formula,
 )
 
 # The roadmaps run from their publication to 2050; nothing is due outside that window.
@@ -28,6 +29,12 @@ CONSORTIUM_STAFF_GROUP = "Consortium staff"
 STEWARD_PERMISSION = "roadmaps.change_milestone"
 # The work queue's horizon for "due soon" and for "stale" (no update for that long).
 STAFF_HORIZON_MONTHS = 12
+# Every text a page, feed or export shows refuses control characters (XML 1.0 cannot carry
+# them: one broke a sector's Atom feed); text that reaches the public CSV downloads also
+# refuses what a spreadsheet would run as a formula, so the export needs no escaping and the
+# export -> import round trip stays exact.
+SHOWN_TEXT = [validate_no_control_characters]
+CSV_TEXT = [validate_no_control_characters, validate_not_a_formula]
 
 
 class Status(models.TextChoices):
@@ -51,7 +58,9 @@ def _choices_q(field: str, choices) -> Q:
 class SourceFields(models.Model):
     """Where a row comes from: every target and milestone says so."""
 
-    source_title = models.CharField(_("source title"), max_length=300, blank=True)
+    source_title = models.CharField(
+        _("source title"), max_length=300, blank=True, validators=CSV_TEXT
+    )
     source_url = HttpURLField(_("source URL"), max_length=500, blank=True)
     provenance = models.CharField(
         _("provenance"), max_length=20, choices=Provenance.choices, default=Provenance.ROADMAP
@@ -76,9 +85,11 @@ class SectorQuerySet(models.QuerySet):
 
 class Sector(models.Model):
     slug = models.SlugField(_("slug"), max_length=50, unique=True)
-    name = models.CharField(_("name"), max_length=150)
-    description = models.TextField(_("description"), blank=True)
-    lead_partner = models.CharField(_("lead partner"), max_length=200, blank=True)
+    name = models.CharField(_("name"), max_length=150, validators=SHOWN_TEXT)
+    description = models.TextField(_("description"), blank=True, validators=SHOWN_TEXT)
+    lead_partner = models.CharField(
+        _("lead partner"), max_length=200, blank=True, validators=SHOWN_TEXT
+    )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     # Set only by `generate_demo_data`: synthetic data for benchmarks, kept out of the
     # overview and the open-data downloads.
@@ -121,15 +132,17 @@ class Roadmap(models.Model):
         Sector, on_delete=models.PROTECT, related_name="roadmaps", verbose_name=_("sector")
     )
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
-    title = models.CharField(_("title"), max_length=300)
-    vision = models.TextField(_("2050 vision"))
+    title = models.CharField(_("title"), max_length=300, validators=SHOWN_TEXT)
+    vision = models.TextField(_("2050 vision"), validators=SHOWN_TEXT)
     horizon_year = models.PositiveSmallIntegerField(
         _("horizon year"),
         default=HORIZON_YEAR,
         validators=[MinValueValidator(EARLIEST_YEAR), MaxValueValidator(HORIZON_YEAR)],
     )
     published = models.DateField(_("published"), null=True, blank=True)
-    source_title = models.CharField(_("source title"), max_length=300, blank=True)
+    source_title = models.CharField(
+        _("source title"), max_length=300, blank=True, validators=SHOWN_TEXT
+    )
     source_url = HttpURLField(_("source URL"), max_length=500, blank=True)
     is_current = models.BooleanField(_("current roadmap of its sector"), default=True)
 
@@ -173,8 +186,8 @@ class Theme(models.Model):
     """A cross-sector area (the Final Report's 2050 targets and enablers), for comparison."""
 
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
-    name = models.CharField(_("name"), max_length=150)
-    description = models.TextField(_("description"), blank=True)
+    name = models.CharField(_("name"), max_length=150, validators=SHOWN_TEXT)
+    description = models.TextField(_("description"), blank=True, validators=SHOWN_TEXT)
     is_enabler = models.BooleanField(
         _("enabler"), default=False, help_text=_("An enabler rather than a 2050 target.")
     )
@@ -210,8 +223,8 @@ class Target(SourceFields):
         Theme, on_delete=models.PROTECT, related_name="targets", verbose_name=_("theme")
     )
     code = models.CharField(_("code"), max_length=30, unique=True, validators=[code_validator])
-    title = models.CharField(_("title"), max_length=300)
-    description = models.TextField(_("description"), blank=True)
+    title = models.CharField(_("title"), max_length=300, validators=CSV_TEXT)
+    description = models.TextField(_("description"), blank=True, validators=SHOWN_TEXT)
     target_year = models.PositiveSmallIntegerField(
         _("target year"),
         validators=[MinValueValidator(EARLIEST_YEAR), MaxValueValidator(HORIZON_YEAR)],
@@ -402,8 +415,8 @@ class Milestone(SourceFields):
         Target, on_delete=models.CASCADE, related_name="milestones", verbose_name=_("target")
     )
     code = models.CharField(_("code"), max_length=30, unique=True, validators=[code_validator])
-    title = models.CharField(_("title"), max_length=300)
-    description = models.TextField(_("description"), blank=True)
+    title = models.CharField(_("title"), max_length=300, validators=CSV_TEXT)
+    description = models.TextField(_("description"), blank=True, validators=CSV_TEXT)
     due_date = models.DateField(
         _("due date"),
         validators=[MinValueValidator(EARLIEST_DUE_DATE), MaxValueValidator(LATEST_DUE_DATE)],
@@ -603,7 +616,7 @@ class Mineral(models.Model):
     Act (Reg. (EU) 2024/1252: Annex I strategic, Annex II critical)."""
 
     slug = models.SlugField(_("slug"), max_length=50, unique=True)
-    name = models.CharField(_("name"), max_length=100)
+    name = models.CharField(_("name"), max_length=100, validators=SHOWN_TEXT)
     symbol = models.CharField(
         _("chemical symbol"),
         max_length=5,
@@ -612,10 +625,10 @@ class Mineral(models.Model):
     )
     is_critical = models.BooleanField(_("critical raw material (CRMA Annex II)"), default=False)
     is_strategic = models.BooleanField(_("strategic raw material (CRMA Annex I)"), default=False)
-    description = models.TextField(
-        _("description"), blank=True, validators=[validate_no_control_characters]
+    description = models.TextField(_("description"), blank=True, validators=SHOWN_TEXT)
+    source_title = models.CharField(
+        _("source title"), max_length=300, blank=True, validators=SHOWN_TEXT
     )
-    source_title = models.CharField(_("source title"), max_length=300, blank=True)
     source_url = HttpURLField(_("source URL"), max_length=500, blank=True)
     sectors = models.ManyToManyField(
         Sector,
@@ -676,10 +689,8 @@ class ValueChainStage(models.Model):
     their recommendations per stage)."""
 
     slug = models.SlugField(_("slug"), max_length=50, unique=True)
-    name = models.CharField(_("name"), max_length=100)
-    description = models.TextField(
-        _("description"), blank=True, validators=[validate_no_control_characters]
-    )
+    name = models.CharField(_("name"), max_length=100, validators=SHOWN_TEXT)
+    description = models.TextField(_("description"), blank=True, validators=SHOWN_TEXT)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     milestones = models.ManyToManyField(
         Milestone, verbose_name=_("milestones"), related_name="stages", blank=True

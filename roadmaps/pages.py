@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Max, Prefetch
 from django.shortcuts import get_object_or_404
 
+from indicators.models import Indicator
+from indicators.progress import with_progress
 from roadmaps import charts, exports
 from roadmaps.filters import MilestoneFilter
 from roadmaps.models import (
@@ -95,6 +97,8 @@ class SectorDashboardPage:
     breakdown: dict | None = None
     overdue: list[Milestone] = field(default_factory=list)
     groups: list[dict] = field(default_factory=list)
+    # The sector's indicators, each with its measurements and progress.
+    indicators: list = field(default_factory=list)
     # The sector's minerals (links to their pages) and its milestones placed by stage.
     sector_minerals: list[Mineral] = field(default_factory=list)
     value_chain: list[dict] = field(default_factory=list)
@@ -105,8 +109,9 @@ def sector_dashboard_page(
 ) -> SectorDashboardPage:
     """Queries: sector, roadmap, sector progress, targets, progress by target; details add
     progress by theme, timeline milestones (or counts per due year), status counts, overdue
-    milestones, stakeholder groups, progress by group, the sector's minerals and the value
-    chain (stages, progress by stage, milestones placed by stage)."""
+    milestones, stakeholder groups, progress by group, the sector's indicators with their
+    measurements, the sector's minerals and the value chain (stages, progress by stage,
+    milestones placed by stage)."""
     sector = get_object_or_404(Sector, slug=sector_slug)
     milestones = Milestone.objects.in_sector(sector)
     page = SectorDashboardPage(
@@ -149,6 +154,7 @@ def sector_dashboard_page(
     page.groups = [
         {"group": group, "progress": by_group.get(group.pk, Progress())} for group in _groups()
     ]
+    page.indicators = with_progress(Indicator.objects.for_sector(sector, as_of), as_of)
     page.sector_minerals = list(sector.minerals.order_by("name", "slug"))
     page.value_chain = value_chain(milestones, as_of)
     return page
@@ -160,19 +166,24 @@ class MilestonePage:
     milestone: Milestone
     # Its history up to `as_of`, newest first.
     updates: list[MilestoneUpdate]
+    # Details: the indicators measuring it, with their measurements and progress.
+    indicators: list = field(default_factory=list)
 
     @property
     def overdue(self) -> bool:
         return self.milestone.is_overdue(self.as_of, status=self.milestone.status_as_of)
 
 
-def milestone_page(code: str, as_of: datetime.date) -> MilestonePage:
+def milestone_page(code: str, as_of: datetime.date, *, details: bool = True) -> MilestonePage:
     """Queries: the milestone with its target and sector, its stakeholder groups, its history
-    with the authors."""
+    with the authors; details add the indicators measuring it and their measurements."""
     milestones = with_group_names(exports.for_export(Milestone.objects.all(), as_of))
     milestone = get_object_or_404(milestones, code=code)
     updates = list(MilestoneUpdate.objects.for_milestone(milestone, as_of))
-    return MilestonePage(as_of=as_of, milestone=milestone, updates=updates)
+    page = MilestonePage(as_of=as_of, milestone=milestone, updates=updates)
+    if details:
+        page.indicators = with_progress(Indicator.objects.for_milestone(milestone, as_of), as_of)
+    return page
 
 
 @dataclass

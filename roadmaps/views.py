@@ -53,8 +53,9 @@ def milestone_detail(request, code):
     params, error = read_params(request, formats=("html", "json"))
     if error:
         return error
-    page = pages.milestone_page(code, params.cleaned_data["as_of"])
-    if params.cleaned_data["format"] == "json":
+    output = params.cleaned_data["format"]
+    page = pages.milestone_page(code, params.cleaned_data["as_of"], details=output == "html")
+    if output == "json":
         return JsonResponse(serializers.milestone_document(page))
     context = {
         **vars(page),

@@ -473,6 +473,8 @@ def test_public_models_are_declared_on_their_app_configs():
     from pagecache.versions import public_models
 
     assert sorted(model._meta.label for model in public_models()) == [
+        "indicators.Indicator",
+        "indicators.Measurement",
         "roadmaps.Milestone",
         "roadmaps.MilestoneUpdate",
         "roadmaps.Mineral",

@@ -672,8 +672,10 @@ QUERY_COUNTS = [
     ("/?format=json", 1 + 2),
     # sector, roadmap, sector progress, targets, progress by target, by theme, timeline
     # milestones, status counts, overdue milestones, stakeholder groups, progress by group,
-    # the sector's minerals, value-chain stages, progress by stage, milestones by stage
-    ("/sectors/mobility/", 1 + 15),
+    # the sector's indicators (none here: their measurements are then not queried; with
+    # indicators see tests/test_indicator_pages.py), the sector's minerals, value-chain
+    # stages, progress by stage, milestones by stage
+    ("/sectors/mobility/", 1 + 16),
     # sector, roadmap, sector progress, targets, progress by target
     ("/sectors/mobility/?format=json", 1 + 5),
     # sector, count, page of milestones, their groups, theme/target/group/mineral/stage select
@@ -689,8 +691,9 @@ QUERY_COUNTS = [
         1 + 12,
     ),
     ("/sectors/mobility/milestones/?overdue=yes&due_to=2030-12-31&provenance=roadmap", 1 + 9),
-    # milestone with target and sector, its groups, its history with authors
-    ("/milestones/MOB-1.1/", 1 + 3),
+    # milestone with target and sector, its groups, its history with authors, the indicators
+    # measuring it (none here)
+    ("/milestones/MOB-1.1/", 1 + 4),
     # + its minerals and stages (the row's columns)
     ("/milestones/MOB-1.1/?format=json", 1 + 5),
     # group, sectors, progress by sector, count, page, groups, theme/target/mineral/stage
@@ -730,8 +733,8 @@ def test_sector_dashboard_stays_bounded_for_large_sectors(
     monkeypatch.setattr(pages, "OVERDUE_LIMIT", 1)
     _grow(1)  # 3 more milestones in mobility, two of them overdue today
 
-    # The 11 queries of QUERY_COUNTS' dashboard, plus the minerals and value-chain view's 4.
-    with django_assert_num_queries(1 + 15):
+    # The 12 queries of QUERY_COUNTS' dashboard, plus the minerals and value-chain view's 4.
+    with django_assert_num_queries(1 + 16):
         html = client.get("/sectors/mobility/").content.decode()
 
     timeline = _section(html, "timeline-section-title")

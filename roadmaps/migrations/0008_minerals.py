@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('roadmaps', '0005_move_data_version_to_pagecache'),
+        ('roadmaps', '0006_text_field_validators'),
     ]
 
     operations = [
@@ -22,12 +22,12 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('slug', models.SlugField(unique=True, verbose_name='slug')),
-                ('name', models.CharField(max_length=100, verbose_name='name')),
+                ('name', models.CharField(max_length=100, validators=[resourcing.lib.validators.validate_no_control_characters], verbose_name='name')),
                 ('symbol', models.CharField(blank=True, help_text='Blank for a group of elements or minerals (rare earths, mica).', max_length=5, verbose_name='chemical symbol')),
                 ('is_critical', models.BooleanField(default=False, verbose_name='critical raw material (CRMA Annex II)')),
                 ('is_strategic', models.BooleanField(default=False, verbose_name='strategic raw material (CRMA Annex I)')),
                 ('description', models.TextField(blank=True, validators=[resourcing.lib.validators.validate_no_control_characters], verbose_name='description')),
-                ('source_title', models.CharField(blank=True, max_length=300, verbose_name='source title')),
+                ('source_title', models.CharField(blank=True, max_length=300, validators=[resourcing.lib.validators.validate_no_control_characters], verbose_name='source title')),
                 ('source_url', resourcing.lib.fields.HttpURLField(blank=True, max_length=500, verbose_name='source URL')),
                 ('milestones', models.ManyToManyField(blank=True, related_name='minerals', to='roadmaps.milestone', verbose_name='milestones')),
                 ('sectors', models.ManyToManyField(blank=True, help_text='Sectors whose roadmap names this mineral.', related_name='minerals', to='roadmaps.sector', verbose_name='sectors')),
@@ -45,7 +45,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('slug', models.SlugField(unique=True, verbose_name='slug')),
-                ('name', models.CharField(max_length=100, verbose_name='name')),
+                ('name', models.CharField(max_length=100, validators=[resourcing.lib.validators.validate_no_control_characters], verbose_name='name')),
                 ('description', models.TextField(blank=True, validators=[resourcing.lib.validators.validate_no_control_characters], verbose_name='description')),
                 ('order', models.PositiveSmallIntegerField(default=0, verbose_name='order')),
                 ('milestones', models.ManyToManyField(blank=True, related_name='stages', to='roadmaps.milestone', verbose_name='milestones')),

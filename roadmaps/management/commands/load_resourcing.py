@@ -1,5 +1,5 @@
-"""Load the RE-SOURCING fixtures (resourcing.json, then minerals.json) into a database that
-has no roadmap data yet.
+"""Load the RE-SOURCING fixtures (resourcing.json, then minerals.json and indicators.json)
+into a database that has no roadmap data yet.
 
 `make run` calls this on every start, so an existing database is left alone unless --force is
 given. Even then, loaddata refuses (naming them) when milestones were changed since they were
@@ -35,4 +35,6 @@ class Command(BaseCommand):
             )
             return
         # The minerals and stages link to the roadmap rows, so they come second.
-        call_command("loaddata", "resourcing", "minerals", verbosity=options["verbosity"])
+        call_command(
+            "loaddata", "resourcing", "minerals", "indicators", verbosity=options["verbosity"]
+        )

@@ -27,7 +27,7 @@ from django.db import DatabaseError
 
 from roadmaps.models import Milestone
 
-VALIDATED_APPS = {"roadmaps", "stakeholders"}
+VALIDATED_APPS = {"roadmaps", "stakeholders", "indicators"}
 
 
 def _describe(instance) -> str:
