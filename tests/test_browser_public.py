@@ -124,8 +124,9 @@ def test_browser_sector_dashboard_charts_are_labelled_images(live_server, page, 
     page.goto(f"{live_server.url}/sectors/mobility/")
 
     charts = page.locator('svg[role="img"]')
-    assert charts.count() == 2
-    for index in range(2):
+    # progress over time, the timeline, the status breakdown
+    assert charts.count() == 3
+    for index in range(3):
         chart = charts.nth(index)
         title_id, desc_id = chart.get_attribute("aria-labelledby").split()
         assert chart.locator(f"title#{title_id}").count() == 1

@@ -104,8 +104,8 @@ def test_sector_dashboard_shows_progress_over_time_with_its_table(client, db):
 
     section = re.search(r'<section aria-labelledby="over-time-title">(.*?)</section>', html, re.S)
     chart = section.group(1)
-    assert 'role="img" aria-labelledby="over-time-title over-time-desc"' in chart
-    assert '<title id="over-time-title">Progress over time: Mobility</title>' in chart
+    assert 'role="img" aria-labelledby="over-time-chart-title over-time-chart-desc"' in chart
+    assert '<title id="over-time-chart-title">Progress over time: Mobility</title>' in chart
     assert "33.3% achieved and 66.7% due on 2024-12-31" in chart
     rows = re.findall(
         r'<tr><th scope="row"><time datetime="([\d-]+)">[\d-]+</time></th><td>([^<]+)</td>'
