@@ -23,8 +23,9 @@ logger = logging.getLogger("pagecache")
 
 RETRY_SECONDS = 5.0
 # A bigger page (a whole-dataset CSV at 20,000 milestones) is rendered each time rather than
-# stored: the cache's memory is entries x this at most.
-MAX_PAGE_BYTES = 1024 * 1024
+# stored. Public pages are 4-32 KB at fixture size, and dashboards cap their long lists, so
+# this is ample; it bounds the cache's memory: entries x (this + its encodings, ~1.3x).
+MAX_PAGE_BYTES = 256 * 1024
 # Below this, compressing saves less than the headers it adds.
 MIN_COMPRESS_BYTES = 256
 COMPRESSIBLE_TYPES = (

@@ -176,15 +176,17 @@ if _redis_url:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-# Room for every public page of a few query strings per process (LocMem culls beyond): with
-# pages of at most pagecache.store.MAX_PAGE_BYTES, memory is bounded whatever visitors send.
+# Room for every public page at fixture size (about 250) and some query strings, per process;
+# LocMem culls the least recently used beyond. With pages of at most
+# pagecache.store.MAX_PAGE_BYTES (256 KB, ~1.3x with encodings), at most ~170 MB per process
+# whatever visitors send; ~20 MB with real pages (4-32 KB).
 CACHES["default"].setdefault("OPTIONS", {})
 if _redis_url:
     # A Redis that stops answering costs a request a quarter of a second, once per outage and
     # back-off (pagecache.store), not the 20 s of a default socket.
     CACHES["default"]["OPTIONS"].update({"socket_connect_timeout": 0.25, "socket_timeout": 0.25})
 else:
-    CACHES["default"]["OPTIONS"]["MAX_ENTRIES"] = 2000
+    CACHES["default"]["OPTIONS"]["MAX_ENTRIES"] = 500
 
 # Per-page cache of public pages, keyed by the data version (pagecache).
 # DJANGO_PAGE_CACHE=0 turns it off (the bench measures uncached pages so); conditional GET

@@ -90,8 +90,8 @@ def test_a_page_bigger_than_the_entry_cap_is_not_stored(client, milestone_a, mon
 
 
 def test_local_memory_cache_is_bounded():
-    assert django_settings.CACHES["default"]["OPTIONS"]["MAX_ENTRIES"] == 2000
-    assert store.MAX_PAGE_BYTES == 1024 * 1024
+    assert django_settings.CACHES["default"]["OPTIONS"]["MAX_ENTRIES"] == 500
+    assert store.MAX_PAGE_BYTES == 256 * 1024
 
 
 @pytest.mark.django_db
