@@ -57,6 +57,8 @@ def database_unavailable() -> HttpResponse:
     response = HttpResponse(render_to_string("503.html"), status=503)
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     response["Cache-Control"] = "no-store"
+    # Logged once per outage (store.database_outage), not as an ERROR for every request.
+    response._has_been_logged = True
     return response
 
 
@@ -116,16 +118,22 @@ def _validators(response, etag: str, last_modified: int | None):
     return response
 
 
-def _stored_response(request, stored) -> HttpResponse:
-    content, headers, encodings = stored
+def _encode(request, response, encodings):
+    """The best encoding the client accepts, in place (the response keeps its attributes)."""
     encoding = store.accepted_encoding(request.META.get("HTTP_ACCEPT_ENCODING", ""), encodings)
-    response = HttpResponse(content if encoding is None else encodings[encoding])
-    for name, value in headers:
-        response[name] = value
     if encoding is not None:
+        response.content = encodings[encoding]
         response["Content-Encoding"] = encoding
     response["Content-Length"] = str(len(response.content))
     return response
+
+
+def _stored_response(request, stored) -> HttpResponse:
+    content, headers, encodings = stored
+    response = HttpResponse(content)
+    for name, value in headers:
+        response[name] = value
+    return _encode(request, response, encodings)
 
 
 class ConditionalPageCacheMiddleware:
@@ -142,8 +150,9 @@ class ConditionalPageCacheMiddleware:
         try:
             version, changed_at = current_data_version()
         except DATABASE_DOWN as exc:
-            logger.warning("Database unavailable: %s", exc)
+            store.database_outage.failed(exc)
             return database_unavailable()
+        store.database_outage.answered()
         query = canonical_query(request)
         key = page_key(request, version, changed_at, query)
         etag = f'W/"{key}"'
@@ -188,12 +197,12 @@ class ConditionalPageCacheMiddleware:
             )
             store.set_page(CACHE_KEY_PREFIX + key, stored, settings.PAGE_CACHE_SECONDS)
             # This visitor gets the encoding just made, like the next ones.
-            response = _stored_response(request, stored)
+            response = _encode(request, response, stored[2])
         return _validators(response, etag, last_modified)
 
     def process_exception(self, request, exception):
         """A view whose database went away: 503, whatever the page (see module docs)."""
         if isinstance(exception, DATABASE_DOWN):
-            logger.warning("Database unavailable: %s", exception)
+            store.database_outage.failed(exception)
             return database_unavailable()
         return None

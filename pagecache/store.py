@@ -40,11 +40,13 @@ CACHE_ERRORS = (redis.exceptions.RedisError, OSError)
 
 
 class Outage:
-    """This process's view of the cache: answering, or failed and not to be asked until
-    `retry_at` (monotonic seconds)."""
+    """This process's view of a service: answering, or failed and (for the cache) not to be
+    asked until `retry_at` (monotonic seconds). Logs once per outage, not per request."""
 
-    def __init__(self):
+    def __init__(self, lost: str, back: str):
         self.retry_at: float | None = None
+        self._lost = lost
+        self._back = back
         self._lock = threading.Lock()
 
     def usable(self) -> bool:
@@ -56,25 +58,31 @@ class Outage:
             first = self.retry_at is None
             self.retry_at = time.monotonic() + RETRY_SECONDS
         if first:
-            logger.warning(
-                "Page cache unavailable (%s: %s): pages are rendered without it; "
-                "retrying every %s s.",
-                type(exc).__name__,
-                exc,
-                RETRY_SECONDS,
-            )
+            logger.warning(self._lost, type(exc).__name__, exc)
 
     def answered(self) -> None:
-        if self.retry_at is None:
+        # An answer within the back-off of a failure does not end the outage: a request that
+        # needed no query (a held version) proves nothing, and the log would flap.
+        retry_at = self.retry_at
+        if retry_at is None or time.monotonic() < retry_at:
             return
         with self._lock:
             recovered = self.retry_at is not None
             self.retry_at = None
         if recovered:
-            logger.info("Page cache available again.")
+            logger.info(self._back)
 
 
-outage = Outage()
+outage = Outage(
+    f"Page cache unavailable (%s: %s): pages are rendered without it; retrying every "
+    f"{RETRY_SECONDS} s.",
+    "Page cache available again.",
+)
+# Only for the log: requests keep asking the database (pagecache.middleware answers 503).
+database_outage = Outage(
+    "Database unavailable (%s: %s): answering 503 until it is back.",
+    "Database available again.",
+)
 
 
 def get_page(key: str):

@@ -118,9 +118,8 @@ def _update_row() -> None:
         # (and only if) this transaction commits. Same query count as the plain UPDATE.
         with connection.cursor() as cursor:
             cursor.execute(
-                f"WITH bumped AS (UPDATE {_version_table()} SET version = version + 1, "  # noqa: S608
-                "changed_at = %s WHERE id = %s RETURNING version) "
-                "SELECT pg_notify(%s, version::text) FROM bumped",
+                f"UPDATE {_version_table()} SET version = version + 1, changed_at = %s "  # noqa: S608
+                "WHERE id = %s RETURNING pg_notify(%s, version::text)",
                 [now, DataVersion.SINGLETON_PK, listener.CHANNEL],
             )
             changed = cursor.rowcount

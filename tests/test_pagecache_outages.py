@@ -190,3 +190,26 @@ def test_other_database_errors_stay_500(client, milestone_a, monkeypatch):
     response = client.get(DASHBOARD)
 
     assert response.status_code == 500
+
+
+@pytest.mark.django_db
+def test_database_outage_is_logged_once(client, milestone_a, monkeypatch, caplog):
+    store.database_outage.retry_at = None
+    _database_down(monkeypatch)
+
+    with caplog.at_level(logging.INFO, logger="pagecache"):
+        statuses = [client.get(DASHBOARD).status_code for _ in range(4)]
+        monkeypatch.undo()
+        store.database_outage.retry_at = 0.0  # the back-off is over
+        statuses.append(client.get(DASHBOARD).status_code)
+
+    assert statuses == [503, 503, 503, 503, 200]
+    messages = [
+        (r.name, r.levelname, r.getMessage()[:38])
+        for r in caplog.records
+        if r.name in ("pagecache", "django.request")
+    ]
+    assert messages == [
+        ("pagecache", "WARNING", "Database unavailable (OperationalError"),
+        ("pagecache", "INFO", "Database available again."),
+    ]
