@@ -145,15 +145,16 @@ def listener(read_version) -> VersionListener | None:
     pid = os.getpid()
     if _listener_pid == pid:
         return _listener
-    if not enabled():
-        return None
     with _start_lock:
         if _listener_pid != pid:
-            params = connection.get_connection_params()
-            params.pop("cursor_factory", None)
-            params.pop("context", None)
-            _listener = VersionListener(params, read_version)
-            _listener.start()
+            _listener = None
+            if enabled():
+                params = connection.get_connection_params()
+                params.pop("cursor_factory", None)
+                params.pop("context", None)
+                _listener = VersionListener(params, read_version)
+                _listener.start()
+            # Decided once per process (and again in a forked child): no cost per request.
             _listener_pid = pid
     return _listener
 
