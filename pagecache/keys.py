@@ -42,6 +42,8 @@ def page_parameters() -> dict[str, frozenset[str]]:
         "roadmaps:mineral-detail": page | (filters - {"mineral"}),
         "indicators:indicator-list": page | frozenset(IndicatorFilter.base_filters),
         "indicators:indicator-detail": page,
+        "stakeholders:group-list": page,
+        # /search/?q= is left out: any words make a new page, so it is stored only empty.
     }
 
 
