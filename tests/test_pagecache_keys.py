@@ -108,7 +108,7 @@ def test_every_listed_page_exists():
 
     paths = [reverse(name, kwargs=kwargs.get(name)) for name in names]
 
-    assert len(paths) == 10
+    assert len(paths) == 11
     assert page_parameters()["roadmaps:milestone-list"] == {
         "as_of",
         "format",

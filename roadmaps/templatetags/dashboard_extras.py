@@ -72,3 +72,29 @@ def method_link(classification, text=None):
         classification,
         text or _("How this is computed"),
     )
+
+
+@register.simple_tag(takes_context=True)
+def printed_url(context):
+    """The page's address for its printed footer: the parameters the page takes, sorted;
+    others (utm_source and the like) left out, so that they do not change the page."""
+    from urllib.parse import urlencode
+
+    from django.urls import Resolver404, resolve
+
+    from pagecache.keys import page_parameters
+
+    request = context["request"]
+    try:
+        taken = page_parameters().get(resolve(request.path_info).view_name, frozenset())
+    except Resolver404:
+        taken = frozenset()
+    pairs = sorted(
+        (name, value)
+        for name, values in request.GET.lists()
+        if name in taken
+        for value in values
+        if value != ""
+    )
+    query = f"?{urlencode(pairs)}" if pairs else ""
+    return request.build_absolute_uri(request.path) + query
