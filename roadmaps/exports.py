@@ -89,7 +89,8 @@ def milestone_row(milestone, as_of: datetime.date) -> dict:
         "code": milestone.code,
         "title": milestone.title,
         "description": milestone.description,
-        "due_date": milestone.due_date.isoformat(),
+        # The due date in force on `as_of`, like the status (deadline changes are history).
+        "due_date": getattr(milestone, "due_as_of", milestone.due_date).isoformat(),
         "status": status,
         "stakeholder_groups": [group.slug for group in milestone.stakeholder_groups.all()],
         "provenance": milestone.provenance,

@@ -3,7 +3,7 @@ import datetime
 from django.conf import settings
 from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -35,6 +35,11 @@ class Status(models.TextChoices):
     ACHIEVED = "achieved", _("Achieved")
     AT_RISK = "at_risk", _("At risk")
     DISCONTINUED = "discontinued", _("Discontinued")
+
+
+class UpdateKind(models.TextChoices):
+    STATUS = "status", _("Status change")
+    DEADLINE = "deadline", _("Deadline change")
 
 
 class Provenance(models.TextChoices):
@@ -70,6 +75,17 @@ def _add_months(day: datetime.date, months: int) -> datetime.date:
         except ValueError:
             continue
     raise AssertionError("unreachable")
+
+
+def months_between(start: datetime.date, end: datetime.date) -> int:
+    """Whole calendar months from `start` to `end` (negative when `end` is earlier): a
+    deadline moved from 2025-08-18 to 2027-08-18 slipped 24 months."""
+    months = (end.year - start.year) * 12 + end.month - start.month
+    if months > 0 and end.day < start.day:
+        months -= 1
+    elif months < 0 and end.day > start.day:
+        months += 1
+    return months
 
 
 class SectorQuerySet(models.QuerySet):
@@ -244,9 +260,14 @@ class Target(SourceFields):
     code = models.CharField(_("code"), max_length=30, unique=True, validators=[code_validator])
     title = models.CharField(_("title"), max_length=300)
     description = models.TextField(_("description"), blank=True)
+    # No year: an enabler (international cooperation, a level playing field), which the
+    # Final Report names beside the 2050 targets without a date (roadmap-facts.md section 2).
     target_year = models.PositiveSmallIntegerField(
         _("target year"),
+        null=True,
+        blank=True,
         validators=[MinValueValidator(EARLIEST_YEAR), MaxValueValidator(HORIZON_YEAR)],
+        help_text=_("Leave empty for an enabler, which has no target year."),
     )
     stakeholder_groups = models.ManyToManyField(
         "stakeholders.StakeholderGroup",
@@ -262,9 +283,11 @@ class Target(SourceFields):
         verbose_name = _("target")
         verbose_name_plural = _("targets")
         constraints = [
+            # A year in the roadmaps' window, or none at all: the target is an enabler.
             models.CheckConstraint(
-                condition=Q(target_year__gte=EARLIEST_YEAR, target_year__lte=HORIZON_YEAR),
-                name="target_year_2020_2050",
+                condition=Q(target_year__isnull=True)
+                | Q(target_year__gte=EARLIEST_YEAR, target_year__lte=HORIZON_YEAR),
+                name="target_year_2020_2050_or_enabler",
             ),
             models.CheckConstraint(
                 condition=_choices_q("provenance", Provenance), name="target_provenance_valid"
@@ -280,6 +303,11 @@ class Target(SourceFields):
 
     def natural_key(self):
         return (self.code,)
+
+    @property
+    def is_enabler(self) -> bool:
+        """An enabler has no target year; its milestones still count toward progress."""
+        return self.target_year is None
 
     natural_key.dependencies = [
         "roadmaps.roadmap",
@@ -366,7 +394,7 @@ class MilestoneQuerySet(models.QuerySet):
             self.with_status_as_of(as_of)
             .filter(overdue_q(as_of))
             .select_related("target")
-            .order_by("due_date", "code")
+            .order_by("due_as_of", "code")
         )
 
     def for_timeline(self, as_of: datetime.date):
@@ -374,7 +402,15 @@ class MilestoneQuerySet(models.QuerySet):
         return (
             self.with_status_as_of(as_of)
             .select_related("target")
-            .only("code", "title", "due_date", "provenance", "status", "target__code")
+            .only(
+                "code",
+                "title",
+                "due_date",
+                "provenance",
+                "status",
+                "is_project_event",
+                "target__code",
+            )
             .order_by("due_date", "code")
         )
 
@@ -437,7 +473,18 @@ class Milestone(SourceFields):
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.NOT_STARTED
     )
-    # Optimistic locking: every status change bumps it; a writer holding an older one is refused.
+    # A step of the RE-SOURCING project itself (a consultation, a publication): shown with its
+    # history, counted in no progress (roadmaps.progress.counted_q).
+    is_project_event = models.BooleanField(
+        _("project event"),
+        default=False,
+        help_text=_(
+            "A step of the project itself (a consultation, a publication), not a roadmap "
+            "milestone: shown with its history, counted in no progress."
+        ),
+    )
+    # Optimistic locking: every status or due-date change bumps it; a writer holding an older
+    # one is refused.
     version = models.PositiveIntegerField(_("version"), default=1)
     updated_at = models.DateTimeField(_("updated at"), default=timezone.now)
 
@@ -488,10 +535,19 @@ class Milestone(SourceFields):
 
     natural_key.dependencies = ["roadmaps.target", "stakeholders.stakeholdergroup"]
 
-    def is_overdue(self, as_of: datetime.date, status: str | None = None) -> bool:
-        """Due at the end of its due date; overdue after that day unless achieved or dropped."""
+    def is_overdue(
+        self, as_of: datetime.date, status: str | None = None, due_date: datetime.date | None = None
+    ) -> bool:
+        """Due at the end of its due date; overdue after that day unless achieved or dropped.
+        A project event is never overdue (it counts in no progress). `status` and `due_date`
+        default to the ones annotated by roadmaps.progress.with_status_as_of, if any."""
         status = status or self.status
-        return self.due_date < as_of and status not in (Status.ACHIEVED, Status.DISCONTINUED)
+        due_date = due_date or getattr(self, "due_as_of", None) or self.due_date
+        return (
+            not self.is_project_event
+            and due_date < as_of
+            and status not in (Status.ACHIEVED, Status.DISCONTINUED)
+        )
 
     @property
     def is_illustrative(self) -> bool:
@@ -534,11 +590,22 @@ class MilestoneUpdateQuerySet(models.QuerySet):
 
 
 class MilestoneUpdate(models.Model):
-    """Append-only history of status changes: never edited or deleted by the application."""
+    """Append-only history of status and deadline changes: never edited or deleted by the
+    application.
+
+    One table for both, so a milestone's history reads in one order and the natural key
+    (milestone, created_at) stays. A deadline row keeps status_before == status_after (the
+    status at that time), so "status as of a day" reads every row alike.
+    """
 
     milestone = models.ForeignKey(
         Milestone, on_delete=models.PROTECT, related_name="updates", verbose_name=_("milestone")
     )
+    kind = models.CharField(
+        _("kind"), max_length=20, choices=UpdateKind.choices, default=UpdateKind.STATUS
+    )
+    due_date_before = models.DateField(_("due date before"), null=True, blank=True)
+    due_date_after = models.DateField(_("due date after"), null=True, blank=True)
     status_before = models.CharField(_("status before"), max_length=20, choices=Status.choices)
     status_after = models.CharField(_("status after"), max_length=20, choices=Status.choices)
     note = models.TextField(
@@ -581,6 +648,27 @@ class MilestoneUpdate(models.Model):
                 condition=http_url_q("evidence_url"), name="milestoneupdate_evidence_url_http"
             ),
             models.CheckConstraint(condition=~Q(note=""), name="milestoneupdate_note_not_empty"),
+            # A deadline change carries both dates, inside the roadmaps' window and different,
+            # and leaves the status alone; a status change carries no dates.
+            models.CheckConstraint(
+                condition=(
+                    Q(
+                        kind=UpdateKind.DEADLINE,
+                        due_date_before__gte=EARLIEST_DUE_DATE,
+                        due_date_before__lte=LATEST_DUE_DATE,
+                        due_date_after__gte=EARLIEST_DUE_DATE,
+                        due_date_after__lte=LATEST_DUE_DATE,
+                        status_before=F("status_after"),
+                    )
+                    & ~Q(due_date_before=F("due_date_after"))
+                )
+                | Q(
+                    kind=UpdateKind.STATUS,
+                    due_date_before__isnull=True,
+                    due_date_after__isnull=True,
+                ),
+                name="milestoneupdate_kind_dates",
+            ),
         ]
         indexes = [
             # Feeds and "recent updates" list the newest changes across all milestones.
@@ -588,7 +676,21 @@ class MilestoneUpdate(models.Model):
         ]
 
     def __str__(self):
+        if self.is_deadline_change:
+            return f"{self.milestone_id}: due {self.due_date_before} -> {self.due_date_after}"
         return f"{self.milestone_id}: {self.status_before} -> {self.status_after}"
+
+    @property
+    def is_deadline_change(self) -> bool:
+        return self.kind == UpdateKind.DEADLINE
+
+    @property
+    def slip_months(self) -> int | None:
+        """How far this change moved the deadline, in whole calendar months (negative:
+        brought forward)."""
+        if not self.is_deadline_change:
+            return None
+        return months_between(self.due_date_before, self.due_date_after)
 
     def natural_key(self):
         return (self.milestone.code, self.created_at)

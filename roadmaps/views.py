@@ -13,7 +13,14 @@ from django.views.decorators.http import require_safe
 from roadmaps import charts, exports
 from roadmaps.filters import MilestoneFilter, PageParamsForm
 from roadmaps.models import Milestone, MilestoneUpdate, Roadmap, Sector, Target
-from roadmaps.progress import Progress, progress_by, progress_of, status_counts
+from roadmaps.progress import (
+    Progress,
+    deadline_history,
+    progress_by,
+    progress_of,
+    slippage_of,
+    status_counts,
+)
 from stakeholders.models import StakeholderGroup
 
 PAGE_SIZE = 50
@@ -153,8 +160,8 @@ def overview(request):
 
 @require_safe
 def sector_dashboard(request, slug):
-    """Queries: sector, roadmap, sector progress, targets, progress by target; HTML adds
-    progress by theme, timeline milestones, status counts, overdue milestones, stakeholder
+    """Queries: sector, roadmap, sector progress, targets, progress by target, slippage; HTML
+    adds progress by theme, timeline milestones, status counts, overdue milestones, stakeholder
     groups and progress by group."""
     params, error = read_params(request, formats=("html", "json"))
     if error:
@@ -172,6 +179,7 @@ def sector_dashboard(request, slug):
     by_target = progress_by(milestones, "target", as_of)
     for target in targets:
         target.progress = by_target.get(target.pk, Progress())
+    slippage = slippage_of(milestones, as_of)
     if params.cleaned_data["format"] == "json":
         return JsonResponse(
             {
@@ -188,6 +196,7 @@ def sector_dashboard(request, slug):
                     }
                     for target in sorted(targets, key=lambda target: target.code)
                 ],
+                "slippage": slippage.as_dict(),
             }
         )
     by_theme = progress_by(milestones, "target__theme", as_of)
@@ -224,6 +233,7 @@ def sector_dashboard(request, slug):
             "sector": sector,
             "roadmap": roadmap,
             "progress": progress,
+            "slippage": slippage,
             "themes": themes,
             "timeline": timeline,
             "timeline_milestones": timeline_milestones,
@@ -271,16 +281,23 @@ def milestone_detail(request, code):
         with_group_names(exports.for_export(Milestone.objects.all(), as_of)), code=code
     )
     updates = list(MilestoneUpdate.objects.for_milestone(milestone, as_of))
+    deadlines = deadline_history(milestone.due_as_of, updates)
     if params.cleaned_data["format"] == "json":
         return JsonResponse(
             {
                 "as_of": as_of.isoformat(),
                 "milestone": exports.milestone_row(milestone, as_of),
+                "deadline": deadlines.as_dict(),
                 "updates": [
                     {
                         "created_at": update.created_at.isoformat(),
+                        "kind": update.kind,
                         "status_before": update.status_before,
                         "status_after": update.status_after,
+                        "due_date_before": update.due_date_before
+                        and update.due_date_before.isoformat(),
+                        "due_date_after": update.due_date_after
+                        and update.due_date_after.isoformat(),
                         "note": update.note,
                         "evidence_url": update.evidence_url,
                         "author": update.author.display_name if update.author else None,
@@ -298,6 +315,7 @@ def milestone_detail(request, code):
             "sector": milestone.target.roadmap.sector,
             "overdue": milestone.is_overdue(as_of, status=milestone.status_as_of),
             "updates": updates,
+            "deadlines": deadlines,
             "as_of": as_of,
             "params": params,
         },
