@@ -31,15 +31,22 @@ COLUMNS = [
     "source_url",
     "overdue",
     "updated_at",
+    # Appended after the first published column list: files without it still import.
+    "project_event",
 ]
 READ_ONLY_COLUMNS = ["overdue", "updated_at"]
+# Columns a file may leave out: absent, an existing milestone keeps its value and a new one
+# takes the default (roadmaps.imports).
+OPTIONAL_COLUMNS = ["project_event"]
 # What each column holds: the open-data page and docs/import-format.md describe the same.
 COLUMN_DESCRIPTIONS = {
     "sector": _("Sector slug: renewable-energy, mobility or electronics."),
     "target": _("Code of the roadmap target the milestone belongs to, e.g. MOB-1."),
     "target_title": _("Title of the target."),
     "theme": _("Slug of the cross-sector theme of the target."),
-    "target_year": _("Year the target is to be met (2020 to 2050)."),
+    "target_year": _(
+        "Year the target is to be met (2020 to 2050); empty for an enabler, which has no year."
+    ),
     "code": _("Milestone code, unique across all sectors, e.g. MOB-1.3."),
     "title": _("Milestone title."),
     "description": _("Milestone description (may contain line breaks)."),
@@ -61,6 +68,11 @@ COLUMN_DESCRIPTIONS = {
     ),
     "updated_at": _(
         "When the milestone last changed, ISO 8601 in UTC (read-only: ignored on import)."
+    ),
+    "project_event": _(
+        "true for a step of the project itself (a consultation, a publication), shown but "
+        "counted in no progress; false for a milestone. Optional on import: without the "
+        "column an existing milestone keeps its value and a new one is false."
     ),
 }
 GROUP_SEPARATOR = ";"
@@ -98,6 +110,7 @@ def milestone_row(milestone, as_of: datetime.date) -> dict:
         "source_url": milestone.source_url,
         "overdue": milestone.is_overdue(as_of, status=status),
         "updated_at": milestone.updated_at.astimezone(datetime.UTC).isoformat(),
+        "project_event": milestone.is_project_event,
     }
 
 

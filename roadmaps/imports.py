@@ -27,16 +27,25 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from resourcing.lib.validators import CONTROL_CHARACTERS
-from roadmaps.exports import COLUMNS, GROUP_SEPARATOR, READ_ONLY_COLUMNS, csv_cells
+from roadmaps.exports import (
+    COLUMNS,
+    GROUP_SEPARATOR,
+    OPTIONAL_COLUMNS,
+    READ_ONLY_COLUMNS,
+    csv_cells,
+)
 from roadmaps.models import DataVersion, Milestone, Roadmap, Sector, Status, Target, Theme
-from roadmaps.services import StaleVersionError, record_status_update
+from roadmaps.services import StaleVersionError, record_deadline_change, record_status_update
 from stakeholders.models import StakeholderGroup
 
 MAX_BYTES = 5 * 1024 * 1024
 # A hostile or broken file (a header of 200,000 columns) could list a problem per cell: the
 # report names the first ones and counts the rest.
 MAX_REPORTED_ERRORS = 100
-REQUIRED_COLUMNS = [column for column in COLUMNS if column not in READ_ONLY_COLUMNS]
+REQUIRED_COLUMNS = [
+    column for column in COLUMNS if column not in READ_ONLY_COLUMNS + OPTIONAL_COLUMNS
+]
+BOOLEAN_CELLS = {"true": True, "false": False}
 # Lookups by code go in batches: SQLite limits the parameters of one query.
 LOOKUP_BATCH = 500
 
@@ -106,7 +115,7 @@ class TargetPlan:
     roadmap: Roadmap | None
     theme: Theme
     title: str
-    target_year: int
+    target_year: int | None  # None: an enabler
     # A target created by an import takes its source from its first milestone row.
     source: dict
     groups: list = field(default_factory=list)
@@ -123,6 +132,8 @@ class MilestonePlan:
     values: dict  # the content fields, cleaned
     groups: list
     status: str
+    # None: the file has no project_event column (or an empty cell): keep what is stored.
+    is_project_event: bool | None = None
 
 
 @dataclass
@@ -450,8 +461,9 @@ def _plan_row(plan: Plan, row: Row, known: _Known) -> list[RowError]:
             )
 
     # The target: the model's rules, one definition per file, in the row's sector.
+    # An empty target_year is an enabler, which has no year.
     target = Target(
-        code=cells["target"], title=cells["target_title"], target_year=cells["target_year"]
+        code=cells["target"], title=cells["target_title"], target_year=cells["target_year"] or None
     )
     errors += _clean(target, TARGET_COLUMNS, row)
     first = known.first_target_row.setdefault(cells["target"], row)
@@ -488,6 +500,9 @@ def _plan_row(plan: Plan, row: Row, known: _Known) -> list[RowError]:
     # The milestone: the model's rules, once per file, in the row's sector.
     milestone = Milestone(**{name: cells[column] for name, column in MILESTONE_COLUMNS.items()})
     errors += _clean(milestone, MILESTONE_COLUMNS, row)
+    project_event = cells.get("project_event", "").lower()
+    if project_event and project_event not in BOOLEAN_CELLS:
+        error("project_event", _("must be true or false."))
     code = cells["code"]
     if code in known.first_code_row:
         error(
@@ -516,7 +531,12 @@ def _plan_row(plan: Plan, row: Row, known: _Known) -> list[RowError]:
         return errors  # the target's first row failed: the plan is discarded anyway
     if target_plan.action == "create":
         target_plan.groups += [group for group in groups if group not in target_plan.groups]
-    plan.milestones.append(_plan_milestone(row, milestone, existing, target.code, groups))
+    milestone_plan = _plan_milestone(row, milestone, existing, target.code, groups)
+    milestone_plan.is_project_event = BOOLEAN_CELLS.get(project_event)
+    if existing and milestone_plan.is_project_event not in (None, existing.is_project_event):
+        milestone_plan.fields.append("project_event")
+        milestone_plan.action = "update"
+    plan.milestones.append(milestone_plan)
     return errors
 
 
@@ -644,19 +664,45 @@ def _apply_milestone(plan: MilestonePlan, targets, *, now, note, author) -> None
             target=targets[plan.target_code],
             code=plan.code,
             status=Status.NOT_STARTED,
+            is_project_event=bool(plan.is_project_event),
             updated_at=now,
             **plan.values,
         )
         milestone.stakeholder_groups.set(plan.groups)
-    elif set(plan.fields) - {"status"}:
+    elif set(plan.fields) - {"status", "due_date"}:
         for name, value in plan.values.items():
-            setattr(milestone, name, value)
+            if name != "due_date":
+                setattr(milestone, name, value)
+        if plan.is_project_event is not None:
+            milestone.is_project_event = plan.is_project_event
         milestone.target = targets[plan.target_code]
         milestone.updated_at = now
-        # Never status or version: those belong to record_status_update.
-        milestone.save(update_fields=[*CONTENT_FIELDS, "target", "updated_at"])
+        # Never status, due date or version: those belong to the services.
+        content = [name for name in CONTENT_FIELDS if name != "due_date"]
+        milestone.save(update_fields=[*content, "is_project_event", "target", "updated_at"])
         if "stakeholder_groups" in plan.fields:
             milestone.stakeholder_groups.set(plan.groups)
+    if milestone.due_date != plan.values["due_date"]:
+        # A re-dating is history, like a status change (issue 11).
+        try:
+            record_deadline_change(
+                milestone=milestone,
+                due_date=plan.values["due_date"],
+                reason=note,
+                author=author,
+                expected_version=milestone.version,
+            )
+        except StaleVersionError as exc:
+            raise ImportFailed(
+                [
+                    RowError(
+                        plan.row,
+                        "due_date",
+                        _("%(code)s was updated by someone else during the import; try again.")
+                        % {"code": plan.code},
+                    )
+                ]
+            ) from exc
     if milestone.status != plan.status:
         try:
             record_status_update(
