@@ -593,8 +593,9 @@ def test_product_fixtures_render_the_three_dashboards(client):
 
 
 def _oracle(rows: list[dict], as_of: str) -> dict:
-    """design.md's progress semantics, written out plainly over export rows."""
-    counted = [row for row in rows if row["status"] != "discontinued"]
+    """design.md's progress semantics, written out plainly over export rows (whose status and
+    due date are those in force on `as_of`). Project events count nowhere."""
+    counted = [row for row in rows if row["status"] != "discontinued" and not row["project_event"]]
     due = [row for row in counted if row["due_date"] <= as_of]
     return {
         "counted": len(counted),
@@ -602,7 +603,7 @@ def _oracle(rows: list[dict], as_of: str) -> dict:
         "due": len(due),
         "overdue": sum(
             row["due_date"] < as_of and row["status"] not in ("achieved", "discontinued")
-            for row in rows
+            for row in counted
         ),
     }
 
@@ -636,7 +637,9 @@ def test_product_fixtures_numbers_agree_with_the_semantics_everywhere(client, as
         assert _counts(_section(html, "progress-title")) == expected
         assert [row["status"] for row in csv_rows] == [row["status"] for row in rows]
         assert [row["overdue"] == "true" for row in csv_rows] == [
-            row["due_date"] < day and row["status"] not in ("achieved", "discontinued")
+            row["due_date"] < day
+            and row["status"] not in ("achieved", "discontinued")
+            and not row["project_event"]
             for row in rows
         ]
         for target in dashboard["targets"]:
