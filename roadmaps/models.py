@@ -654,6 +654,9 @@ class MilestoneUpdate(models.Model):
                 condition=(
                     Q(
                         kind=UpdateKind.DEADLINE,
+                        # NULL would make the comparisons unknown, which a CHECK lets pass.
+                        due_date_before__isnull=False,
+                        due_date_after__isnull=False,
                         due_date_before__gte=EARLIEST_DUE_DATE,
                         due_date_before__lte=LATEST_DUE_DATE,
                         due_date_after__gte=EARLIEST_DUE_DATE,
