@@ -329,7 +329,7 @@ class Slippage:
 
     @property
     def median_months(self) -> float | None:
-        return statistics.median(self.slips) if self.slips else None
+        return float(statistics.median(self.slips)) if self.slips else None
 
     def as_dict(self) -> dict:
         return {
