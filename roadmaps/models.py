@@ -411,7 +411,7 @@ class MilestoneQuerySet(models.QuerySet):
                 "is_project_event",
                 "target__code",
             )
-            .order_by("due_date", "code")
+            .order_by("due_as_of", "code")
         )
 
     def for_timeline_by_year(self, as_of: datetime.date):
@@ -423,7 +423,8 @@ class MilestoneQuerySet(models.QuerySet):
         return (
             self.with_status_as_of(as_of)
             .order_by()
-            .values("status_as_of", due_year=ExtractYear("due_date"))
+            # The year of the due date in force on `as_of` (deadline changes are history).
+            .values("status_as_of", due_year=ExtractYear("due_as_of"))
             .annotate(milestones=Count("pk"))
             .order_by("due_year", "status_as_of")
         )
@@ -437,18 +438,18 @@ class MilestoneQuerySet(models.QuerySet):
         return (
             self.current()
             .with_status_as_of(as_of)
-            .filter(due_date__gte=as_of)
+            .filter(due_as_of__gte=as_of)
             .exclude(status_as_of__in=[Status.ACHIEVED, Status.DISCONTINUED])
             .annotate(
                 sector_id=F("target__roadmap__sector_id"),
                 rank_in_sector=Window(
                     RowNumber(),
                     partition_by=[F("target__roadmap__sector_id")],
-                    order_by=[F("due_date").asc(), F("code").asc()],
+                    order_by=[F("due_as_of").asc(), F("code").asc()],
                 ),
             )
             .filter(rank_in_sector__lte=per_sector)
-            .order_by("due_date", "code")
+            .order_by("due_as_of", "code")
         )
 
 

@@ -473,3 +473,27 @@ def test_target_year_is_empty_or_in_range():
     with pytest.raises(IntegrityError), transaction.atomic():
         make_target(roadmap=roadmap, theme=make_theme(), code="E-2", target_year=2051)
     assert re.fullmatch(r"E-1: A target", str(enabler))
+
+
+def test_timeline_and_next_due_place_milestones_at_the_due_date_of_that_day(redated):
+    milestones = Milestone.objects.in_sector(redated)
+
+    def years(as_of):
+        rows = milestones.for_timeline_by_year(datetime.date.fromisoformat(as_of))
+        return sorted((row["due_year"], row["status_as_of"], row["milestones"]) for row in rows)
+
+    def markers(as_of):
+        day = datetime.date.fromisoformat(as_of)
+        return [(m.code, m.due_as_of.isoformat()) for m in milestones.for_timeline(day)]
+
+    def next_due(as_of):
+        day = datetime.date.fromisoformat(as_of)
+        return [m.code for m in Milestone.objects.next_due_per_sector(day)]
+
+    assert years("2025-01-15") == [(2024, "achieved", 1), (2025, "not_started", 1)]
+    assert years("2025-07-01") == [(2024, "achieved", 1), (2026, "not_started", 1)]
+    assert markers("2025-01-15") == [("P-1.2", "2024-12-31"), ("P-1.1", "2025-01-31")]
+    assert markers("2025-07-01") == [("P-1.2", "2024-12-31"), ("P-1.1", "2026-12-31")]
+    # Overdue on 2025-03-01 (not next due); due again after the re-dating.
+    assert next_due("2025-03-01") == []
+    assert next_due("2025-07-01") == ["P-1.1"]
