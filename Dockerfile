@@ -18,6 +18,7 @@ COPY pyproject.toml ./
 COPY resourcing/__init__.py resourcing/__init__.py
 COPY roadmaps/__init__.py roadmaps/__init__.py
 COPY stakeholders/__init__.py stakeholders/__init__.py
+COPY pagecache/__init__.py pagecache/__init__.py
 RUN pip install . \
     && useradd --system --uid 10001 --home-dir /app --shell /usr/sbin/nologin app
 
@@ -37,5 +38,6 @@ HEALTHCHECK --interval=30s --timeout=5s --start-period=10s \
 
 # Migrations run once per release, not in every container: docs/deploy.md. The request log
 # comes from the app (resourcing.middleware, one line per request on stdout), so gunicorn's
-# own access log stays off.
-CMD ["gunicorn", "resourcing.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3"]
+# own access log stays off. The worker timeout (gunicorn's default, stated) bounds every request:
+# the admin's import page takes only files it finishes well within it (docs/deploy.md).
+CMD ["gunicorn", "resourcing.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--timeout", "30"]

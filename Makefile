@@ -41,7 +41,7 @@ test: $(STAMP) chromium
 # resourcing_bench* on DATABASE_URL's server), gunicorn on 127.0.0.1:8107, wrk. Under 5 minutes.
 bench: $(STAMP)
 	@command -v wrk >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq wrk)
-	$(BIN)/python -m resourcing.bench
+	$(BIN)/python -m bench
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -17,12 +17,11 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 
 DEBUG = env_bool("DJANGO_DEBUG", default=False)
 HTTPS = env_bool("DJANGO_HTTPS", default=False)
-TESTING = "pytest" in sys.modules or os.environ.get("DJANGO_TESTING") == "1"
 
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
 if not SECRET_KEY:
-    if DEBUG or TESTING:
-        # Development and tests only: never used when DEBUG is off outside the test suite.
+    if DEBUG:
+        # Development only: never used when DEBUG is off.
         SECRET_KEY = "django-insecure-development-key-not-for-production"  # noqa: S105
     else:
         raise ImproperlyConfigured(
@@ -31,8 +30,6 @@ if not SECRET_KEY:
         )
 
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1")
-if TESTING:
-    ALLOWED_HOSTS = [*ALLOWED_HOSTS, "testserver"]
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -50,6 +47,9 @@ INSTALLED_APPS = [
     "axes",
     "stakeholders",
     "roadmaps",
+    # Cache invalidation: the data version, its bump and the page cache middleware.
+    "pagecache",
+    "indicators",
 ]
 
 MIDDLEWARE = [
@@ -57,14 +57,18 @@ MIDDLEWARE = [
     "resourcing.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "resourcing.middleware.SecurityHeadersMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
+    # whitenoise, keeping the static files manifest (staticfiles.json) private.
+    "resourcing.middleware.StaticFilesMiddleware",
     # django-csp's CSPMiddleware, building the site-wide policy once per process.
     "resourcing.middleware.SiteWideCSPMiddleware",
+    # Before anything reads a body (sessions, the page cache, CSRF): one larger than its path
+    # takes is refused (413) unread; the answer still carries the headers above.
+    "resourcing.middleware.RequestBodyLimitMiddleware",
     # No parameter may carry a NUL byte (PostgreSQL refuses them): 400 before any query.
     "resourcing.middleware.RejectNulBytesMiddleware",
     # Before the session: a 304 or a cached page for an anonymous visitor costs one query
     # (the data version) and no session, CSRF or template work; the headers above still apply.
-    "resourcing.caching.ConditionalPageCacheMiddleware",
+    "pagecache.middleware.ConditionalPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -126,8 +130,9 @@ if _db["ENGINE"] == "django.db.backends.sqlite3":
     # Production (gunicorn sync workers, one request at a time per process) keeps the file
     # open: reopening it for every request, with Django registering its SQL functions each
     # time, cost ~3 ms a request and capped a 304 at a quarter of a static file's speed
-    # (make bench). Tests open and close per request as before.
-    _db["CONN_MAX_AGE"] = 0 if DEBUG or TESTING else 600
+    # (make bench). Development (and the tests, resourcing/settings_test.py) open and close it
+    # per request.
+    _db["CONN_MAX_AGE"] = 0 if DEBUG else 600
 DATABASES = {"default": _db}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -147,9 +152,8 @@ AUTHENTICATION_BACKENDS = [
 ]
 # Five failures for one username from one address lock that pair out for an hour (429), so a
 # guesser cannot lock a steward out from elsewhere. Attempts are kept in the database, shared by
-# every server process. Django's test client logs in without a request, which django-axes
-# refuses, so the suite runs with axes off; tests/test_auth.py turns it on to test throttling.
-AXES_ENABLED = not TESTING
+# every server process.
+AXES_ENABLED = True
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = 1  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
@@ -179,7 +183,7 @@ CACHES["default"].setdefault("OPTIONS", {})
 if not _redis_url:
     CACHES["default"]["OPTIONS"]["MAX_ENTRIES"] = 2000
 
-# Per-page cache of public pages, keyed by the data version (resourcing/caching.py).
+# Per-page cache of public pages, keyed by the data version (pagecache).
 # DJANGO_PAGE_CACHE=0 turns it off (the bench measures uncached pages so); conditional GET
 # (ETag/304) stays on either way. Entries are never served stale (a write changes the key);
 # the timeout only frees memory.
@@ -201,16 +205,16 @@ STORAGES = {
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
-            if DEBUG or TESTING
+            if DEBUG
             else "whitenoise.storage.CompressedManifestStaticFilesStorage"
         )
     },
 }
 
-# In development and tests whitenoise serves straight from the app folders; in production
-# from STATIC_ROOT, filled by collectstatic.
-WHITENOISE_USE_FINDERS = DEBUG or TESTING
-WHITENOISE_AUTOREFRESH = DEBUG or TESTING
+# In development whitenoise serves straight from the app folders; in production from
+# STATIC_ROOT, filled by collectstatic.
+WHITENOISE_USE_FINDERS = DEBUG
+WHITENOISE_AUTOREFRESH = DEBUG
 
 # Security: safe defaults everywhere, HTTPS-only behaviour when DJANGO_HTTPS=1.
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -248,6 +252,7 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "{asctime} {levelname} {name} {message}", "style": "{"}},
+    "filters": {"refused_request": {"()": "resourcing.lib.log_filters.RefusedRequestFilter"}},
     "handlers": {
         "stdout": {"class": "logging.StreamHandler", "stream": sys.stdout, "formatter": "plain"}
     },
@@ -259,8 +264,8 @@ LOGGING = {
         "resourcing.requests": {"level": "INFO"},
         # runserver's own access log would repeat each request.
         "django.server": {"level": "WARNING"},
+        # A filter lookup the admin refuses (an edited URL) answers 400: logged as a warning
+        # without a traceback, not as a server error.
+        "django.security.DisallowedModelAdminLookup": {"filters": ["refused_request"]},
     },
 }
-
-if TESTING:
-    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

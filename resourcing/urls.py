@@ -3,14 +3,19 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from resourcing import views
+from stakeholders.forms import AdminLoginForm, LoginForm
+
+# Both login forms refuse usernames longer than the user model allows (stakeholders/forms.py).
+admin.site.login_form = AdminLoginForm
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
-    # Before admin/: the admin would take roadmaps/import/ for a model's pages.
-    path("admin/roadmaps/import/", include("roadmaps.admin_import")),
     path("admin/", admin.site.urls),
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path(
+        "accounts/login/", auth_views.LoginView.as_view(authentication_form=LoginForm), name="login"
+    ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("stakeholders/", include("stakeholders.urls")),
+    path("", include("indicators.urls")),
     path("", include("roadmaps.urls")),
 ]

@@ -1,22 +1,26 @@
+"""The admin. Milestones are written through roadmaps.services (content and status each by
+their writer, which owns `version`); who may change what is roadmaps.permissions'."""
+
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.shortcuts import redirect
-from django.utils import timezone
+from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
-from roadmaps.forms import MilestoneAdminForm
-from roadmaps.models import Milestone, MilestoneUpdate, Roadmap, Sector, Status, Target, Theme
-from roadmaps.services import StaleVersionError, record_status_update
-
-
-def stewarded_only(queryset, request, field="pk"):
-    """Stewards see their own sectors' rows only; superusers everything."""
-    if request.user.is_superuser:
-        return queryset
-    return queryset.filter(
-        **{f"{field}__in": Milestone.objects.stewarded_by(request.user).values("pk")}
-    )
+from roadmaps import admin_import
+from roadmaps.forms import MilestoneAdminForm, conflict_message
+from roadmaps.models import Milestone, MilestoneUpdate, Roadmap, Sector, Target, Theme
+from roadmaps.permissions import can_edit_content, can_steward_milestone, restrict_to_stewarded
+from roadmaps.services import (
+    MILESTONE_CHANGEABLE,
+    TARGET_CHANGEABLE,
+    StaleVersionError,
+    create_milestone,
+    create_target,
+    record_status_update,
+    update_milestone_content,
+    update_target_content,
+)
 
 
 @admin.register(Sector)
@@ -43,26 +47,27 @@ class ThemeAdmin(admin.ModelAdmin):
 
 
 class MilestoneInline(admin.TabularInline):
+    """A target's milestones, read only: each is changed on its own page, through the
+    writers of roadmaps.services and against the version its form was read at."""
+
     model = Milestone
     fields = ["code", "title", "due_date", "status", "provenance"]
-    # Status changes need a note and go through the service: edit them on the milestone page.
-    readonly_fields = ["status"]
+    readonly_fields = fields
     extra = 0
     show_change_link = True
 
     def get_queryset(self, request):
         """Under a target, stewards see their own sectors' milestones only (none elsewhere)."""
-        return stewarded_only(super().get_queryset(request), request)
+        return restrict_to_stewarded(super().get_queryset(request), request.user)
 
-    # Stewards read targets; milestones are changed one by one, where their sector is checked.
     def has_add_permission(self, request, obj=None):
-        return request.user.is_superuser and super().has_add_permission(request, obj)
+        return False
 
     def has_change_permission(self, request, obj=None):
-        return request.user.is_superuser and super().has_change_permission(request, obj)
+        return False
 
     def has_delete_permission(self, request, obj=None):
-        return request.user.is_superuser and super().has_delete_permission(request, obj)
+        return False
 
 
 @admin.register(Target)
@@ -76,6 +81,21 @@ class TargetAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("roadmap__sector", "theme")
+
+    def save_model(self, request, obj, form, change):
+        """Through the target writers: a save that changes nothing writes nothing."""
+        cleaned = form.cleaned_data
+        values = {name: cleaned[name] for name in TARGET_CHANGEABLE if name in cleaned}
+        groups = list(cleaned.get("stakeholder_groups") or [])
+        if change:
+            update_target_content(target=obj, changes={**values, "stakeholder_groups": groups})
+        else:
+            obj.pk = create_target(values=values, stakeholder_groups=groups).pk
+
+    def save_related(self, request, form, formsets, change):
+        # The stakeholder groups were written by the target writer.
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
 
 
 class MilestoneUpdateInline(admin.TabularInline):
@@ -121,15 +141,32 @@ class MilestoneAdmin(admin.ModelAdmin):
     ]
     inlines = [MilestoneUpdateInline]
 
+    def get_urls(self):
+        """The import pages (roadmaps/admin_import.py), before the model's own: the change
+        view's `<path:object_id>/` would take `import/` for a milestone."""
+        return [
+            path(
+                "import/",
+                self.admin_site.admin_view(admin_import.upload),
+                name="roadmaps_milestone_import",
+            ),
+            path(
+                "import/apply/",
+                self.admin_site.admin_view(admin_import.apply),
+                name="roadmaps_milestone_import_apply",
+            ),
+            *super().get_urls(),
+        ]
+
     def get_queryset(self, request):
         """Stewards see their own sectors' milestones only (changelist, actions, objects)."""
         queryset = super().get_queryset(request).select_related("target__roadmap__sector")
-        return stewarded_only(queryset, request)
+        return restrict_to_stewarded(queryset, request.user)
 
     def get_object(self, request, object_id, from_field=None):
         """Another sector's milestone is refused (403), not reported as missing."""
         obj = super().get_object(request, object_id, from_field)
-        if obj is None and not request.user.is_superuser:
+        if obj is None and not can_edit_content(request.user):
             unrestricted = super().get_queryset(request)
             field = unrestricted.model._meta.pk if from_field is None else None
             if field is not None:
@@ -141,22 +178,24 @@ class MilestoneAdmin(admin.ModelAdmin):
                     raise PermissionDenied
         return obj
 
-    def _stewards(self, request, obj) -> bool:
-        if request.user.is_superuser or obj is None:
-            return True
-        return obj.target.roadmap.sector.is_stewarded_by(request.user)
-
+    # Per object: a steward only for their own sectors' milestones (roadmaps.permissions).
     def has_view_permission(self, request, obj=None):
-        return super().has_view_permission(request, obj) and self._stewards(request, obj)
+        return super().has_view_permission(request, obj) and (
+            obj is None or can_steward_milestone(request.user, obj)
+        )
 
     def has_change_permission(self, request, obj=None):
-        return super().has_change_permission(request, obj) and self._stewards(request, obj)
+        return super().has_change_permission(request, obj) and (
+            obj is None or can_steward_milestone(request.user, obj)
+        )
 
     def has_delete_permission(self, request, obj=None):
-        return super().has_delete_permission(request, obj) and self._stewards(request, obj)
+        return super().has_delete_permission(request, obj) and (
+            obj is None or can_steward_milestone(request.user, obj)
+        )
 
     def get_readonly_fields(self, request, obj=None):
-        if request.user.is_superuser:
+        if can_edit_content(request.user):
             return self.readonly_fields
         fields = [field for fieldset in self.fieldsets for field in fieldset[1]["fields"]]
         # A steward may change the status only; content (and the target, hence the sector)
@@ -164,53 +203,66 @@ class MilestoneAdmin(admin.ModelAdmin):
         return [field for field in fields if field not in STATUS_FORM_FIELDS]
 
     def save_model(self, request, obj, form, change):
-        """Content is saved here; a status change goes through record_status_update."""
-        new_status = form.cleaned_data["status"]
-        status_changed = "status" in form.changed_data
-        obj.updated_at = timezone.now()
-        with transaction.atomic():
-            if change:
-                # Content edits must not overwrite a status change made in between either.
-                current = Milestone.objects.select_for_update().get(pk=obj.pk)
-                expected = form.cleaned_data.get("expected_version") or obj.version
-                if current.version != expected:
-                    raise StaleVersionError(current, expected)
-                # The status itself changes only through record_status_update below.
-                obj.status = current.status
-                # A content edit is a new version too, so a form read before it cannot
-                # silently overwrite it (the staff form and the import check the same number).
-                content_changed = set(form.changed_data) - STATUS_FORM_FIELDS
-                obj.version = current.version + (1 if content_changed else 0)
-            else:
-                obj.status = Status.NOT_STARTED
-            obj.save()
-            if status_changed and new_status != obj.status:
-                record_status_update(
-                    milestone=obj,
-                    status=new_status,
-                    note=form.cleaned_data["status_note"],
-                    evidence_url=form.cleaned_data.get("evidence_url") or "",
-                    author=request.user,
-                    expected_version=obj.version,
-                )
+        """Content through the content writer, a status change through record_status_update.
+
+        Both check the version the form was read at (`expected_version`): a change made in
+        between by anyone (the staff form, an import, another administrator) is a conflict.
+        The form's own check (MilestoneAdminForm.clean) answers most conflicts with the newer
+        values; these catch one that lands between that check and this write.
+        """
+        cleaned = form.cleaned_data
+        content = {name: cleaned[name] for name in MILESTONE_CHANGEABLE if name in cleaned}
+        new_status = cleaned.get("status")
+        # Runs inside the admin's transaction: content, status and history commit together.
+        if change:
+            update_milestone_content(
+                milestone=obj,
+                changes=content,
+                expected_version=cleaned.get("expected_version") or obj.version,
+            )
+            status_changed = "status" in form.changed_data
+            obj.status = form.initial.get("status", obj.status)  # the form set the new one
+        else:
+            created = create_milestone(
+                target=content.pop("target"),
+                code=content.pop("code"),
+                stakeholder_groups=content.pop("stakeholder_groups", ()),
+                values=content,
+            )
+            obj.pk, obj.status, obj.version = created.pk, created.status, created.version
+            obj.updated_at = created.updated_at
+            status_changed = new_status is not None and new_status != created.status
+        if status_changed:
+            record_status_update(
+                milestone=obj,
+                status=new_status,
+                note=cleaned["status_note"],
+                evidence_url=cleaned.get("evidence_url") or "",
+                author=request.user,
+                expected_version=obj.version,
+            )
+
+    def save_related(self, request, form, formsets, change):
+        # The stakeholder groups were written by the content writer (form.save_m2m would
+        # write them a second time, around the version check).
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         try:
-            return super().changeform_view(request, object_id, form_url, extra_context)
+            response = super().changeform_view(request, object_id, form_url, extra_context)
         except StaleVersionError as exc:
-            self.message_user(
-                request,
-                _(
-                    "%(code)s was changed by someone else while you edited it (now %(status)s). "
-                    "Nothing was saved; review the current version and try again."
-                )
-                % {"code": exc.milestone.code, "status": exc.milestone.get_status_display()},
-                level=messages.ERROR,
-            )
+            self.message_user(request, conflict_message(exc.milestone), level=messages.ERROR)
             return redirect(request.path)
         except ValidationError as exc:
             self.message_user(request, "; ".join(exc.messages), level=messages.ERROR)
             return redirect(request.path)
+        # The form came back with the newer values (MilestoneAdminForm.clean): 409, as the
+        # staff form answers a conflict.
+        adminform = getattr(response, "context_data", {}).get("adminform")
+        if adminform is not None and getattr(adminform.form, "conflict", None) is not None:
+            response.status_code = 409
+        return response
 
 
 @admin.register(MilestoneUpdate)
@@ -225,7 +277,7 @@ class MilestoneUpdateAdmin(admin.ModelAdmin):
     actions = None
 
     def get_queryset(self, request):
-        return stewarded_only(super().get_queryset(request), request, field="milestone")
+        return restrict_to_stewarded(super().get_queryset(request), request.user, "milestone")
 
     def has_add_permission(self, request):
         return False

@@ -5,9 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class RoadmapsConfig(AppConfig):
     name = "roadmaps"
     verbose_name = _("Roadmaps")
-
-    def ready(self):
-        # Cache invalidation: writes to public content bump the data version (see there).
-        from resourcing.caching import connect_invalidation_signals
-
-        connect_invalidation_signals()
+    # Shown on public pages: a write to any of them makes cached pages stale (pagecache).
+    # Their many-to-many links (stakeholder groups, stewards) count too.
+    public_models = ["Sector", "Roadmap", "Theme", "Target", "Milestone", "MilestoneUpdate"]

@@ -11,6 +11,7 @@ import io
 from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 
+from resourcing.lib.validators import starts_like_formula
 from roadmaps.progress import with_status_as_of
 from stakeholders.models import StakeholderGroup
 
@@ -76,6 +77,10 @@ COLUMN_DESCRIPTIONS = {
     ),
 }
 GROUP_SEPARATOR = ";"
+# The free-text columns: the models refuse text in them that a spreadsheet would run as a
+# formula (resourcing.lib.validators.validate_not_a_formula); the others are codes, slugs,
+# dates and numbers.
+FREE_TEXT_COLUMNS = ["target_title", "title", "description", "source_title"]
 
 
 def for_export(queryset, as_of: datetime.date):
@@ -129,8 +134,16 @@ def csv_cells(row: dict) -> list[str]:
 def write_csv(rows, stream) -> None:
     writer = csv.writer(stream, lineterminator="\r\n")
     writer.writerow(COLUMNS)
+    free_text = [COLUMNS.index(column) for column in FREE_TEXT_COLUMNS]
     for row in rows:
-        writer.writerow(csv_cells(row))
+        cells = csv_cells(row)
+        # Valid rows never start like a formula (the models refuse it), so the round trip is
+        # exact; a row stored before that rule (or around the models) still cannot run in a
+        # spreadsheet: the leading apostrophe spreadsheets read as "this is text".
+        for index in free_text:
+            if starts_like_formula(cells[index]):
+                cells[index] = "'" + cells[index]
+        writer.writerow(cells)
 
 
 def csv_text(rows) -> str:

@@ -21,6 +21,12 @@ def _xml_safe(text: str) -> str:
     return CONTROL_CHARACTERS.sub("", text)
 
 
+def _xml_safe_values(values: dict) -> dict:
+    return {
+        key: _xml_safe(value) if isinstance(value, str) else value for key, value in values.items()
+    }
+
+
 def _label(status: str) -> str:
     return str(Status(status).label) if status in Status.values else status
 
@@ -31,12 +37,13 @@ class AtomWithContent(Atom1Feed):
     Django's Atom1Feed writes the item description as <summary>; the design asks for content.
     """
 
+    def add_root_elements(self, handler):
+        # Every string the feed emits, the feed's own (a sector's name in its title) included.
+        self.feed = _xml_safe_values(self.feed)
+        super().add_root_elements(handler)
+
     def add_item_elements(self, handler, item):
-        item = {
-            **item,
-            "title": _xml_safe(item["title"]),
-            "author_name": item["author_name"] and _xml_safe(item["author_name"]),
-        }
+        item = _xml_safe_values(item)
         super().add_item_elements(handler, {**item, "description": None})
         if item["description"] is not None:
             handler.addQuickElement("content", _xml_safe(item["description"]), {"type": "html"})

@@ -12,14 +12,17 @@ from django import forms
 from django.db.models import Case, IntegerField, Q, Value, When
 from django.utils.translation import gettext_lazy as _
 
+from resourcing.lib.dates import today
 from roadmaps.models import Provenance, Status, Target, Theme
-from roadmaps.progress import overdue_q, today
+from roadmaps.progress import overdue_q
 from stakeholders.models import StakeholderGroup
 
 EARLIEST_AS_OF = datetime.date(2019, 1, 1)
 FORMATS = ("html", "csv", "json")
-_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-_YEAR = re.compile(r"\d{4}")
+# ASCII digits only, as ISO 8601 and every date input of the site (the admin's forms, the
+# import's due_date) read them: Python's \d would also match Arabic-Indic or full-width digits.
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_YEAR = re.compile(r"[0-9]{4}")
 
 
 class OneValueEachForm(forms.Form):

@@ -11,8 +11,9 @@ MAX_VERSION = 2_147_483_647
 class EvidenceURLField(forms.URLField):
     """An optional http(s) link to the evidence, with one message that says what is wrong.
 
-    Only http_url_validator runs (Django's URLValidator would report the same problem a second
-    time), and "invalid" says what a valid value looks like.
+    http_url_validator replaces Django's URLValidator (which would report the same problem a
+    second time); the control-character check is the one MilestoneUpdate.evidence_url makes.
+    "invalid" says what a valid value looks like.
     """
 
     default_validators = [http_url_validator, validate_no_control_characters]
@@ -63,11 +64,48 @@ class MilestoneAdminForm(forms.ModelForm):
         if self.instance.pk:
             self.fields["expected_version"].initial = self.instance.version
 
+    # Set by clean() when the milestone changed since the form was read: the stored row.
+    conflict = None
+
     def clean(self):
         cleaned = super().clean()
+        expected = cleaned.get("expected_version")
+        if self.instance.pk and expected is not None and expected != self.instance.version:
+            self._come_back_with_newer_values()
+            return cleaned
         if "status" in self.changed_data and not (cleaned.get("status_note") or "").strip():
             self.add_error("status_note", _("Say why the status changes: a note is required."))
         return cleaned
+
+    def _come_back_with_newer_values(self):
+        """The form is shown again with the stored values and version, as the staff form
+        does on a conflict: saving it again means deciding against what is there now."""
+        self.conflict = self.instance
+        data = self.data.copy()
+        stored = forms.models.model_to_dict(self.instance, fields=self._meta.fields)
+        for name, value in stored.items():
+            if name not in self.fields:
+                continue  # read-only for this user: shown from the instance anyway
+            if isinstance(value, list):
+                data.setlist(self.add_prefix(name), [str(getattr(v, "pk", v)) for v in value])
+            else:
+                data[self.add_prefix(name)] = "" if value is None else str(value)
+        data[self.add_prefix("expected_version")] = str(self.instance.version)
+        self.data = data
+        self.add_error(None, conflict_message(self.instance))
+
+
+def conflict_message(milestone: Milestone) -> str:
+    """What the admin's milestone form says when the milestone changed since it was read."""
+    return _(
+        "%(code)s was changed by someone else while you edited it (now version %(version)s, "
+        "%(status)s). Nothing was saved; the form shows the current values: review them and "
+        "save again."
+    ) % {
+        "code": milestone.code,
+        "version": milestone.version,
+        "status": milestone.get_status_display(),
+    }
 
 
 class StatusUpdateForm(forms.Form):
@@ -84,5 +122,6 @@ class StatusUpdateForm(forms.Form):
     evidence_url = EvidenceURLField(
         help_text=_("Optional link to the evidence (http or https), shown publicly."),
     )
-    # The milestone version the steward read: a newer one means someone updated in between.
+    # The milestone version the steward read: a newer one means the milestone changed in
+    # between (its status or its content), and the update is refused with the newer values.
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=MAX_VERSION)

@@ -6,18 +6,24 @@ import would do:
 - `validate(data)` reads the file and the database, writes nothing, and returns a `Plan`:
   every problem as a `RowError` ("row 14, due_date: 2070-12-31 is after 2050-12-31"), or
   the changes to make, target by target and milestone by milestone.
-- `apply_plan(plan, ...)` makes those changes in one transaction. A status change goes
-  through `record_status_update`, like every other status change.
+- `apply_plan(plan, ...)` makes those changes in one transaction, through the writers of
+  roadmaps.services (content: `create_milestone` / `update_milestone_content`, status:
+  `record_status_update`), each against the version the plan was made from.
 
 `import_file()` does both inside one transaction, so the plan is made from the rows it
-writes over. Rows are numbered as a spreadsheet numbers them: the header is row 1, the
+writes over; given the versions a preview was made from (`Plan.versions()`), it refuses,
+writing nothing, when any of the file's milestones changed since.
+
+Rows are numbered as a spreadsheet numbers them: the header is row 1, the
 first milestone row 2 (a cell with line breaks does not make a row longer); in a JSON file
 the first result is row 1.
 """
 
 import csv
 import io
+import itertools
 import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -26,6 +32,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from pagecache.models import DataVersion
 from resourcing.lib.validators import CONTROL_CHARACTERS
 from roadmaps.exports import (
     COLUMNS,
@@ -34,11 +41,26 @@ from roadmaps.exports import (
     READ_ONLY_COLUMNS,
     csv_cells,
 )
-from roadmaps.models import DataVersion, Milestone, Roadmap, Sector, Status, Target, Theme
-from roadmaps.services import StaleVersionError, record_deadline_change, record_status_update
+from roadmaps.models import Milestone, Roadmap, Sector, Target, Theme
+from roadmaps.services import (
+    StaleVersionError,
+    create_milestone,
+    create_target,
+    record_deadline_change,
+    record_status_update,
+    update_milestone_content,
+    update_target_content,
+)
 from stakeholders.models import StakeholderGroup
 
 MAX_BYTES = 5 * 1024 * 1024
+# Rows below the header (blank ones included), counted while reading, before any row is
+# checked: a 5 MB JSON file of 1.7 million empty rows took a worker past gunicorn's 30-second
+# timeout. The admin's import page validates and applies within one request, so it takes a
+# file it can finish well within that timeout (MAX_UPLOAD_ROWS: a few seconds, see
+# docs/deploy.md); the command line has no request timeout and takes more.
+MAX_UPLOAD_ROWS = 500
+MAX_ROWS = 50_000
 # A hostile or broken file (a header of 200,000 columns) could list a problem per cell: the
 # report names the first ones and counts the rest.
 MAX_REPORTED_ERRORS = 100
@@ -156,6 +178,12 @@ class Plan:
         ]
         return found
 
+    def versions(self) -> dict[str, int | None]:
+        """The version of each of the file's milestones the plan was made from (None: new)."""
+        return {
+            plan.code: plan.existing.version if plan.existing else None for plan in self.milestones
+        }
+
     def counts(self) -> dict[str, dict[str, int]]:
         counts = {
             kind: {"create": 0, "update": 0, "unchanged": 0} for kind in ("target", "milestone")
@@ -184,8 +212,11 @@ class Plan:
 # Reading the file ---------------------------------------------------------------------------
 
 
-def read_rows(data: bytes) -> tuple[list[Row], list[RowError]]:
-    """The file's milestone rows as text cells, or the problems that stop reading it."""
+def read_rows(data: bytes, *, max_rows: int = MAX_ROWS) -> tuple[list[Row], list[RowError]]:
+    """The file's milestone rows as text cells, or the problems that stop reading it.
+
+    A file of more than `max_rows` rows is refused as soon as reading passes that many.
+    """
     if len(data) > MAX_BYTES:
         return [], [
             RowError(
@@ -213,15 +244,31 @@ def read_rows(data: bytes) -> tuple[list[Row], list[RowError]]:
     if not text.strip():
         return [], [RowError(None, None, _("the file is empty."))]
     if text.lstrip()[0] in "{[":
-        return _read_json(text)
-    return _read_csv(text)
+        return _read_json(text, max_rows)
+    return _read_csv(text, max_rows)
 
 
-def _read_csv(text: str) -> tuple[list[Row], list[RowError]]:
-    header_line = text.splitlines()[0]
+def _too_many_rows(max_rows: int) -> list[RowError]:
+    if max_rows == MAX_UPLOAD_ROWS:
+        message = _(
+            "the file has more than %(limit)s milestone rows, the most this page takes. Split "
+            "it, or import it from the command line: python manage.py import_roadmap FILE "
+            "(up to %(command_limit)s rows)."
+        ) % {"limit": f"{max_rows:,}", "command_limit": f"{MAX_ROWS:,}"}
+    else:
+        message = _("the file has more than %(limit)s milestone rows: split it.") % {
+            "limit": f"{max_rows:,}"
+        }
+    return [RowError(None, None, message)]
+
+
+def _read_csv(text: str, max_rows: int) -> tuple[list[Row], list[RowError]]:
+    header_line = re.match(r"[^\r\n]*", text).group()
     delimiter = ";" if header_line.count(";") > header_line.count(",") else ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     try:
-        records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True))
+        # The header and at most max_rows rows: reading stops at the first one too many.
+        records = list(itertools.islice(reader, max_rows + 2))
     except csv.Error as exc:
         return [], [
             RowError(None, None, _("the file is not valid CSV: %(error)s") % {"error": exc})
@@ -230,6 +277,8 @@ def _read_csv(text: str) -> tuple[list[Row], list[RowError]]:
     errors = _check_header(header, row=1)
     if errors:
         return [], errors
+    if len(records) > max_rows + 1:
+        return [], _too_many_rows(max_rows)
     rows = []
     for number, record in enumerate(records[1:], start=2):
         if not any(cell.strip() for cell in record):
@@ -252,7 +301,7 @@ def _read_csv(text: str) -> tuple[list[Row], list[RowError]]:
     return rows, errors
 
 
-def _read_json(text: str) -> tuple[list[Row], list[RowError]]:
+def _read_json(text: str, max_rows: int) -> tuple[list[Row], list[RowError]]:
     try:
         document = json.loads(text)
     except RecursionError:
@@ -266,6 +315,11 @@ def _read_json(text: str) -> tuple[list[Row], list[RowError]]:
                 % {"error": exc.msg, "line": exc.lineno, "col": exc.colno},
             )
         ]
+    except ValueError as exc:
+        # An integer of more than 4,300 digits (Python's limit on converting them).
+        return [], [
+            RowError(None, None, _("the file is not valid JSON: %(error)s") % {"error": exc})
+        ]
     results = document.get("results") if isinstance(document, dict) else document
     if not isinstance(results, list):
         return [], [
@@ -273,6 +327,8 @@ def _read_json(text: str) -> tuple[list[Row], list[RowError]]:
         ]
     if not results:
         return [], [RowError(None, None, _('the "results" list is empty.'))]
+    if len(results) > max_rows:
+        return [], _too_many_rows(max_rows)
     rows, errors = [], []
     for number, item in enumerate(results, start=1):
         if not isinstance(item, dict):
@@ -329,9 +385,9 @@ def _check_header(header: list[str], row: int) -> list[RowError]:
 # Validating against the database ------------------------------------------------------------
 
 
-def validate(data: bytes) -> Plan:
+def validate(data: bytes, *, max_rows: int = MAX_ROWS) -> Plan:
     """Every problem in the file, or the plan of changes. Reads the database, writes nothing."""
-    rows, errors = read_rows(data)
+    rows, errors = read_rows(data, max_rows=max_rows)
     plan = Plan(errors=errors) if errors else plan_rows(rows)
     if len(plan.errors) > MAX_REPORTED_ERRORS:
         more = len(plan.errors) - MAX_REPORTED_ERRORS
@@ -497,6 +553,10 @@ def _plan_row(plan: Plan, row: Row, known: _Known) -> list[RowError]:
             % {"sector": sector.slug, "code": cells["target"]},
         )
 
+    # Dates in ASCII digits only, like every date input (Django's parse_date would also read
+    # Arabic-Indic or full-width digits, and the export would then differ from the file).
+    if not cells["due_date"].isascii():
+        error("due_date", _("write the date as YYYY-MM-DD with the digits 0-9."))
     # The milestone: the model's rules, once per file, in the row's sector.
     milestone = Milestone(**{name: cells[column] for name, column in MILESTONE_COLUMNS.items()})
     errors += _clean(milestone, MILESTONE_COLUMNS, row)
@@ -638,73 +698,76 @@ def apply_plan(
 
 def _apply_target(plan: TargetPlan) -> Target:
     if plan.action == "create":
-        target = Target.objects.create(
-            roadmap=plan.roadmap,
-            theme=plan.theme,
-            code=plan.code,
-            title=plan.title,
-            target_year=plan.target_year,
-            **plan.source,
+        return create_target(
+            values={
+                "roadmap": plan.roadmap,
+                "theme": plan.theme,
+                "code": plan.code,
+                "title": plan.title,
+                "target_year": plan.target_year,
+                **plan.source,
+            },
+            stakeholder_groups=plan.groups,
         )
-        target.stakeholder_groups.set(plan.groups)
-        return target
-    target = plan.existing
     if plan.action == "update":
-        target.title, target.theme, target.target_year = plan.title, plan.theme, plan.target_year
-        target.save(update_fields=["title", "theme", "target_year"])
-    return target
+        update_target_content(
+            target=plan.existing,
+            changes={"title": plan.title, "theme": plan.theme, "target_year": plan.target_year},
+        )
+    return plan.existing
+
+
+def _stale(plan: MilestonePlan) -> ImportFailed:
+    return ImportFailed(
+        [
+            RowError(
+                plan.row,
+                "code",
+                _("%(code)s was updated by someone else during the import; try again.")
+                % {"code": plan.code},
+            )
+        ]
+    )
 
 
 def _apply_milestone(plan: MilestonePlan, targets, *, now, note, author) -> None:
     if plan.action == "unchanged":
         return
     milestone = plan.existing
-    if milestone is None:
-        milestone = Milestone.objects.create(
-            target=targets[plan.target_code],
-            code=plan.code,
-            status=Status.NOT_STARTED,
-            is_project_event=bool(plan.is_project_event),
-            updated_at=now,
-            **plan.values,
-        )
-        milestone.stakeholder_groups.set(plan.groups)
-    elif set(plan.fields) - {"status", "due_date"}:
-        for name, value in plan.values.items():
-            if name != "due_date":
-                setattr(milestone, name, value)
-        if plan.is_project_event is not None:
-            milestone.is_project_event = plan.is_project_event
-        milestone.target = targets[plan.target_code]
-        milestone.updated_at = now
-        # Never status, due date or version: those belong to the services.
-        content = [name for name in CONTENT_FIELDS if name != "due_date"]
-        milestone.save(update_fields=[*content, "is_project_event", "target", "updated_at"])
-        if "stakeholder_groups" in plan.fields:
-            milestone.stakeholder_groups.set(plan.groups)
-    if milestone.due_date != plan.values["due_date"]:
-        # A re-dating is history, like a status change (issue 11).
-        try:
-            record_deadline_change(
-                milestone=milestone,
-                due_date=plan.values["due_date"],
-                reason=note,
-                author=author,
-                expected_version=milestone.version,
+    try:
+        if milestone is None:
+            milestone = create_milestone(
+                target=targets[plan.target_code],
+                code=plan.code,
+                values={**plan.values, "is_project_event": bool(plan.is_project_event)},
+                stakeholder_groups=plan.groups,
+                created_at=now,
             )
-        except StaleVersionError as exc:
-            raise ImportFailed(
-                [
-                    RowError(
-                        plan.row,
-                        "due_date",
-                        _("%(code)s was updated by someone else during the import; try again.")
-                        % {"code": plan.code},
-                    )
-                ]
-            ) from exc
-    if milestone.status != plan.status:
-        try:
+        else:
+            # Against the version the plan was made from: a change since is a conflict.
+            changes = {name: value for name, value in plan.values.items() if name != "due_date"}
+            if plan.is_project_event is not None:
+                changes["is_project_event"] = plan.is_project_event
+            update_milestone_content(
+                milestone=milestone,
+                changes={
+                    **changes,
+                    "target": targets[plan.target_code],
+                    "stakeholder_groups": plan.groups,
+                },
+                expected_version=milestone.version,
+                updated_at=now,
+            )
+            if milestone.due_date != plan.values["due_date"]:
+                # A re-dating is history, like a status change (issue 11).
+                record_deadline_change(
+                    milestone=milestone,
+                    due_date=plan.values["due_date"],
+                    reason=note,
+                    author=author,
+                    expected_version=milestone.version,
+                )
+        if milestone.status != plan.status:
             record_status_update(
                 milestone=milestone,
                 status=plan.status,
@@ -712,17 +775,34 @@ def _apply_milestone(plan: MilestonePlan, targets, *, now, note, author) -> None
                 author=author,
                 expected_version=milestone.version,
             )
-        except StaleVersionError as exc:
-            raise ImportFailed(
-                [
-                    RowError(
-                        plan.row,
-                        "status",
-                        _("%(code)s was updated by someone else during the import; try again.")
-                        % {"code": plan.code},
+    except StaleVersionError as exc:
+        raise _stale(plan) from exc
+
+
+def _changed_since_preview(plan: Plan, previewed: dict[str, int | None]) -> list[RowError]:
+    """The file's milestones whose version is not the one the preview was made from."""
+    current = plan.versions()
+    errors = []
+    for milestone_plan in plan.milestones:
+        code = milestone_plan.code
+        if current[code] != previewed.get(code):
+            errors.append(
+                RowError(
+                    milestone_plan.row,
+                    "code",
+                    _(
+                        "%(code)s changed after the preview (it was version %(previewed)s, it "
+                        "is now version %(current)s); nothing was written: upload the file "
+                        "again to see what it would change now."
                     )
-                ]
-            ) from exc
+                    % {
+                        "code": code,
+                        "previewed": previewed.get(code) or _("not yet created"),
+                        "current": current[code] or _("not yet created"),
+                    },
+                )
+            )
+    return errors
 
 
 def import_file(
@@ -732,8 +812,13 @@ def import_file(
     author=None,
     dry_run: bool = False,
     progress: Callable[[int, int], None] | None = None,
+    previewed_versions: dict[str, int | None] | None = None,
 ) -> Plan:
     """Validate and (unless dry_run) apply, in one transaction. Raises ImportFailed.
+
+    `previewed_versions` (from the preview's `Plan.versions()`): what is applied must be what
+    was previewed, so a milestone of the file changed since (by a steward, an administrator,
+    another import) is a conflict: reported by row, and nothing is written.
 
     Imports run one at a time: the first takes the data version's row lock (which every
     write takes anyway, to bump it) before reading anything, so a second import waits, then
@@ -746,6 +831,10 @@ def import_file(
         plan = validate(data)
         if plan.errors:
             raise ImportFailed(plan.errors)
+        if previewed_versions is not None:
+            conflicts = _changed_since_preview(plan, previewed_versions)
+            if conflicts:
+                raise ImportFailed(conflicts)
         if not dry_run:
             try:
                 apply_plan(plan, source_name=source_name, author=author, progress=progress)
@@ -768,6 +857,8 @@ def import_file(
 
 __all__ = [
     "MAX_BYTES",
+    "MAX_ROWS",
+    "MAX_UPLOAD_ROWS",
     "ImportFailed",
     "Plan",
     "RowError",

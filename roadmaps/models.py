@@ -8,11 +8,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from resourcing.lib.dates import add_months, end_of_day, months_between, start_of_day
 from resourcing.lib.fields import HttpURLField
 from resourcing.lib.validators import (
     code_validator,
     http_url_q,
     validate_no_control_characters,
+    validate_not_a_formula,
 )
 
 # The roadmaps run from their publication to 2050; nothing is due outside that window.
@@ -27,6 +29,12 @@ CONSORTIUM_STAFF_GROUP = "Consortium staff"
 STEWARD_PERMISSION = "roadmaps.change_milestone"
 # The work queue's horizon for "due soon" and for "stale" (no update for that long).
 STAFF_HORIZON_MONTHS = 12
+# Every text a page, feed or export shows refuses control characters (XML 1.0 cannot carry
+# them: one broke a sector's Atom feed); text that reaches the public CSV downloads also
+# refuses what a spreadsheet would run as a formula, so the export needs no escaping and the
+# export -> import round trip stays exact.
+SHOWN_TEXT = [validate_no_control_characters]
+CSV_TEXT = [validate_no_control_characters, validate_not_a_formula]
 
 
 class Status(models.TextChoices):
@@ -55,7 +63,9 @@ def _choices_q(field: str, choices) -> Q:
 class SourceFields(models.Model):
     """Where a row comes from: every target and milestone says so."""
 
-    source_title = models.CharField(_("source title"), max_length=300, blank=True)
+    source_title = models.CharField(
+        _("source title"), max_length=300, blank=True, validators=CSV_TEXT
+    )
     source_url = HttpURLField(_("source URL"), max_length=500, blank=True)
     provenance = models.CharField(
         _("provenance"), max_length=20, choices=Provenance.choices, default=Provenance.ROADMAP
@@ -65,41 +75,9 @@ class SourceFields(models.Model):
         abstract = True
 
 
-def _add_months(day: datetime.date, months: int) -> datetime.date:
-    """The same day `months` later (or earlier); the 29th-31st fall back to the month's end."""
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    for candidate in (day.day, 30, 29, 28):
-        try:
-            return day.replace(year=year, month=month, day=candidate)
-        except ValueError:
-            continue
-    raise AssertionError("unreachable")
-
-
-def months_between(start: datetime.date, end: datetime.date) -> int:
-    """Whole calendar months from `start` to `end` (negative when `end` is earlier): a
-    deadline moved from 2025-08-18 to 2027-08-18 slipped 24 months."""
-    months = (end.year - start.year) * 12 + end.month - start.month
-    if months > 0 and end.day < start.day:
-        months -= 1
-    elif months < 0 and end.day > start.day:
-        months += 1
-    return months
-
-
 class SectorQuerySet(models.QuerySet):
     def get_by_natural_key(self, slug):
         return self.get(slug=slug)
-
-    def stewarded_by(self, user):
-        if not user.is_authenticated or not user.is_active:
-            return self.none()
-        if user.is_superuser:
-            return self
-        if not user.is_staff or not user.has_perm(STEWARD_PERMISSION):
-            return self.none()
-        return self.filter(stewards=user)
 
     def for_overview(self):
         """The sectors of the overview and scorecards, in their display order."""
@@ -112,10 +90,12 @@ class SectorQuerySet(models.QuerySet):
 
 class Sector(models.Model):
     slug = models.SlugField(_("slug"), max_length=50, unique=True)
-    name = models.CharField(_("name"), max_length=150)
-    description = models.TextField(_("description"), blank=True)
-    minerals = models.CharField(_("minerals"), max_length=300, blank=True)
-    lead_partner = models.CharField(_("lead partner"), max_length=200, blank=True)
+    name = models.CharField(_("name"), max_length=150, validators=SHOWN_TEXT)
+    description = models.TextField(_("description"), blank=True, validators=SHOWN_TEXT)
+    minerals = models.CharField(_("minerals"), max_length=300, blank=True, validators=SHOWN_TEXT)
+    lead_partner = models.CharField(
+        _("lead partner"), max_length=200, blank=True, validators=SHOWN_TEXT
+    )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     # Set only by `generate_demo_data`: synthetic data for benchmarks, kept out of the
     # overview and the open-data downloads.
@@ -144,17 +124,6 @@ class Sector(models.Model):
     def natural_key(self):
         return (self.slug,)
 
-    def is_stewarded_by(self, user) -> bool:
-        if not user.is_authenticated or not user.is_active:
-            return False
-        if user.is_superuser:
-            return True
-        return (
-            user.is_staff
-            and user.has_perm(STEWARD_PERMISSION)
-            and self.stewards.filter(pk=user.pk).exists()
-        )
-
 
 class RoadmapQuerySet(models.QuerySet):
     def get_by_natural_key(self, slug):
@@ -169,15 +138,17 @@ class Roadmap(models.Model):
         Sector, on_delete=models.PROTECT, related_name="roadmaps", verbose_name=_("sector")
     )
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
-    title = models.CharField(_("title"), max_length=300)
-    vision = models.TextField(_("2050 vision"))
+    title = models.CharField(_("title"), max_length=300, validators=SHOWN_TEXT)
+    vision = models.TextField(_("2050 vision"), validators=SHOWN_TEXT)
     horizon_year = models.PositiveSmallIntegerField(
         _("horizon year"),
         default=HORIZON_YEAR,
         validators=[MinValueValidator(EARLIEST_YEAR), MaxValueValidator(HORIZON_YEAR)],
     )
     published = models.DateField(_("published"), null=True, blank=True)
-    source_title = models.CharField(_("source title"), max_length=300, blank=True)
+    source_title = models.CharField(
+        _("source title"), max_length=300, blank=True, validators=SHOWN_TEXT
+    )
     source_url = HttpURLField(_("source URL"), max_length=500, blank=True)
     is_current = models.BooleanField(_("current roadmap of its sector"), default=True)
 
@@ -221,8 +192,8 @@ class Theme(models.Model):
     """A cross-sector area (the Final Report's 2050 targets and enablers), for comparison."""
 
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
-    name = models.CharField(_("name"), max_length=150)
-    description = models.TextField(_("description"), blank=True)
+    name = models.CharField(_("name"), max_length=150, validators=SHOWN_TEXT)
+    description = models.TextField(_("description"), blank=True, validators=SHOWN_TEXT)
     is_enabler = models.BooleanField(
         _("enabler"), default=False, help_text=_("An enabler rather than a 2050 target.")
     )
@@ -258,8 +229,8 @@ class Target(SourceFields):
         Theme, on_delete=models.PROTECT, related_name="targets", verbose_name=_("theme")
     )
     code = models.CharField(_("code"), max_length=30, unique=True, validators=[code_validator])
-    title = models.CharField(_("title"), max_length=300)
-    description = models.TextField(_("description"), blank=True)
+    title = models.CharField(_("title"), max_length=300, validators=CSV_TEXT)
+    description = models.TextField(_("description"), blank=True, validators=SHOWN_TEXT)
     # No year: an enabler (international cooperation, a level playing field), which the
     # Final Report names beside the 2050 targets without a date (roadmap-facts.md section 2).
     target_year = models.PositiveSmallIntegerField(
@@ -323,16 +294,6 @@ class MilestoneQuerySet(models.QuerySet):
     def in_sector(self, sector):
         return self.filter(target__roadmap__sector=sector, target__roadmap__is_current=True)
 
-    def stewarded_by(self, user):
-        """The milestones this user may update: all for superusers, their sectors' for staff."""
-        if not user.is_authenticated or not user.is_active:
-            return self.none()
-        if user.is_superuser:
-            return self
-        if not user.is_staff or not user.has_perm(STEWARD_PERMISSION):
-            return self.none()
-        return self.filter(target__roadmap__sector__stewards=user)
-
     def with_last_update(self):
         """`last_update_at`: when the latest status update was recorded (None: never)."""
         return self.annotate(last_update_at=models.Max("updates__created_at"))
@@ -343,10 +304,8 @@ class MilestoneQuerySet(models.QuerySet):
         Annotates `queue_rank` (0 overdue, 1 due soon, 2 the rest), `last_update_at` and
         `is_stale` (no update for 12 months, or never). One query.
         """
-        soon = _add_months(as_of, STAFF_HORIZON_MONTHS)
-        stale_before = datetime.datetime.combine(
-            _add_months(as_of, -STAFF_HORIZON_MONTHS), datetime.time.min, tzinfo=datetime.UTC
-        )
+        soon = add_months(as_of, STAFF_HORIZON_MONTHS)
+        stale_before = start_of_day(add_months(as_of, -STAFF_HORIZON_MONTHS))
         open_q = ~Q(status__in=[Status.ACHIEVED, Status.DISCONTINUED])
         return (
             self.with_last_update()
@@ -458,8 +417,8 @@ class Milestone(SourceFields):
         Target, on_delete=models.CASCADE, related_name="milestones", verbose_name=_("target")
     )
     code = models.CharField(_("code"), max_length=30, unique=True, validators=[code_validator])
-    title = models.CharField(_("title"), max_length=300)
-    description = models.TextField(_("description"), blank=True)
+    title = models.CharField(_("title"), max_length=300, validators=CSV_TEXT)
+    description = models.TextField(_("description"), blank=True, validators=CSV_TEXT)
     due_date = models.DateField(
         _("due date"),
         validators=[MinValueValidator(EARLIEST_DUE_DATE), MaxValueValidator(LATEST_DUE_DATE)],
@@ -568,8 +527,6 @@ class MilestoneUpdateQuerySet(models.QuerySet):
 
     def made_by(self, as_of: datetime.date):
         """The updates made by the end of `as_of` (UTC)."""
-        from roadmaps.progress import end_of_day
-
         return self.filter(created_at__lt=end_of_day(as_of))
 
     def for_overview(self, as_of: datetime.date):
@@ -705,23 +662,3 @@ class MilestoneUpdate(models.Model):
         return self.author.display_name if self.author else str(_("RE-SOURCING import"))
 
     natural_key.dependencies = ["roadmaps.milestone"]
-
-
-class DataVersion(models.Model):
-    """One row: a counter bumped by every write to public data (resourcing/caching.py).
-
-    Cache invalidation, not domain data: page caches and ETags are keyed by it, so a write
-    makes every cached page stale at once in every server process.
-    """
-
-    SINGLETON_PK = 1
-
-    version = models.PositiveBigIntegerField(_("version"), default=1)
-    changed_at = models.DateTimeField(_("changed at"), default=timezone.now)
-
-    class Meta:
-        verbose_name = _("data version")
-        verbose_name_plural = _("data versions")
-
-    def __str__(self):
-        return f"{self.version} ({self.changed_at.isoformat()})"

@@ -19,9 +19,9 @@ from fractions import Fraction
 
 from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
-from django.utils import timezone
 
-from roadmaps.models import MilestoneUpdate, Provenance, Status, UpdateKind, months_between
+from resourcing.lib.dates import end_of_day, months_between, today
+from roadmaps.models import MilestoneUpdate, Provenance, Status, UpdateKind
 
 ON_TRACK_RATIO = Fraction(95, 100)
 MODERATE_RATIO = Fraction(60, 100)
@@ -34,18 +34,6 @@ class Classification:
     ON_TRACK = "on_track"
     MODERATE = "moderate"
     OFF_TRACK = "off_track"
-
-
-def today() -> datetime.date:
-    """Days are calendar days in UTC."""
-    return timezone.now().astimezone(datetime.UTC).date()
-
-
-def end_of_day(day: datetime.date) -> datetime.datetime:
-    """The first instant after `day` (UTC): updates before it count as of that day."""
-    return datetime.datetime.combine(
-        day + datetime.timedelta(days=1), datetime.time.min, tzinfo=datetime.UTC
-    )
 
 
 def status_as_of(as_of: datetime.date):
@@ -360,12 +348,10 @@ __all__ = [
     "Slippage",
     "deadline_history",
     "due_date_as_of",
-    "end_of_day",
     "progress_by",
     "progress_of",
     "slippage_of",
     "status_as_of",
     "status_counts",
-    "today",
     "with_status_as_of",
 ]

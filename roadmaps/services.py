@@ -1,4 +1,16 @@
-"""Writes that touch several models. The only write path for a milestone's status."""
+"""The only writers of milestones (and targets), one per kind of change.
+
+- `record_status_update`: a status change and its history row.
+- `record_deadline_change`: a due-date change and its history row (old and new date, reason).
+- `create_milestone` / `update_milestone_content`: everything else a milestone holds (title,
+  description, due date, source, target, stakeholder groups). The admin, the import and any
+  later form call these; a status never changes here.
+
+Every writer owns `Milestone.version`: each change bumps it, a write made against a stale
+version raises StaleVersionError and writes nothing, and a write that changes nothing changes
+neither the version nor `updated_at`. Each bumps the data version (pagecache), once per
+transaction however many rows it writes.
+"""
 
 import datetime
 
@@ -8,13 +20,14 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from resourcing.caching import bump_data_version
+from pagecache.versions import bump_data_version
 from roadmaps.models import (
     EARLIEST_DUE_DATE,
     LATEST_DUE_DATE,
     Milestone,
     MilestoneUpdate,
     Status,
+    Target,
     UpdateKind,
 )
 
@@ -68,7 +81,11 @@ def record_status_update(
             author=author,
             created_at=now,
         )
-        update.full_clean(validate_unique=False, validate_constraints=False)
+        # The milestone is the row locked above and the author the signed-in user: their
+        # keys need no existence check (one query less per row of an import).
+        update.full_clean(
+            exclude=["milestone", "author"], validate_unique=False, validate_constraints=False
+        )
         changed = Milestone.objects.filter(pk=current.pk, version=expected_version).update(
             status=status, version=F("version") + 1, updated_at=now
         )
@@ -76,8 +93,8 @@ def record_status_update(
             current.refresh_from_db()
             raise StaleVersionError(current, expected_version)
         update.save()
-        # Cache invalidation (resourcing/caching.py), committed with the write: every cached
-        # public page and ETag is stale the moment the new status is visible.
+        # The conditional UPDATE sends no signal; the history row's post_save bumps too, and
+        # pagecache counts one bump per transaction (so a status change is one new version).
         bump_data_version()
 
     milestone.status = status
@@ -170,3 +187,189 @@ def record_deadline_change(
     milestone.updated_at = now
     update.milestone = milestone
     return update
+
+
+# Milestone content: every field but the status (record_status_update) and the bookkeeping.
+MILESTONE_CONTENT_FIELDS = (
+    "target",
+    "code",
+    "title",
+    "description",
+    "due_date",
+    "source_title",
+    "source_url",
+    "provenance",
+    "is_project_event",
+)
+MILESTONE_CHANGEABLE = {*MILESTONE_CONTENT_FIELDS, "stakeholder_groups"}
+
+
+def _check_fields(changes: dict) -> None:
+    unknown = set(changes) - MILESTONE_CHANGEABLE
+    if unknown:
+        # A programming error, not bad input: status has its own writer, version is ours.
+        raise TypeError(f"update_milestone_content cannot change {sorted(unknown)}")
+
+
+def _differences(current, changes: dict) -> dict:
+    """The changes that differ from the stored row (many-to-many links compared as sets,
+    foreign keys by primary key)."""
+    found = {}
+    for name, value in changes.items():
+        field = current._meta.get_field(name)
+        if field.many_to_many:
+            stored = set(getattr(current, name).values_list("pk", flat=True))
+            if stored != {item.pk for item in value}:
+                found[name] = list(value)
+        elif field.is_relation:
+            if getattr(current, field.attname) != (value.pk if value is not None else None):
+                found[name] = value
+        elif getattr(current, name) != value:
+            found[name] = value
+    return found
+
+
+def create_milestone(
+    *,
+    target: Target,
+    code: str,
+    values: dict,
+    stakeholder_groups=(),
+    created_at: datetime.datetime | None = None,
+) -> Milestone:
+    """A new milestone, not started, at version 1. Its status changes through
+    record_status_update (expected_version=1) afterwards, so the history says so."""
+    _check_fields({**values, "stakeholder_groups": stakeholder_groups})
+    with transaction.atomic():
+        milestone = Milestone(
+            target=target,
+            code=code,
+            status=Status.NOT_STARTED,
+            version=1,
+            updated_at=created_at or timezone.now(),
+            **values,
+        )
+        # The target is an instance the caller holds; the database enforces unique codes
+        # (the caller reports a clash: the admin form checked, the import plans under a lock).
+        milestone.full_clean(exclude=["target"], validate_unique=False, validate_constraints=False)
+        milestone.save()
+        # A new row has no links yet: one INSERT (the import creates rows by the thousand;
+        # the save above has bumped the data version already).
+        through = Milestone.stakeholder_groups.through
+        through.objects.bulk_create(
+            through(milestone=milestone, stakeholdergroup=group)
+            for group in dict.fromkeys(stakeholder_groups)
+        )
+    return milestone
+
+
+def update_milestone_content(
+    *,
+    milestone: Milestone,
+    changes: dict,
+    expected_version: int,
+    updated_at: datetime.datetime | None = None,
+) -> bool:
+    """Change a milestone's content (any of MILESTONE_CHANGEABLE), in one transaction.
+
+    Returns whether anything changed. Nothing differing from the stored row: nothing is
+    written (neither `version` nor `updated_at`, so the public "updated" date stays). Raises
+    StaleVersionError when `expected_version` is not the stored version (also for a change
+    that would be a no-op: the writer read something that is no longer there), and
+    ValidationError for a value the model refuses; in both cases nothing is written.
+    """
+    _check_fields(changes)
+    now = updated_at or timezone.now()
+    with transaction.atomic():
+        current = Milestone.objects.select_for_update().get(pk=milestone.pk)
+        if current.version != expected_version:
+            raise StaleVersionError(current, expected_version)
+        differences = _differences(current, changes)
+        if not differences:
+            return False
+        groups = differences.pop("stakeholder_groups", None)
+        # The one place a milestone's due date is written (a deadline-change writer with its
+        # own history, record_deadline_change, takes it over by routing `due_date` there).
+        fields = dict(differences)
+        for name, value in fields.items():
+            setattr(current, name, value)
+        current.full_clean(
+            exclude=[f.name for f in Milestone._meta.concrete_fields if f.name not in fields],
+            validate_unique="code" in fields,
+            validate_constraints=False,
+        )
+        column_values = {
+            ("target_id" if name == "target" else name): (value.pk if name == "target" else value)
+            for name, value in fields.items()
+        }
+        changed = Milestone.objects.filter(pk=current.pk, version=expected_version).update(
+            **column_values, version=F("version") + 1, updated_at=now
+        )
+        if changed != 1:
+            current.refresh_from_db()
+            raise StaleVersionError(current, expected_version)
+        if groups is not None:
+            current.stakeholder_groups.set(groups)
+        # The UPDATE sends no signal (pagecache counts one bump per transaction).
+        bump_data_version()
+
+    for name, value in fields.items():
+        setattr(milestone, name, value)
+    milestone.version = expected_version + 1
+    milestone.updated_at = now
+    return True
+
+
+TARGET_CHANGEABLE = {
+    "roadmap",
+    "theme",
+    "code",
+    "title",
+    "description",
+    "target_year",
+    "source_title",
+    "source_url",
+    "provenance",
+}
+
+
+def create_target(*, values: dict, stakeholder_groups=()) -> Target:
+    """A new target (content only: targets have no status or history)."""
+    unknown = set(values) - TARGET_CHANGEABLE
+    if unknown:
+        raise TypeError(f"create_target cannot set {sorted(unknown)}")
+    with transaction.atomic():
+        target = Target(**values)
+        target.full_clean(
+            exclude=["roadmap", "theme"], validate_unique=False, validate_constraints=False
+        )
+        target.save()
+        if stakeholder_groups:
+            target.stakeholder_groups.set(stakeholder_groups)
+    return target
+
+
+def update_target_content(*, target: Target, changes: dict) -> bool:
+    """Change a target's content; nothing differing from the stored row writes nothing."""
+    unknown = set(changes) - TARGET_CHANGEABLE - {"stakeholder_groups"}
+    if unknown:
+        raise TypeError(f"update_target_content cannot change {sorted(unknown)}")
+    with transaction.atomic():
+        current = Target.objects.select_for_update().get(pk=target.pk)
+        fields = _differences(current, changes)
+        if not fields:
+            return False
+        groups = fields.pop("stakeholder_groups", None)
+        for name, value in fields.items():
+            setattr(current, name, value)
+            setattr(target, name, value)
+        if fields:
+            current.full_clean(
+                exclude=[f.name for f in Target._meta.concrete_fields if f.name not in fields],
+                validate_unique="code" in fields,
+                validate_constraints=False,
+            )
+            current.save(update_fields=list(fields))
+        if groups is not None:
+            current.stakeholder_groups.set(groups)
+    return True

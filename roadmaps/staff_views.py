@@ -2,17 +2,24 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from resourcing.lib.dates import today
 from roadmaps.filters import MilestoneFilter
 from roadmaps.forms import StatusUpdateForm
-from roadmaps.models import Milestone, Sector, Target
-from roadmaps.progress import today, with_status_as_of
+from roadmaps.models import Milestone, Target
+from roadmaps.permissions import (
+    require_staff_member,
+    require_steward,
+    stewarded_milestones,
+    stewarded_sectors,
+)
+from roadmaps.progress import with_status_as_of
 from roadmaps.services import StaleVersionError, record_status_update
 
 RECENT_UPDATES = 5
@@ -20,21 +27,15 @@ RECENT_UPDATES = 5
 QUEUE_PAGE_SIZE = 50
 
 
-def _require_staff(user):
-    """Anonymous visitors were sent to the login page already; other non-staff get 403."""
-    if not (user.is_active and (user.is_staff or user.is_superuser)):
-        raise PermissionDenied(_("Only consortium staff may use these pages."))
-
-
 @never_cache
 @login_required
 @require_http_methods(["GET", "HEAD"])
 def work_queue(request):
-    _require_staff(request.user)
+    require_staff_member(request.user)
     as_of = today()
-    sectors = Sector.objects.stewarded_by(request.user).order_by("order", "slug")
+    sectors = stewarded_sectors(request.user).order_by("order", "slug")
     milestones = with_status_as_of(
-        Milestone.objects.stewarded_by(request.user).for_staff_queue(as_of), as_of
+        stewarded_milestones(request.user, Milestone.objects.for_staff_queue(as_of)), as_of
     )
     targets = Target.objects.filter(roadmap__sector__in=sectors).order_by("code")
     filterset = MilestoneFilter(request.GET or None, milestones, as_of=as_of, targets=targets)
@@ -68,11 +69,10 @@ def work_queue(request):
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def update_milestone(request, code):
-    _require_staff(request.user)
+    require_staff_member(request.user)
     milestones = Milestone.objects.select_related("target__roadmap__sector")
     milestone = get_object_or_404(milestones, code=code)
-    if not milestone.target.roadmap.sector.is_stewarded_by(request.user):
-        raise PermissionDenied(_("You do not steward this milestone's sector."))
+    require_steward(request.user, milestone)
 
     conflict = None
     status = 200

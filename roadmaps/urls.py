@@ -1,7 +1,7 @@
 from django.urls import path, register_converter
 
 from resourcing.lib.validators import CodeConverter
-from roadmaps import feeds, staff_views, views, views_data
+from roadmaps import feeds, open_data_views, staff_views, views
 
 register_converter(CodeConverter, "code")
 
@@ -19,16 +19,16 @@ urlpatterns = [
         name="staff-update",
     ),
     path("feeds/updates.atom", feeds.UpdatesFeed(), name="updates-feed"),
-    path("data/", views_data.open_data, name="open-data"),
+    path("data/", open_data_views.open_data, name="open-data"),
     path(
         "data/resourcing-milestones.csv",
-        views_data.dataset,
+        open_data_views.dataset,
         {"data_format": "csv"},
         name="open-data-csv",
     ),
     path(
         "data/resourcing-milestones.json",
-        views_data.dataset,
+        open_data_views.dataset,
         {"data_format": "json"},
         name="open-data-json",
     ),

@@ -3,9 +3,20 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from resourcing.lib.validators import validate_no_control_characters
+
 
 class User(AbstractUser):
     """The project's user; custom from the first migration so it can grow without pain."""
+
+    # Shown as the author of status updates on pages and in the Atom feed: no control
+    # characters (AbstractUser's fields, with the validator added).
+    first_name = models.CharField(
+        _("first name"), max_length=150, blank=True, validators=[validate_no_control_characters]
+    )
+    last_name = models.CharField(
+        _("last name"), max_length=150, blank=True, validators=[validate_no_control_characters]
+    )
 
     @property
     def display_name(self) -> str:
@@ -21,8 +32,10 @@ class StakeholderGroup(models.Model):
     """Policy makers, industry, civil society: who a target or milestone is addressed to."""
 
     slug = models.SlugField(_("slug"), max_length=50, unique=True)
-    name = models.CharField(_("name"), max_length=100)
-    description = models.TextField(_("description"), blank=True)
+    name = models.CharField(_("name"), max_length=100, validators=[validate_no_control_characters])
+    description = models.TextField(
+        _("description"), blank=True, validators=[validate_no_control_characters]
+    )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
     objects = StakeholderGroupQuerySet.as_manager()

@@ -133,7 +133,7 @@ def axe_check():
 
 @pytest.fixture(autouse=True)
 def _clear_page_cache():
-    """Cached pages (resourcing/caching.py) live in process memory: none leaks between tests."""
+    """Cached pages (pagecache) live in process memory: none leaks between tests."""
     from django.core.cache import cache
 
     cache.clear()

@@ -4,7 +4,13 @@ import pytest
 from django.urls import reverse
 
 from roadmaps.models import Milestone, MilestoneUpdate
-from tests.factories import admin_milestone_data, make_milestone, make_target, make_update
+from tests.factories import (
+    admin_milestone_data,
+    make_milestone,
+    make_roadmap,
+    make_target,
+    make_update,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -73,7 +79,9 @@ def test_admin_content_edit_from_a_stale_form_does_not_overwrite(client, admin_u
     client.post(url, first)
     response = client.post(url, second)
 
-    assert response.status_code == 302
+    # Issue 9: the form comes back with the newer values (409), not a redirect.
+    assert response.status_code == 409
+    assert response.context["adminform"].form["title"].value() == "First editor's title"
     stored = Milestone.objects.get(pk=milestone.pk)
     assert (stored.title, stored.version) == ("First editor's title", 2)
 
@@ -87,7 +95,9 @@ def test_admin_stale_version_is_refused(client, admin_user):
 
     response = client.post(url, stale)
 
-    assert response.status_code == 302
+    # Issue 9: the form comes back with the newer values (409), not a redirect.
+    assert response.status_code == 409
+    assert response.context["adminform"].form["status"].value() == "at_risk"
     stored = Milestone.objects.get(pk=milestone.pk)
     assert (stored.status, stored.version) == ("at_risk", 2)
     assert MilestoneUpdate.objects.count() == 0
@@ -182,3 +192,139 @@ def test_admin_superuser_cannot_delete_a_milestone_with_history(client, admin_us
         assert response.context["perms_lacking"] == {"milestone update"}
     assert Milestone.objects.filter(pk=milestone.pk).exists()
     assert MilestoneUpdate.objects.get().note == "kept"
+
+
+def _groups(milestone) -> list[int]:
+    return list(milestone.stakeholder_groups.values_list("pk", flat=True))
+
+
+def test_admin_form_read_before_an_import_conflicts_instead_of_reverting_it(
+    client, admin_user, sector_a
+):
+    # Issue 9, defect 1: the form is read at version 1, an import changes the title.
+    from roadmaps.imports import import_file
+
+    target = make_target(roadmap=make_roadmap(sector=sector_a), code="A-1")
+    milestone = make_milestone(target=target, code="A-1.1", title="Original")
+    client.force_login(admin_user)
+    url = reverse("admin:roadmaps_milestone_change", args=[milestone.pk])
+    form_read = admin_milestone_data(milestone, description="Typed in the admin")
+    exported = client.get("/sectors/sector-a/milestones/?format=csv").content.decode()
+    import_file(exported.replace("Original", "Imported title").encode(), source_name="x.csv")
+
+    response = client.post(url, form_read)
+
+    assert response.status_code == 409
+    stored = Milestone.objects.get(pk=milestone.pk)
+    assert (stored.title, stored.description, stored.version) == ("Imported title", "", 2)
+    form = response.context["adminform"].form
+    assert (form["title"].value(), form["expected_version"].value()) == ("Imported title", "2")
+    assert form.non_field_errors() == [
+        "A-1.1 was changed by someone else while you edited it (now version 2, Not started). "
+        "Nothing was saved; the form shows the current values: review them and save again."
+    ]
+
+
+def test_admin_save_that_changes_nothing_keeps_version_and_updated_at(client, admin_user):
+    # Issue 10 point 8: a no-op save must not move the public "updated" date.
+    from pagecache.models import DataVersion
+
+    milestone = make_milestone(title="As it is")
+    client.force_login(admin_user)
+    url = reverse("admin:roadmaps_milestone_change", args=[milestone.pk])
+    before = Milestone.objects.get(pk=milestone.pk)
+    data_version = DataVersion.objects.get().version
+
+    response = client.post(url, admin_milestone_data(milestone, stakeholder_groups=_groups(before)))
+
+    assert response.status_code == 302
+    stored = Milestone.objects.get(pk=milestone.pk)
+    assert (stored.version, stored.updated_at) == (before.version, before.updated_at)
+    assert DataVersion.objects.get().version == data_version
+    assert MilestoneUpdate.objects.count() == 0
+
+
+def test_admin_content_and_status_change_is_one_data_version(client, admin_user):
+    from pagecache.models import DataVersion
+
+    milestone = make_milestone(title="Before")
+    client.force_login(admin_user)
+    url = reverse("admin:roadmaps_milestone_change", args=[milestone.pk])
+    data_version = DataVersion.objects.get().version
+
+    response = client.post(
+        url,
+        admin_milestone_data(
+            milestone, title="After", status="in_progress", status_note="Started."
+        ),
+    )
+
+    assert response.status_code == 302
+    stored = Milestone.objects.get(pk=milestone.pk)
+    assert (stored.title, stored.status, stored.version) == ("After", "in_progress", 3)
+    assert DataVersion.objects.get().version == data_version + 1
+
+
+def test_admin_add_milestone_goes_through_the_writers(client, admin_user):
+    target = make_target(code="N-1")
+    client.force_login(admin_user)
+    data = {
+        **admin_milestone_data(make_milestone(target=target, code="N-1.1")),
+        "code": "N-1.2",
+        "title": "Added in the admin",
+        "status": "at_risk",
+        "status_note": "Late from the start.",
+        "expected_version": "",
+    }
+
+    response = client.post(reverse("admin:roadmaps_milestone_add"), data)
+
+    assert response.status_code == 302
+    added = Milestone.objects.get(code="N-1.2")
+    assert (added.title, added.status, added.version) == ("Added in the admin", "at_risk", 2)
+    update = MilestoneUpdate.objects.get(milestone=added)
+    assert (update.status_before, update.status_after, update.note, update.author) == (
+        "not_started",
+        "at_risk",
+        "Late from the start.",
+        admin_user,
+    )
+
+
+def _target_data(target, **overrides) -> dict:
+    return {
+        "roadmap": target.roadmap_id,
+        "theme": target.theme_id or "",
+        "code": target.code,
+        "title": target.title,
+        "description": target.description,
+        "target_year": target.target_year or "",
+        "stakeholder_groups": [],
+        "source_title": target.source_title,
+        "source_url": target.source_url,
+        "provenance": target.provenance,
+        "milestones-TOTAL_FORMS": "0",
+        "milestones-INITIAL_FORMS": "0",
+        "milestones-MIN_NUM_FORMS": "0",
+        "milestones-MAX_NUM_FORMS": "0",
+        **overrides,
+    }
+
+
+def test_admin_target_save_goes_through_the_target_writer(client, admin_user):
+    from pagecache.models import DataVersion
+    from roadmaps.models import Target
+
+    target = make_target(code="T-1", title="Before")
+    client.force_login(admin_user)
+    url = reverse("admin:roadmaps_target_change", args=[target.pk])
+    data_version = DataVersion.objects.get().version
+
+    unchanged = client.post(url, _target_data(target))
+    after_noop = DataVersion.objects.get().version
+    changed = client.post(url, _target_data(target, title="After"))
+
+    assert (unchanged.status_code, changed.status_code) == (302, 302)
+    assert after_noop == data_version
+    assert Target.objects.get(pk=target.pk).title == "After"
+    assert DataVersion.objects.get().version == data_version + 1

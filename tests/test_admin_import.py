@@ -14,8 +14,8 @@ from tests.factories import make_milestone, make_roadmap, make_target, make_user
 
 pytestmark = pytest.mark.django_db
 
-UPLOAD_URL = "/admin/roadmaps/import/"
-APPLY_URL = "/admin/roadmaps/import/apply/"
+UPLOAD_URL = "/admin/roadmaps/milestone/import/"
+APPLY_URL = "/admin/roadmaps/milestone/import/apply/"
 
 
 def _export(slug) -> str:
@@ -45,8 +45,8 @@ def edited_export(roadmap):
 
 
 def test_admin_import_urls_are_stable():
-    assert reverse("roadmaps_import:upload") == UPLOAD_URL
-    assert reverse("roadmaps_import:apply") == APPLY_URL
+    assert reverse("admin:roadmaps_milestone_import") == UPLOAD_URL
+    assert reverse("admin:roadmaps_milestone_import_apply") == APPLY_URL
 
 
 def test_admin_import_page_shows_the_upload_form(client, admin_user):
@@ -82,7 +82,8 @@ def test_admin_import_preview_then_apply(client, admin_user, edited_export):
     assert applied.status_code == 302
     assert applied["Location"] == UPLOAD_URL
     milestone = Milestone.objects.get(code="A-1.1")
-    assert (milestone.title, milestone.status, milestone.version) == ("New title", "achieved", 2)
+    # Issue 9: the content change and the status change are each a new version (was 2).
+    assert (milestone.title, milestone.status, milestone.version) == ("New title", "achieved", 3)
     update = MilestoneUpdate.objects.get()
     assert (update.note, update.author, update.status_after) == (
         "Imported from june.csv",
@@ -195,7 +196,7 @@ def test_admin_import_apply_is_post_only(client, admin_user):
 
 def test_admin_import_linked_from_index_and_milestone_list_for_superusers(client, admin_user):
     client.force_login(admin_user)
-    import_url = reverse("roadmaps_import:upload")
+    import_url = reverse("admin:roadmaps_milestone_import")
 
     index = client.get(reverse("admin:index")).content.decode()
     changelist = client.get(reverse("admin:roadmaps_milestone_changelist")).content.decode()
@@ -209,4 +210,54 @@ def test_admin_import_link_hidden_from_stewards(client, steward_a):
 
     index = client.get(reverse("admin:index")).content.decode()
 
-    assert reverse("roadmaps_import:upload") not in index
+    assert reverse("admin:roadmaps_milestone_import") not in index
+
+
+def test_admin_import_apply_refuses_when_a_milestone_changed_since_the_preview(
+    client, admin_user, steward_a, roadmap
+):
+    # Issue 9, defect 5: the preview lists only A-1.1's description; a steward then sets
+    # A-1.2 to "Achieved"; Apply must not put A-1.2 back.
+    from roadmaps.services import record_status_update
+
+    edited = _export("sector-a").replace("Old title", "Old title described")
+    client.force_login(admin_user)
+    preview = _upload(client, edited, name="edit-one.csv")
+    assert preview.context["changes"] == [("milestone", "update", "A-1.1", ["title"])]
+    digest = client.session[SESSION_KEY]["digest"]
+    record_status_update(
+        milestone=Milestone.objects.get(code="A-1.2"),
+        status="achieved",
+        note="Done.",
+        author=steward_a,
+        expected_version=1,
+    )
+
+    applied = client.post(APPLY_URL, {"digest": digest})
+
+    assert applied.status_code == 400
+    assert [str(error) for error in applied.context["errors"]] == [
+        "row 3, code: A-1.2 changed after the preview (it was version 1, it is now version 2); "
+        "nothing was written: upload the file again to see what it would change now."
+    ]
+    stored = {m.code: (m.title, m.status, m.version) for m in Milestone.objects.all()}
+    assert stored == {
+        "A-1.1": ("Old title", "not_started", 1),
+        "A-1.2": ("Unchanged", "achieved", 2),
+    }
+    assert list(MilestoneUpdate.objects.values_list("note", flat=True)) == ["Done."]
+
+
+def test_admin_import_apply_writes_what_was_previewed_when_nothing_changed(
+    client, admin_user, roadmap
+):
+    edited = _export("sector-a").replace("Old title", "Old title described")
+    client.force_login(admin_user)
+    _upload(client, edited, name="edit-one.csv")
+    assert client.session[SESSION_KEY]["versions"] == {"A-1.1": 1, "A-1.2": 1}
+
+    applied = client.post(APPLY_URL, {"digest": client.session[SESSION_KEY]["digest"]})
+
+    assert applied.status_code == 302
+    stored = {m.code: (m.title, m.version) for m in Milestone.objects.all()}
+    assert stored == {"A-1.1": ("Old title described", 2), "A-1.2": ("Unchanged", 1)}

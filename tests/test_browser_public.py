@@ -200,10 +200,10 @@ def test_browser_large_sector_dashboard_timeline_by_year_is_accessible(
     live_server, page, public_data, screenshot, axe_check, monkeypatch, width
 ):
     """Past the marker limit the timeline shows counts per due year (set low here)."""
-    from roadmaps import views
+    from roadmaps import pages
 
-    monkeypatch.setattr(views, "TIMELINE_MARKER_LIMIT", 2)
-    monkeypatch.setattr(views, "OVERDUE_LIMIT", 1)
+    monkeypatch.setattr(pages, "TIMELINE_MARKER_LIMIT", 2)
+    monkeypatch.setattr(pages, "OVERDUE_LIMIT", 1)
     page.set_viewport_size({"width": width, "height": 900})
 
     page.goto(f"{live_server.url}/sectors/mobility/")

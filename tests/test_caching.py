@@ -1,4 +1,4 @@
-"""Conditional GET and the per-page cache (resourcing/caching.py): fast, and never stale."""
+"""Conditional GET and the per-page cache (pagecache): fast, and never stale."""
 
 import datetime
 
@@ -10,9 +10,11 @@ from django.test import RequestFactory
 from django.utils import timezone
 from django.utils.http import http_date
 
-from resourcing.caching import _is_storable, current_data_version, takes_part
+from pagecache.middleware import _is_storable, takes_part
+from pagecache.models import DataVersion
+from pagecache.versions import current_data_version
 from roadmaps.exports import COLUMNS
-from roadmaps.models import DataVersion, Milestone, Sector, Status
+from roadmaps.models import Milestone, Sector, Status
 from roadmaps.services import record_status_update
 from tests.factories import make_group, make_milestone, make_user
 
@@ -21,7 +23,7 @@ CSV = "/sectors/sector-a/milestones/?format=csv"
 
 
 def _age_data_version(hours=2):
-    """Pretend the last write was a while ago, so Last-Modified is sent (see caching.py)."""
+    """Pretend the last write was a while ago, so Last-Modified is sent (pagecache.middleware)."""
     DataVersion.objects.filter(pk=1).update(
         changed_at=timezone.now() - datetime.timedelta(hours=hours)
     )
@@ -275,7 +277,7 @@ def test_page_cache_off_still_answers_304(client, milestone_a, settings, django_
 
 @pytest.mark.django_db
 def test_bump_recreates_a_missing_version_row():
-    from resourcing.caching import bump_data_version
+    from pagecache.versions import bump_data_version
 
     DataVersion.objects.all().delete()
     assert current_data_version()[0] == 0
@@ -326,7 +328,7 @@ def test_redis_backend_shares_cached_pages(client, milestone_a, settings):
 def test_page_with_a_csrf_token_is_neither_stored_nor_validated(settings):
     from django.middleware.csrf import get_token
 
-    from resourcing.caching import ConditionalPageCacheMiddleware
+    from pagecache.middleware import ConditionalPageCacheMiddleware
 
     rendered = []
 
@@ -382,3 +384,103 @@ def test_loaddata_makes_cached_pages_stale(client, milestone_a, tmp_path):
 
     assert after.status_code == 200
     assert "A-1.1,Loaded title" in after.content.decode()
+
+
+# One bump per write transaction (pagecache.versions) -------------------------------------------
+
+
+def _stored_version() -> int:
+    return DataVersion.objects.get(pk=DataVersion.SINGLETON_PK).version
+
+
+@pytest.mark.django_db(transaction=True)
+def test_one_bump_per_committed_transaction_and_again_after_commit():
+    from django.db import transaction
+
+    from pagecache.versions import bump_data_version
+
+    bump_data_version()  # autocommit: its own transaction (creates the row after a flush)
+    start = _stored_version()
+
+    with transaction.atomic():
+        bump_data_version()
+        bump_data_version()
+        make_milestone()  # signals bump too
+    after_first = _stored_version()
+    with transaction.atomic():
+        bump_data_version()
+    after_second = _stored_version()
+
+    assert (after_first, after_second) == (start + 1, start + 2)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_rolled_back_transaction_leaves_no_mark_behind():
+    from django.db import transaction
+
+    from pagecache.versions import bump_data_version
+
+    bump_data_version()
+    start = _stored_version()
+
+    with pytest.raises(RuntimeError), transaction.atomic():
+        bump_data_version()
+        raise RuntimeError("the writer fails")
+    after_rollback = _stored_version()
+    with transaction.atomic():
+        bump_data_version()
+
+    assert (after_rollback, _stored_version()) == (start, start + 1)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_bump_undone_with_its_savepoint_is_made_again():
+    from django.db import transaction
+
+    from pagecache.versions import bump_data_version
+
+    bump_data_version()
+    start = _stored_version()
+
+    with transaction.atomic():
+        with pytest.raises(RuntimeError), transaction.atomic():
+            bump_data_version()  # undone with the savepoint below
+            raise RuntimeError("a step fails and is caught")
+        bump_data_version()  # must bump again: the first one is gone
+        with transaction.atomic():
+            bump_data_version()  # already bumped in this transaction: nothing more
+    assert _stored_version() == start + 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_bump_before_a_rolled_back_savepoint_still_counts():
+    from django.db import transaction
+
+    from pagecache.versions import bump_data_version
+
+    bump_data_version()
+    start = _stored_version()
+
+    with transaction.atomic():
+        bump_data_version()
+        with pytest.raises(RuntimeError), transaction.atomic():
+            bump_data_version()
+            raise RuntimeError("a later step fails and is caught")
+    assert _stored_version() == start + 1
+
+
+def test_public_models_are_declared_on_their_app_configs():
+    from pagecache.versions import public_models
+
+    assert sorted(model._meta.label for model in public_models()) == [
+        "indicators.Indicator",
+        "indicators.Measurement",
+        "roadmaps.Milestone",
+        "roadmaps.MilestoneUpdate",
+        "roadmaps.Roadmap",
+        "roadmaps.Sector",
+        "roadmaps.Target",
+        "roadmaps.Theme",
+        "stakeholders.StakeholderGroup",
+        "stakeholders.User",
+    ]

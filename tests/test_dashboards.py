@@ -9,8 +9,8 @@ import re
 import pytest
 from django.core.management import call_command
 
+from resourcing.lib.dates import today
 from roadmaps.models import Provenance, Status
-from roadmaps.progress import today
 from tests.factories import (
     make_group,
     make_history,
@@ -409,6 +409,22 @@ def test_milestone_detail_shows_full_history_newest_first_with_authors(client, d
     assert '<td data-label="By">Ana Lima</td>' in html
 
 
+def test_import_updates_are_named_the_same_on_every_page_and_in_json(client, dataset):
+    """An update without an author (an import) is "RE-SOURCING import" wherever it shows."""
+    from roadmaps.models import Milestone
+
+    milestone = Milestone.objects.get(code="MOB-2.1")
+    make_history(milestone, (Status.NOT_STARTED, Status.AT_RISK, "2026-02-01", "Imported"))
+
+    detail = client.get("/milestones/MOB-2.1/").content.decode()
+    data = client.get("/milestones/MOB-2.1/", {"format": "json"}).json()
+    overview = _section(client.get("/").content.decode(), "updates-title")
+
+    assert '<td data-label="By">RE-SOURCING import</td>' in detail
+    assert [update["author"] for update in data["updates"]] == ["RE-SOURCING import"]
+    assert '<span class="by">by RE-SOURCING import</span>' in overview
+
+
 def test_milestone_detail_labels_illustrative_rows(client, dataset):
     html = client.get("/milestones/MOB-2.2/").content.decode()
 
@@ -679,7 +695,7 @@ def _grow(scale: int):
 
 
 # Queries per page (HTML unless said). Every public request first reads the data version
-# (resourcing/caching.py, one query), counted in the first figure's "1 +".
+# (pagecache, one query), counted in the first figure's "1 +".
 QUERY_COUNTS = [
     # sectors, progress by sector, next due per sector, latest updates
     ("/", 1 + 4),
@@ -687,8 +703,9 @@ QUERY_COUNTS = [
     ("/?format=json", 1 + 2),
     # sector, roadmap, sector progress, targets, progress by target, slippage, by theme,
     # timeline milestones, status counts, overdue milestones, stakeholder groups, progress by
-    # group
-    ("/sectors/mobility/", 1 + 12),
+    # group, the sector's indicators (none here: their measurements are then not queried; with
+    # indicators see tests/test_indicator_pages.py)
+    ("/sectors/mobility/", 1 + 13),
     # sector, roadmap, sector progress, targets, progress by target, slippage
     ("/sectors/mobility/?format=json", 1 + 6),
     # sector, count, page of milestones, their groups, theme/target/group select options
@@ -703,8 +720,9 @@ QUERY_COUNTS = [
         1 + 10,
     ),
     ("/sectors/mobility/milestones/?overdue=yes&due_to=2030-12-31&provenance=roadmap", 1 + 7),
-    # milestone with target and sector, its groups, its history with authors
-    ("/milestones/MOB-1.1/", 1 + 3),
+    # milestone with target and sector, its groups, its history with authors, the indicators
+    # measuring it (none here)
+    ("/milestones/MOB-1.1/", 1 + 4),
     ("/milestones/MOB-1.1/?format=json", 1 + 3),
     # group, sectors, progress by sector, count, page, groups, theme/target selects
     ("/stakeholders/industry/", 1 + 8),
@@ -736,14 +754,14 @@ def test_sector_dashboard_stays_bounded_for_large_sectors(
 ):
     """Past the marker limit the timeline counts milestones per due year and status, and the
     overdue table shows the most overdue few with a link to all: same queries, small page."""
-    from roadmaps import views
+    from roadmaps import pages
 
-    monkeypatch.setattr(views, "TIMELINE_MARKER_LIMIT", 4)
-    monkeypatch.setattr(views, "OVERDUE_LIMIT", 1)
+    monkeypatch.setattr(pages, "TIMELINE_MARKER_LIMIT", 4)
+    monkeypatch.setattr(pages, "OVERDUE_LIMIT", 1)
     _grow(1)  # 3 more milestones in mobility, two of them overdue today
 
     # The dashboard's queries (slippage included): the timeline by year instead of markers.
-    with django_assert_num_queries(1 + 12):
+    with django_assert_num_queries(1 + 13):
         html = client.get("/sectors/mobility/").content.decode()
 
     timeline = _section(html, "timeline-section-title")

@@ -9,7 +9,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from resourcing.caching import current_data_version
+from pagecache.versions import current_data_version
 from roadmaps.models import Milestone, MilestoneUpdate, Provenance, Status
 from roadmaps.progress import progress_of, with_status_as_of
 from roadmaps.services import StaleVersionError, record_deadline_change, record_status_update

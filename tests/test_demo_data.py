@@ -7,7 +7,8 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 
-from roadmaps.models import DataVersion, Milestone, MilestoneUpdate, Provenance, Sector, Target
+from pagecache.models import DataVersion
+from roadmaps.models import Milestone, MilestoneUpdate, Provenance, Sector, Target
 from tests.factories import make_group, make_theme
 
 
@@ -124,7 +125,7 @@ def test_generate_demo_data_refuses_bad_sizes(options, message):
 def test_filtered_list_uses_an_index_at_20000_milestones(milestone_a):
     if connection.vendor != "postgresql":
         pytest.skip("EXPLAIN plans are checked on PostgreSQL (set DATABASE_URL)")
-    from resourcing.bench import explain_filtered_list
+    from bench.probe import explain_filtered_list
 
     _generate(milestones=20000, updates=0, seed=1)
 

@@ -157,7 +157,7 @@ def test_feed_query_count_does_not_grow(client, django_assert_num_queries, secto
     for _ in range(count):
         milestone = make_milestone(target=make_target(roadmap=roadmap))
         make_update(milestone=milestone, status_after="in_progress", author=make_user())
-    # Queries: the data version (resourcing/caching.py), the updates with their milestones
+    # Queries: the data version (pagecache), the updates with their milestones
     # and authors.
     with django_assert_num_queries(2):
         client.get(FEED)

@@ -331,3 +331,60 @@ def test_fixture_progress_today_computed_by_hand(client, loaded):
         ) == (counted, due, achieved, overdue, classification), slug
         assert {k: block["basis"]["due"][k] for k in due_by} == due_by, slug
         assert block["basis"]["project_events_excluded"] == (slug == "renewable-energy")
+
+
+def test_loaddata_refuses_to_revert_milestones_changed_since_and_names_them(loaded):
+    # Issue 9, defect 2: a steward's status and an import's title change survive a reload.
+    from roadmaps.services import record_status_update, update_milestone_content
+
+    steward_change = record_status_update(
+        milestone=Milestone.objects.get(code="MOB-4.2"),
+        status=Status.AT_RISK,
+        note="Behind schedule.",
+        expected_version=Milestone.objects.get(code="MOB-4.2").version,
+    )
+    imported = Milestone.objects.get(code="RE-1.1")
+    update_milestone_content(
+        milestone=imported, changes={"title": "Imported title"}, expected_version=1
+    )
+
+    with pytest.raises(CommandError) as refused:
+        _load("resourcing")
+
+    assert str(refused.value) == (
+        "Refusing to load the fixtures: these milestones were changed since they were loaded "
+        "(status updates, admin edits or imports), and loading would put back older values "
+        "than their history shows: MOB-4.2, RE-1.1. Nothing was loaded. Change content on a "
+        "database in use with import_roadmap (its changes are recorded)."
+    )
+    mob = Milestone.objects.get(code="MOB-4.2")
+    assert mob.status == Status.AT_RISK
+    assert mob.updates.latest_first().first() == steward_change
+    assert Milestone.objects.get(code="RE-1.1").title == "Imported title"
+    with pytest.raises(CommandError):
+        call_command("load_resourcing", force=True, verbosity=0)
+    assert Milestone.objects.get(code="MOB-4.2").status == Status.AT_RISK
+
+
+def test_loaddata_twice_writes_nothing_the_second_time(loaded):
+    from pagecache.models import DataVersion
+
+    dump = _dump()
+    updated = dict(Milestone.objects.values_list("code", "updated_at"))
+    data_version = DataVersion.objects.get().version
+
+    _load("resourcing")
+
+    assert _dump() == dump
+    assert dict(Milestone.objects.values_list("code", "updated_at")) == updated
+    assert DataVersion.objects.get().version == data_version
+
+
+def test_loaddata_bumps_the_data_version_once(db):
+    from pagecache.models import DataVersion
+
+    before = DataVersion.objects.get().version
+
+    _load("resourcing")
+
+    assert DataVersion.objects.get().version == before + 1

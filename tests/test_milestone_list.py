@@ -166,7 +166,7 @@ def test_milestone_list_html_csv_and_json_give_the_same_rows_in_the_same_order(c
 
 
 def test_milestone_list_csv_is_a_download_named_after_sector_and_day(client, milestones):
-    from roadmaps.progress import today
+    from resourcing.lib.dates import today
 
     response = client.get(URL, {"format": "csv"})
 
@@ -327,9 +327,9 @@ def test_milestone_list_filter_form_has_a_label_for_every_input(client, mileston
 
 
 def test_milestone_filter_by_status_needs_no_distinct(db):
+    from resourcing.lib.dates import today
     from roadmaps.filters import MilestoneFilter
     from roadmaps.models import Milestone
-    from roadmaps.progress import today
 
     queryset = Milestone.objects.with_status_as_of(today())
     filterset = MilestoneFilter(

@@ -10,8 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from roadmaps.exports import COLUMN_DESCRIPTIONS, COLUMNS
+from roadmaps.open_data_views import ATTRIBUTION
 from roadmaps.services import record_status_update
-from roadmaps.views_data import ATTRIBUTION
 from tests.factories import make_group, make_milestone, make_roadmap, make_sector, make_target
 
 pytestmark = pytest.mark.django_db

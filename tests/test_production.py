@@ -86,6 +86,88 @@ def test_not_modified_and_admin_carry_the_same_policy(client, admin_user):
     assert _csp(admin["Content-Security-Policy"]) == EXPECTED_CSP
 
 
+REPORT_ONLY = {"DIRECTIVES": {"default-src": ["'none'"], "report-uri": "/csp-reports/"}}
+
+
+def _csp_headers(middleware_class, path="/", **response_attributes) -> dict:
+    from django.http import HttpResponse
+    from django.test import RequestFactory
+
+    def view(request):
+        response = HttpResponse("page")
+        for name, value in response_attributes.items():
+            setattr(response, name, value)
+        return response
+
+    response = middleware_class(view)(RequestFactory().get(path))
+    return {
+        name: response.get(name)
+        for name in ("Content-Security-Policy", "Content-Security-Policy-Report-Only")
+    }
+
+
+REPORT_ONLY_HEADER = "default-src 'none'; report-uri /csp-reports/"
+
+
+@pytest.mark.parametrize(
+    ("path", "attributes", "report_only"),
+    [
+        ("/", {}, REPORT_ONLY_HEADER),
+        ("/data/", {}, REPORT_ONLY_HEADER),
+        ("/sectors/mobility/", {}, None),
+        ("/", {"_csp_exempt": True}, REPORT_ONLY_HEADER),
+        ("/", {"_csp_exempt_ro": True}, None),
+        ("/", {"_csp_update": {"img-src": ["https://example.org"]}}, REPORT_ONLY_HEADER),
+        (
+            "/",
+            {"_csp_replace_ro": {"default-src": ["'self'"]}},
+            "default-src 'self'; report-uri /csp-reports/",
+        ),
+    ],
+)
+def test_site_wide_csp_middleware_sets_what_django_csp_sets(
+    settings, path, attributes, report_only
+):
+    """The subclass only builds the policies once: report-only policies, excluded paths and
+    per-view changes come out exactly as django-csp's own middleware writes them."""
+    from csp.middleware import CSPMiddleware
+
+    from resourcing.middleware import SiteWideCSPMiddleware
+
+    settings.CONTENT_SECURITY_POLICY = {
+        **settings.CONTENT_SECURITY_POLICY,
+        "EXCLUDE_URL_PREFIXES": ["/data/"],
+    }
+    settings.CONTENT_SECURITY_POLICY_REPORT_ONLY = {
+        **REPORT_ONLY,
+        "EXCLUDE_URL_PREFIXES": ["/sectors/"],
+    }
+
+    ours = _csp_headers(SiteWideCSPMiddleware, path, **attributes)
+    published = _csp_headers(CSPMiddleware, path, **attributes)
+
+    assert ours == published
+    assert ours["Content-Security-Policy-Report-Only"] == report_only
+
+
+@pytest.mark.django_db
+def test_report_only_policy_and_excluded_paths_reach_the_pages(client, settings):
+    settings.CONTENT_SECURITY_POLICY = {
+        **settings.CONTENT_SECURITY_POLICY,
+        "EXCLUDE_URL_PREFIXES": ["/data/"],
+    }
+    settings.CONTENT_SECURITY_POLICY_REPORT_ONLY = REPORT_ONLY
+
+    overview = client.get("/")
+    open_data = client.get("/data/")
+
+    assert _csp(overview["Content-Security-Policy"]) == EXPECTED_CSP
+    assert overview["Content-Security-Policy-Report-Only"] == REPORT_ONLY_HEADER
+    assert open_data.status_code == 200
+    assert not open_data.has_header("Content-Security-Policy")
+    assert open_data["Content-Security-Policy-Report-Only"] == REPORT_ONLY_HEADER
+
+
 def test_https_setting_adds_hsts_and_redirects(tmp_path):
     code = (
         "import django, json; django.setup(); from django.test import Client; "

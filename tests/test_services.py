@@ -1,11 +1,11 @@
-"""record_status_update: the one write path for a milestone's status."""
+"""The writers of roadmaps.services: a milestone's status, and its content."""
 
 import pytest
 from django.core.exceptions import ValidationError
 
 from roadmaps.models import Milestone, MilestoneUpdate
 from roadmaps.services import StaleVersionError, record_status_update
-from tests.factories import make_milestone, make_user
+from tests.factories import make_group, make_milestone, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -101,3 +101,87 @@ def test_record_status_update_refuses_bad_input_and_writes_nothing(
     stored = Milestone.objects.get(pk=milestone.pk)
     assert (stored.status, stored.version) == ("not_started", 1)
     assert MilestoneUpdate.objects.count() == 0
+
+
+def _data_version() -> int:
+    from pagecache.models import DataVersion
+
+    return DataVersion.objects.get().version
+
+
+def test_status_change_bumps_the_data_version_exactly_once():
+    # Issue 9, defect 6: the history row's post_save and the service's own call were two.
+    milestone = make_milestone()
+    before = _data_version()
+
+    record_status_update(
+        milestone=milestone, status="in_progress", note="Started.", expected_version=1
+    )
+
+    assert _data_version() == before + 1
+
+
+def test_update_milestone_content_bumps_version_and_updated_at():
+    from roadmaps.services import update_milestone_content
+
+    group = make_group(slug="industry-w")
+    milestone = make_milestone(title="Old")
+    updated_before = Milestone.objects.get(pk=milestone.pk).updated_at
+    before = _data_version()
+
+    changed = update_milestone_content(
+        milestone=milestone,
+        changes={"title": "New", "stakeholder_groups": [group]},
+        expected_version=1,
+    )
+
+    stored = Milestone.objects.get(pk=milestone.pk)
+    assert changed is True
+    assert (stored.title, stored.version, stored.status) == ("New", 2, "not_started")
+    assert list(stored.stakeholder_groups.all()) == [group]
+    assert stored.updated_at > updated_before
+    assert _data_version() == before + 1
+    assert MilestoneUpdate.objects.count() == 0
+
+
+def test_update_milestone_content_without_a_difference_writes_nothing():
+    from roadmaps.services import update_milestone_content
+
+    milestone = make_milestone(title="Same")
+    stored_before = Milestone.objects.get(pk=milestone.pk)
+    before = _data_version()
+
+    changed = update_milestone_content(
+        milestone=milestone, changes={"title": "Same", "stakeholder_groups": []}, expected_version=1
+    )
+
+    stored = Milestone.objects.get(pk=milestone.pk)
+    assert changed is False
+    assert (stored.version, stored.updated_at) == (1, stored_before.updated_at)
+    assert _data_version() == before
+
+
+def test_update_milestone_content_refuses_a_stale_version_and_writes_nothing():
+    from roadmaps.services import update_milestone_content
+
+    milestone = make_milestone(title="Old")
+    record_status_update(milestone=milestone, status="at_risk", note="Late.", expected_version=1)
+
+    with pytest.raises(StaleVersionError):
+        update_milestone_content(milestone=milestone, changes={"title": "New"}, expected_version=1)
+
+    stored = Milestone.objects.get(pk=milestone.pk)
+    assert (stored.title, stored.status, stored.version) == ("Old", "at_risk", 2)
+
+
+def test_update_milestone_content_refuses_the_status():
+    from roadmaps.services import update_milestone_content
+
+    milestone = make_milestone()
+
+    with pytest.raises(TypeError):
+        update_milestone_content(
+            milestone=milestone, changes={"status": "achieved"}, expected_version=1
+        )
+
+    assert Milestone.objects.get(pk=milestone.pk).status == "not_started"

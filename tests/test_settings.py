@@ -68,3 +68,26 @@ def test_settings_name_malformed_variables():
     assert "DJANGO_DEBUG must be 1 or 0" in bad_debug.stderr
     assert "DATABASE_URL must be a postgres:// or sqlite:// URL" in bad_db.stderr
     assert "REDIS_URL must start with redis://" in bad_redis.stderr
+
+
+def test_production_settings_do_not_change_under_a_test_runner():
+    """Test-only settings live in resourcing/settings_test.py: importing pytest first changes
+    nothing in resourcing/settings.py (no secret key, no MD5 hasher, no "testserver")."""
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL"))}
+    code = (
+        "import pytest, django, json; from django.conf import settings; django.setup(); "
+        "print(json.dumps([settings.PASSWORD_HASHERS[0], settings.ALLOWED_HOSTS, "
+        "settings.AXES_ENABLED]))"
+    )
+    run = {"cwd": ROOT, "capture_output": True, "text": True, "check": False}
+    env = {**clean, "DJANGO_SETTINGS_MODULE": "resourcing.settings"}
+
+    without_key = subprocess.run([sys.executable, "-c", code], env=env, **run)
+    with_key = subprocess.run(
+        [sys.executable, "-c", code], env={**env, "DJANGO_SECRET_KEY": "x" * 50}, **run
+    )
+
+    assert "ImproperlyConfigured: DJANGO_SECRET_KEY must be set" in without_key.stderr
+    assert with_key.stdout.strip() == (
+        '["django.contrib.auth.hashers.PBKDF2PasswordHasher", ["localhost", "127.0.0.1"], true]'
+    )

@@ -8,8 +8,8 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
+from resourcing.lib.dates import today
 from roadmaps.models import Milestone, MilestoneUpdate
-from roadmaps.progress import today
 from roadmaps.services import record_status_update
 from tests.factories import (
     make_milestone,
@@ -175,9 +175,9 @@ def test_work_queue_query_count_does_not_grow(client, django_assert_num_queries,
         make_update(milestone=milestone, status_after="in_progress", author=steward)
     client.force_login(steward)
     # Queries: session, user, the user's own and group permissions (has_perm, cached for both
-    # stewarded_by calls), the sectors, the filter form's choices (themes, targets, stakeholder
-    # groups), the count for the pagination, the page of milestones (with sector, last update,
-    # rank).
+    # stewarded_sectors and stewarded_milestones), the sectors, the filter form's choices
+    # (themes, targets, stakeholder groups), the count for the pagination, the page of
+    # milestones (with sector, last update, rank).
     with django_assert_num_queries(10):
         response = client.get(QUEUE)
 

@@ -54,3 +54,28 @@ def validate_no_control_characters(value: str) -> None:
             _("Remove the control characters (invisible characters such as U+000B)."),
             code="control_characters",
         )
+
+
+# Text a spreadsheet takes for a formula when it opens a CSV download: starting with = + - @
+# (ASCII or full-width), also after leading whitespace (tab, CR, LF, spaces), e.g.
+# =HYPERLINK(...), +cmd|..., -2+3, @SUM(...). A plain signed number, optionally a percentage
+# ("-30 %", "+5", "-2.5%", "+1,000"), is a number to a spreadsheet, not a formula: allowed.
+FORMULA_START = re.compile(r"\A\s*[=+\-@\uff1d\uff0b\uff0d\uff20]")
+SIGNED_NUMBER = re.compile(r"\A[+-][0-9]+(?:[.,][0-9]+)*(?: ?%)?\Z")
+
+
+def starts_like_formula(value: str) -> bool:
+    return bool(FORMULA_START.match(value)) and not SIGNED_NUMBER.match(value)
+
+
+def validate_not_a_formula(value: str) -> None:
+    """Refuse text a spreadsheet would run as a formula: public CSV downloads carry it."""
+    if starts_like_formula(value or ""):
+        raise ValidationError(
+            _(
+                "Do not start with =, +, - or @ (a spreadsheet opening the CSV download would "
+                "run it as a formula): start with a word or a digit. A plain signed number "
+                "such as -30 % is fine."
+            ),
+            code="formula",
+        )

@@ -2,16 +2,13 @@
 
 import datetime
 import django.core.validators
-from django.conf import settings
 from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('roadmaps', '0004_note_control_characters'),
-        ('stakeholders', '0002_consortium_staff_group'),
-        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
+        ('roadmaps', '0006_text_field_validators'),
     ]
 
     operations = [

@@ -4,9 +4,9 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
+from resourcing.lib.dates import today
 from roadmaps.exports import csv_text, export_rows, json_document, roadmap_fields
 from roadmaps.models import Milestone, Roadmap, Sector
-from roadmaps.progress import today
 
 
 class Command(BaseCommand):

@@ -18,7 +18,7 @@ from collections import Counter
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 
-from resourcing.caching import bump_data_version
+from pagecache.versions import bump_data_version
 from roadmaps.models import (
     Milestone,
     MilestoneUpdate,

@@ -1,8 +1,8 @@
 """Load the RE-SOURCING fixtures into a database that has no roadmap data yet.
 
-`make run` calls this on every start. Reloading fixtures/resourcing.json over a database that
-staff are using would reset statuses recorded since (loaddata overwrites the rows it knows),
-so an existing database is left alone unless --force is given.
+`make run` calls this on every start, so an existing database is left alone unless --force is
+given. Even then, loaddata refuses (naming them) when milestones were changed since they were
+loaded: putting the fixture's values back would contradict their history.
 """
 
 from django.core.management import call_command
@@ -19,7 +19,10 @@ class Command(BaseCommand):
         parser.add_argument(
             "--force",
             action="store_true",
-            help=_("Load even when data exists (resets the fixture rows to the file's values)."),
+            help=_(
+                "Load even when data exists: rows nobody changed since take the file's values; "
+                "milestones changed since (status updates, edits, imports) stop the load."
+            ),
         )
 
     def handle(self, *args, force=False, **options):
@@ -28,4 +31,4 @@ class Command(BaseCommand):
                 _("Roadmap data already present: fixtures not reloaded (use --force to reload).")
             )
             return
-        call_command("loaddata", "resourcing", verbosity=options["verbosity"])
+        call_command("loaddata", "resourcing", "indicators", verbosity=options["verbosity"])

@@ -1,9 +1,7 @@
 """Conditional GET and a per-page cache for the public pages, keyed by the data version.
 
-Freshness (design.md): a write is visible on every public page at once, in every server
-process. So the data version lives in the database (`roadmaps.DataVersion`, one row), bumped
-inside the writer's transaction, and every public request reads it (one primary-key query)
-before anything else:
+Every public request reads the data version (pagecache.versions.current_data_version, one
+primary-key query) before anything else:
 
 - `ETag` = hash of (version, its timestamp, today's date, host, path and full query string);
   `Last-Modified` = the version's timestamp (or midnight UTC, when later: "as of today" pages
@@ -24,115 +22,18 @@ import hashlib
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connection
-from django.db.models import F
-from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse, HttpResponseNotModified
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.http import http_date
 
+from pagecache.versions import current_data_version
+
 # Never cached nor answered 304 by this middleware: personal, staff or operational pages.
 EXCLUDED_PREFIXES = ("/staff/", "/admin/", "/accounts/", "/healthz", "/static/")
 CACHE_KEY_PREFIX = "page:"
-EPOCH = datetime.datetime(2020, 1, 1, tzinfo=datetime.UTC)
 # Headers that describe one response and must not be replayed from the cache.
 _NOT_STORED = {"set-cookie", "date"}
-
-
-def current_data_version() -> tuple[int, datetime.datetime]:
-    """(version, changed_at) of the public data: one query by primary key."""
-    from roadmaps.models import DataVersion
-
-    # Plain SQL: building the ORM query cost more than running it, on every request.
-    table = connection.ops.quote_name(DataVersion._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT version, changed_at FROM {table} WHERE id = %s",  # noqa: S608 (no input)
-            [DataVersion.SINGLETON_PK],
-        )
-        row = cursor.fetchone()
-    # The migration creates the row; a test database flush may have removed it.
-    if row is None:
-        return 0, EPOCH
-    version, changed_at = row
-    if isinstance(changed_at, str):  # SQLite hands back the stored text
-        changed_at = datetime.datetime.fromisoformat(changed_at)
-    if changed_at.tzinfo is None:
-        changed_at = changed_at.replace(tzinfo=datetime.UTC)
-    return version, changed_at
-
-
-def bump_data_version() -> None:
-    """Make every cached page and ETag stale. Call inside the writer's transaction.
-
-    On PostgreSQL the UPDATE holds the row's lock until the writer commits, so concurrent
-    writers queue here; writes are rare (staff status updates, admin edits, imports), reads
-    never wait (MVCC).
-    """
-    from roadmaps.models import DataVersion
-
-    now = timezone.now()
-    changed = DataVersion.objects.filter(pk=DataVersion.SINGLETON_PK).update(
-        version=F("version") + 1, changed_at=now
-    )
-    if not changed:
-        DataVersion.objects.get_or_create(
-            pk=DataVersion.SINGLETON_PK, defaults={"version": 1, "changed_at": now}
-        )
-
-
-# Cache invalidation, not domain logic: any saved, deleted or re-linked row of the public
-# content bumps the data version, so admin edits, fixtures (loaddata) and imports make cached
-# pages stale without each of them having to remember to. Status updates bump it explicitly
-# in roadmaps.services.record_status_update, whose UPDATE sends no signal.
-
-
-def _bump_on_save(sender, update_fields=None, **kwargs):
-    if update_fields is not None and set(update_fields) <= {"last_login"}:
-        return  # a user signing in changes nothing public
-    bump_data_version()
-
-
-def _bump_on_delete(sender, **kwargs):
-    bump_data_version()
-
-
-def _bump_on_m2m(sender, action, **kwargs):
-    if action in ("post_add", "post_remove", "post_clear"):
-        bump_data_version()
-
-
-def connect_invalidation_signals() -> None:
-    """Called from RoadmapsConfig.ready(): management commands and servers alike."""
-    from django.contrib.auth import get_user_model
-
-    from roadmaps.models import Milestone, MilestoneUpdate, Roadmap, Sector, Target, Theme
-    from stakeholders.models import StakeholderGroup
-
-    # Users: authors' names appear in the public history and the feed.
-    content = [
-        Sector,
-        Roadmap,
-        Theme,
-        Target,
-        Milestone,
-        MilestoneUpdate,
-        StakeholderGroup,
-        get_user_model(),
-    ]
-    for model in content:
-        uid = f"resourcing.caching:{model._meta.label}"
-        post_save.connect(_bump_on_save, sender=model, dispatch_uid=uid)
-        post_delete.connect(_bump_on_delete, sender=model, dispatch_uid=uid)
-    for through in (
-        Sector.stewards.through,
-        Target.stakeholder_groups.through,
-        Milestone.stakeholder_groups.through,
-    ):
-        m2m_changed.connect(
-            _bump_on_m2m, sender=through, dispatch_uid=f"resourcing.caching:{through._meta.label}"
-        )
 
 
 def takes_part(request) -> bool:
@@ -155,7 +56,7 @@ def _last_modified(changed_at: datetime.datetime) -> datetime.datetime:
 
 
 def page_key(request, version: int, changed_at: datetime.datetime) -> str:
-    from roadmaps.progress import today
+    from resourcing.lib.dates import today
 
     # The timestamp keeps keys unique even if the counter restarts (a rebuilt database
     # sharing a Redis cache); today's date because "as of today" pages change at midnight.

@@ -1,14 +1,13 @@
 """The open-data page and the full dataset (all sectors) as the roadmap CSV and JSON."""
 
-from django.db.models import Count, Max
 from django.http import HttpResponseBadRequest, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from resourcing.lib.dates import today
 from roadmaps.exports import COLUMN_DESCRIPTIONS, COLUMNS, export_rows, json_document
-from roadmaps.models import Milestone, MilestoneUpdate
-from roadmaps.progress import today
-from roadmaps.views import csv_response
+from roadmaps.pages import open_data_page, published_milestones
+from roadmaps.responses import csv_response
 
 LICENCE_NAME = "CC BY 4.0"
 LICENCE_URL = "https://creativecommons.org/licenses/by/4.0/"
@@ -20,11 +19,6 @@ DOWNLOAD_NAME = "resourcing-milestones"
 FORMATS = ("csv", "json")
 
 
-def published_milestones():
-    """The dataset: every sector's current roadmap, without synthetic demo sectors."""
-    return Milestone.objects.current().real()
-
-
 def open_data(request):
     """The page; `?format=csv|json` answers with the download itself."""
     data_format = request.GET.get("format")
@@ -34,13 +28,8 @@ def open_data(request):
                 _("format: use csv or json."), content_type="text/plain; charset=utf-8"
             )
         return dataset(request, data_format)
-    # Queries: 1 milestone count and latest change, 1 latest update.
-    milestones = published_milestones().aggregate(count=Count("pk"), latest=Max("updated_at"))
-    latest_update = MilestoneUpdate.objects.aggregate(latest=Max("created_at"))["latest"]
-    last_change = max(filter(None, [milestones["latest"], latest_update]), default=None)
     context = {
-        "milestone_count": milestones["count"],
-        "last_change": last_change,
+        **vars(open_data_page()),
         "columns": [(column, COLUMN_DESCRIPTIONS[column]) for column in COLUMNS],
         "licence_name": LICENCE_NAME,
         "licence_url": LICENCE_URL,

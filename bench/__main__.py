@@ -1,13 +1,14 @@
 """`make bench`: figures for the public pages under production settings. Not a test.
 
-    python -m resourcing.bench            (make bench installs wrk first when missing)
+    python -m bench            (make bench installs wrk first when missing)
 
 1. Builds two fresh databases: fixture size (the RE-SOURCING fixtures) and bench size (the
    fixtures plus 20,000 synthetic milestones and 200,000 updates from generate_demo_data).
    SQLite files in .bench/, or PostgreSQL databases resourcing_bench_small / resourcing_bench
    on the server of DATABASE_URL when it is set.
 2. Counts SQL queries per page with Django's test client against each database, page cache
-   off (what an uncached request costs), and prints EXPLAIN for a selective filtered list.
+   off (what an uncached request costs), and prints EXPLAIN for a selective filtered list
+   (bench/probe.py, run inside Django in a subprocess).
 3. Starts gunicorn (2 sync workers, DJANGO_DEBUG=0, a generated secret key) on
    127.0.0.1:8107 and drives each page with wrk (-t2 -c8 -d5s): warm (page cache on) on the
    bench database, the sector dashboard cold (DJANGO_PAGE_CACHE=0) on both databases, a 304
@@ -35,9 +36,10 @@ import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
 
+from bench import HOST
+
 ROOT = Path(__file__).resolve().parent.parent
 BENCH_DIR = ROOT / ".bench"
-HOST = "127.0.0.1"
 PORT = 8107
 BASE_URL = f"http://{HOST}:{PORT}"
 MILESTONES = 20000
@@ -48,98 +50,6 @@ WRK = ["-t2", "-c8", f"-d{WRK_DURATION}", "--latency", "--timeout", "10s"]
 STATIC_PATH = "/static/admin/css/base.css"  # about 20 KB, like the issue's yardstick
 QUERY_BUDGET = 12
 BUDGETS = {"warm_dashboard": 0.8, "revalidation": 0.9, "cold_growth": 1.5}
-
-
-# -- Run inside Django (the probe subprocess, and tests) ----------------------------------
-
-
-def explain_filtered_list(sector_slug: str, status: str = "at_risk") -> str:
-    """EXPLAIN of the sector's milestone list filtered by one status, as the list runs it."""
-    from roadmaps.filters import MilestoneFilter
-    from roadmaps.models import Milestone, Sector, Target
-    from roadmaps.progress import today
-
-    sector = Sector.objects.get(slug=sector_slug)
-    as_of = today()
-    filterset = MilestoneFilter(
-        {"status": [status]},
-        Milestone.objects.in_sector(sector).with_status_as_of(as_of),
-        as_of=as_of,
-        targets=Target.objects.in_sector(sector).order_by("code"),
-    )
-    if not filterset.is_valid():
-        raise ValueError(filterset.errors)
-    return filterset.qs.explain()
-
-
-def _pages() -> dict[str, str]:
-    """The public page types, on the largest sector of this database."""
-    from django.db.models import Count
-
-    from roadmaps.models import Milestone, Sector
-    from stakeholders.models import StakeholderGroup
-
-    sector = (
-        Sector.objects.annotate(n=Count("roadmaps__targets__milestones"))
-        .order_by("-n", "slug")
-        .first()
-    )
-    milestone = (
-        Milestone.objects.in_sector(sector)
-        .annotate(n=Count("updates"))
-        .order_by("-n", "code")
-        .first()
-    )
-    group = StakeholderGroup.objects.order_by("order", "slug").first()
-    return {
-        "overview": "/",
-        "sector dashboard": f"/sectors/{sector.slug}/",
-        "milestone list": f"/sectors/{sector.slug}/milestones/",
-        "milestone CSV": f"/sectors/{sector.slug}/milestones/?format=csv",
-        "milestone detail": f"/milestones/{urllib.parse.quote(milestone.code)}/",
-        "stakeholder group": f"/stakeholders/{group.slug}/",
-        "open data": "/data/",
-    }
-
-
-def probe() -> dict:
-    """Queries per page (page cache off), sizes, and the EXPLAIN of a filtered list."""
-    import django
-
-    django.setup()
-    from django.conf import settings
-    from django.db import connection
-    from django.test import Client
-    from django.test.utils import CaptureQueriesContext
-
-    from roadmaps.models import Milestone, Sector
-
-    settings.PAGE_CACHE_ENABLED = False
-    client = Client(SERVER_NAME=HOST, raise_request_exception=False)
-    pages = _pages()
-    result = {"pages": {}, "milestones": Milestone.objects.count()}
-    for name, url in pages.items():
-        client.get(url)  # warm Python-level caches (templates, URL resolver)
-        with CaptureQueriesContext(connection) as queries:
-            started = time.perf_counter()
-            response = client.get(url)
-            elapsed = time.perf_counter() - started
-        result["pages"][name] = {
-            "url": url,
-            "status": response.status_code,
-            "queries": len(queries.captured_queries),
-            "bytes": len(response.content),
-            "render_ms": round(elapsed * 1000, 1),
-        }
-    synthetic = Sector.objects.filter(is_synthetic=True).order_by("slug").first()
-    sector = synthetic or Sector.objects.order_by("order", "slug").first()
-    try:
-        result["explain"] = explain_filtered_list(sector.slug)
-    except Exception as exc:  # the figures matter more than the plan
-        result["explain"] = f"(EXPLAIN failed: {exc})"
-    result["vendor"] = connection.vendor
-    result["sector_milestones"] = Milestone.objects.in_sector(sector).count()
-    return result
 
 
 # -- The driver ------------------------------------------------------------------------------
@@ -209,7 +119,7 @@ def _build(name: str, env: dict, *, big: bool) -> None:
 
 def _probe(env: dict) -> dict:
     result = _run(
-        [sys.executable, "-m", "resourcing.bench", "--probe"],
+        [sys.executable, "-m", "bench.probe"],
         env,
         capture_output=True,
         text=True,
@@ -479,9 +389,5 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--probe", action="store_true", help=argparse.SUPPRESS)
-    if parser.parse_args().probe:
-        print(json.dumps(probe()))
-        sys.exit(0)
+    argparse.ArgumentParser(description=__doc__.splitlines()[0]).parse_args()
     sys.exit(main())

@@ -1,0 +1,289 @@
+"""Reading the indicators CSV back: validate every row, then append the new measurements at once.
+
+The roadmap CSV's discipline (roadmaps/imports.py): every problem as "row N, column: message"
+(the header is row 1), a dry run that writes nothing, all or nothing, idempotent (a row equal
+to a stored measurement is unchanged), and export -> import -> identical export.
+
+A row is a measurement; one whose indicator, period and publication day are those of a stored
+measurement but whose value, flags, source or note differ is a revision published the same
+day (appended, and in force from then). The same indicator, period and publication day twice
+in one file is refused: which of the two is meant cannot be told.
+"""
+
+import csv
+import datetime
+import io
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from indicators.exports import COLUMNS, FLAG_COLUMNS, READ_ONLY_COLUMNS
+from indicators.forms import parse_period
+from indicators.models import Indicator, Measurement
+from indicators.services import check_measurement, parse_value, record_measurement
+from pagecache.models import DataVersion
+from resourcing.lib.validators import http_url_validator, validate_no_control_characters
+from roadmaps.imports import MAX_BYTES, ImportFailed, RowError
+from roadmaps.models import NOTE_MAX_LENGTH
+
+REQUIRED_COLUMNS = [column for column in COLUMNS if column not in READ_ONLY_COLUMNS]
+BOOLEANS = {"true": True, "false": False, "": False}
+
+
+@dataclass
+class MeasurementPlan:
+    row: int
+    indicator: Indicator
+    action: str  # "create" or "unchanged"
+    values: dict
+
+
+@dataclass
+class Plan:
+    errors: list[RowError] = field(default_factory=list)
+    rows: list[MeasurementPlan] = field(default_factory=list)
+
+    def counts(self) -> dict[str, int]:
+        counts = {"create": 0, "unchanged": 0}
+        for plan in self.rows:
+            counts[plan.action] += 1
+        return counts
+
+    def summary(self) -> str:
+        counts = self.counts()
+        return _("Measurements: created %(created)d, unchanged %(unchanged)d.") % {
+            "created": counts["create"],
+            "unchanged": counts["unchanged"],
+        }
+
+
+def _read(data: bytes) -> tuple[list[tuple[int, dict]], list[RowError]]:
+    if len(data) > MAX_BYTES:
+        return [], [RowError(None, None, _("the file is larger than 5 MB."))]
+    try:
+        text = data.decode("utf-8").removeprefix("\ufeff")
+    except UnicodeDecodeError as exc:
+        return [], [
+            RowError(
+                None,
+                None,
+                _("the file is not UTF-8 (byte at offset %(offset)d).") % {"offset": exc.start},
+            )
+        ]
+    if not text.strip():
+        return [], [RowError(None, None, _("the file is empty."))]
+    if "\x00" in text:
+        return [], [RowError(None, None, _("the file contains a NUL byte (0x00)."))]
+    header_line = text.splitlines()[0]
+    delimiter = ";" if header_line.count(";") > header_line.count(",") else ","
+    try:
+        records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True))
+    except csv.Error as exc:
+        return [], [
+            RowError(None, None, _("the file is not valid CSV: %(error)s") % {"error": exc})
+        ]
+    header = [name.strip() for name in records[0]]
+    errors = [
+        RowError(1, column, _("required column is missing."))
+        for column in REQUIRED_COLUMNS
+        if column not in header
+    ]
+    seen = set()
+    for name in header:
+        if name in seen:
+            errors.append(RowError(1, name, _("the column appears twice.")))
+        elif name not in COLUMNS:
+            errors.append(RowError(1, name or "?", _("unknown column.")))
+        seen.add(name)
+    if errors:
+        return [], errors
+    rows = []
+    for number, record in enumerate(records[1:], start=2):
+        if not any(cell.strip() for cell in record):
+            continue
+        if len(record) != len(header):
+            errors.append(
+                RowError(
+                    number,
+                    None,
+                    _("%(cells)d cells, but the header has %(columns)d columns.")
+                    % {"cells": len(record), "columns": len(header)},
+                )
+            )
+            continue
+        rows.append(
+            (number, {name: cell.strip() for name, cell in zip(header, record, strict=True)})
+        )
+    if not rows and not errors:
+        errors.append(RowError(None, None, _("the file has a header but no measurement rows.")))
+    return rows, errors
+
+
+def _existing_key(measurement) -> tuple:
+    return (
+        measurement.indicator_id,
+        measurement.period,
+        measurement.month,
+        measurement.published_on,
+        measurement.value,
+        measurement.is_provisional,
+        measurement.is_estimated,
+        measurement.is_break_in_series,
+        measurement.source_url,
+        measurement.note,
+    )
+
+
+def validate(data: bytes, *, now: datetime.date | None = None) -> Plan:
+    """Every problem of the file, or the plan. Reads the database (three queries), writes
+    nothing."""
+    rows, errors = _read(data)
+    plan = Plan(errors=errors)
+    if errors:
+        return plan
+    codes = {cells["indicator"] for _number, cells in rows}
+    indicators = {i.code: i for i in Indicator.objects.filter(code__in=sorted(codes))}
+    stored = {
+        _existing_key(m) for m in Measurement.objects.filter(indicator__in=indicators.values())
+    }
+    first_row = {}
+    for number, cells in rows:
+        problems = []
+
+        def error(column, message, problems=problems, number=number):
+            problems.append(RowError(number, column, message))
+
+        indicator = indicators.get(cells["indicator"])
+        if indicator is None:
+            error(
+                "indicator",
+                _("unknown indicator \u201c%(value)s\u201d.") % {"value": cells["indicator"]},
+            )
+        try:
+            period, month = parse_period(cells["period"])
+        except ValueError as exc:
+            error("period", str(exc))
+            period = month = None
+        try:
+            value = parse_value(cells["value"])
+        except ValueError as exc:
+            error("value", str(exc))
+            value = None
+        flags = {}
+        for column, name in FLAG_COLUMNS.items():
+            raw = cells[column].lower()
+            if raw not in BOOLEANS:
+                error(
+                    column, _("write true or false (got \u201c%(value)s\u201d).") % {"value": raw}
+                )
+            flags[name] = BOOLEANS.get(raw, False)
+        try:
+            published_on = datetime.date.fromisoformat(cells["published_on"])
+        except ValueError:
+            error(
+                "published_on",
+                _("\u201c%(value)s\u201d is not a date written YYYY-MM-DD.")
+                % {"value": cells["published_on"]},
+            )
+            published_on = None
+        source_url = cells["source_url"]
+        if source_url:
+            try:
+                http_url_validator(source_url)
+                validate_no_control_characters(source_url)
+            except ValidationError as exc:
+                error("source_url", " ".join(exc.messages))
+        note = cells["note"]
+        try:
+            validate_no_control_characters(note)
+        except ValidationError as exc:
+            error("note", " ".join(exc.messages))
+        if len(note) > NOTE_MAX_LENGTH:
+            error("note", _("longer than %(limit)d characters.") % {"limit": NOTE_MAX_LENGTH})
+        if indicator and period is not None and value is not None and published_on:
+            for column, message in check_measurement(
+                indicator=indicator,
+                period=period,
+                month=month,
+                value=value,
+                published_on=published_on,
+                now=now,
+            ).items():
+                error(column, message)
+            key = (indicator.code, period, month, published_on)
+            if key in first_row:
+                error(
+                    "period",
+                    _(
+                        "%(code)s %(period)s published on %(day)s is also in row %(row)d: give a "
+                        "period once per publication day."
+                    )
+                    % {
+                        "code": indicator.code,
+                        "period": cells["period"],
+                        "day": published_on.isoformat(),
+                        "row": first_row[key],
+                    },
+                )
+            else:
+                first_row[key] = number
+        plan.errors += problems
+        if problems:
+            continue
+        values = {
+            "period": period,
+            "month": month,
+            "value": value,
+            "published_on": published_on,
+            "source_url": source_url,
+            "note": note,
+            **flags,
+        }
+        existing = (
+            indicator.pk,
+            period,
+            month,
+            published_on,
+            value,
+            flags["is_provisional"],
+            flags["is_estimated"],
+            flags["is_break_in_series"],
+            source_url,
+            note,
+        )
+        action = "unchanged" if existing in stored else "create"
+        plan.rows.append(MeasurementPlan(number, indicator, action, values))
+    if plan.errors:
+        plan.rows = []
+    return plan
+
+
+def import_file(data: bytes, *, author=None, dry_run: bool = False) -> Plan:
+    """Validate and (unless dry_run) append, in one transaction. Raises ImportFailed."""
+    with transaction.atomic():
+        if not dry_run:
+            # One import at a time, as for the roadmap CSV: take the data version's row lock.
+            list(DataVersion.objects.select_for_update().filter(pk=DataVersion.SINGLETON_PK))
+        plan = validate(data)
+        if plan.errors:
+            raise ImportFailed(plan.errors)
+        if dry_run:
+            return plan
+        now = timezone.now()
+        for offset, row in enumerate(plan.rows):
+            if row.action != "create":
+                continue
+            indicator = row.indicator
+            record_measurement(
+                indicator=indicator,
+                author=author,
+                expected_version=indicator.version,
+                # The file's order is the order of publication within a day.
+                created_at=now + datetime.timedelta(microseconds=offset),
+                check_author=False,
+                **row.values,
+            )
+    return plan

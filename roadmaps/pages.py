@@ -1,0 +1,270 @@
+"""Page-shaped reads: what each public page shows, gathered in one place.
+
+One function per page. Its HTML and its JSON (roadmaps.serializers) read the same object, and so
+will badges and embeds; the views only read input, call one of these and render. Each docstring
+lists the page's queries: their number does not grow with the data (tests/test_dashboards.py).
+Every number comes from roadmaps.progress.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Max, Prefetch
+from django.shortcuts import get_object_or_404
+
+from indicators.models import Indicator
+from indicators.progress import with_progress
+from roadmaps import charts, exports
+from roadmaps.filters import MilestoneFilter
+from roadmaps.models import Milestone, MilestoneUpdate, Roadmap, Sector, Target
+from roadmaps.progress import (
+    DeadlineHistory,
+    Progress,
+    Slippage,
+    deadline_history,
+    progress_by,
+    progress_of,
+    slippage_of,
+    status_counts,
+)
+from stakeholders.models import StakeholderGroup
+
+# Bounded page size: past a few hundred milestones the dashboard's timeline shows counts per
+# due year and its overdue table the most overdue few (one query either way).
+TIMELINE_MARKER_LIMIT = 300
+OVERDUE_LIMIT = 20
+RECENT_UPDATES = 10
+NEXT_DUE_PER_SECTOR = 3
+
+
+def _groups():
+    return StakeholderGroup.objects.order_by("order", "slug")
+
+
+def with_group_names(milestones):
+    """Pages show the groups' names; the export's prefetch loads only their slugs."""
+    return milestones.prefetch_related(None).prefetch_related(
+        Prefetch("stakeholder_groups", queryset=_groups())
+    )
+
+
+@dataclass
+class OverviewPage:
+    as_of: datetime.date
+    # (sector, its progress) in display order
+    sectors: list[tuple[Sector, Progress]]
+    # Details: the next milestones due per sector and the latest updates.
+    next_due: dict[int, list[Milestone]] = field(default_factory=dict)
+    updates: list[MilestoneUpdate] = field(default_factory=list)
+
+    @property
+    def cards(self) -> list[dict]:
+        return [
+            {"sector": sector, "progress": progress, "next_due": self.next_due.get(sector.pk, [])}
+            for sector, progress in self.sectors
+        ]
+
+
+def overview_page(as_of: datetime.date, *, details: bool = True) -> OverviewPage:
+    """Queries: sectors, progress by sector; details add next due milestones and updates."""
+    progress = progress_by(Milestone.objects.current(), "target__roadmap__sector", as_of)
+    page = OverviewPage(
+        as_of=as_of,
+        sectors=[
+            (sector, progress.get(sector.pk, Progress()))
+            for sector in Sector.objects.for_overview()
+        ],
+    )
+    if details:
+        for milestone in Milestone.objects.next_due_per_sector(as_of, NEXT_DUE_PER_SECTOR):
+            page.next_due.setdefault(milestone.sector_id, []).append(milestone)
+        page.updates = list(MilestoneUpdate.objects.for_overview(as_of)[:RECENT_UPDATES])
+    return page
+
+
+@dataclass
+class SectorDashboardPage:
+    as_of: datetime.date
+    sector: Sector
+    roadmap: Roadmap | None
+    progress: Progress
+    # In theme order, each with `.progress`.
+    targets: list[Target]
+    # Milestones re-dated by `as_of`: how many, total and median slip.
+    slippage: Slippage
+    # Details: progress by theme (with its targets), the timeline, status breakdown, the most
+    # overdue milestones and progress by stakeholder group.
+    themes: list[dict] = field(default_factory=list)
+    timeline: dict | None = None
+    timeline_milestones: list[Milestone] = field(default_factory=list)
+    breakdown: dict | None = None
+    overdue: list[Milestone] = field(default_factory=list)
+    groups: list[dict] = field(default_factory=list)
+    # The sector's indicators, each with its measurements and progress.
+    indicators: list = field(default_factory=list)
+
+
+def sector_dashboard_page(
+    sector_slug: str, as_of: datetime.date, *, details: bool = True
+) -> SectorDashboardPage:
+    """Queries: sector, roadmap, sector progress, targets, progress by target, slippage; details add
+    progress by theme, timeline milestones (or counts per due year), status counts, overdue
+    milestones, stakeholder groups, progress by group, and the sector's indicators with their
+    measurements."""
+    sector = get_object_or_404(Sector, slug=sector_slug)
+    milestones = Milestone.objects.in_sector(sector)
+    page = SectorDashboardPage(
+        as_of=as_of,
+        sector=sector,
+        roadmap=Roadmap.objects.current().filter(sector=sector).first(),
+        progress=progress_of(milestones, as_of),
+        targets=list(
+            Target.objects.in_sector(sector)
+            .select_related("theme")
+            .order_by("theme__order", "theme__slug", "code")
+        ),
+        slippage=slippage_of(milestones, as_of),
+    )
+    by_target = progress_by(milestones, "target", as_of)
+    for target in page.targets:
+        target.progress = by_target.get(target.pk, Progress())
+    if not details:
+        return page
+
+    by_theme = progress_by(milestones, "target__theme", as_of)
+    for target in page.targets:
+        if not page.themes or page.themes[-1]["theme"] != target.theme:
+            page.themes.append(
+                {
+                    "theme": target.theme,
+                    "progress": by_theme.get(target.theme.pk, Progress()),
+                    "targets": [],
+                }
+            )
+        page.themes[-1]["targets"].append(target)
+    counts = status_counts(milestones, as_of)
+    if sum(counts.values()) <= TIMELINE_MARKER_LIMIT:
+        page.timeline_milestones = list(milestones.for_timeline(as_of))
+        page.timeline = charts.timeline(page.timeline_milestones, as_of)
+    else:
+        page.timeline = charts.timeline_by_year(milestones.for_timeline_by_year(as_of), as_of)
+    page.breakdown = charts.status_breakdown(counts)
+    page.overdue = list(milestones.overdue_as_of(as_of)[:OVERDUE_LIMIT])
+    by_group = progress_by(milestones, "stakeholder_groups", as_of)
+    page.groups = [
+        {"group": group, "progress": by_group.get(group.pk, Progress())} for group in _groups()
+    ]
+    page.indicators = with_progress(Indicator.objects.for_sector(sector, as_of), as_of)
+    return page
+
+
+@dataclass
+class MilestonePage:
+    as_of: datetime.date
+    milestone: Milestone
+    # Its history up to `as_of`, newest first.
+    updates: list[MilestoneUpdate]
+    # Its original and current due date as of `as_of`, and the changes between them.
+    deadlines: DeadlineHistory
+    # Details: the indicators measuring it, with their measurements and progress.
+    indicators: list = field(default_factory=list)
+
+    @property
+    def overdue(self) -> bool:
+        return self.milestone.is_overdue(self.as_of, status=self.milestone.status_as_of)
+
+
+def milestone_page(code: str, as_of: datetime.date, *, details: bool = True) -> MilestonePage:
+    """Queries: the milestone with its target and sector, its stakeholder groups, its history
+    with the authors; details add the indicators measuring it and their measurements."""
+    milestones = with_group_names(exports.for_export(Milestone.objects.all(), as_of))
+    milestone = get_object_or_404(milestones, code=code)
+    updates = list(MilestoneUpdate.objects.for_milestone(milestone, as_of))
+    page = MilestonePage(
+        as_of=as_of,
+        milestone=milestone,
+        updates=updates,
+        # From the history just read: no query.
+        deadlines=deadline_history(milestone.due_as_of, updates),
+    )
+    if details:
+        page.indicators = with_progress(Indicator.objects.for_milestone(milestone, as_of), as_of)
+    return page
+
+
+@dataclass
+class MilestoneListPage:
+    """A filterable milestone list: of a sector, or of a stakeholder group across sectors."""
+
+    as_of: datetime.date
+    filterset: MilestoneFilter
+    title: str
+    # Names the downloads: resourcing-<slug>-milestones-<as_of>.csv
+    slug: str
+    sector: Sector | None = None
+    group: StakeholderGroup | None = None
+    # A group's progress in each sector: [{"sector", "progress"}, ...] (details only).
+    scorecard: list[dict] = field(default_factory=list)
+
+
+def sector_milestones_page(sector_slug: str, data, as_of: datetime.date) -> MilestoneListPage:
+    """Queries: sector; the FilterSet's are milestone_list_response's (roadmaps.responses).
+
+    The list's query itself is `page.filterset.qs` (make bench explains it)."""
+    sector = get_object_or_404(Sector, slug=sector_slug)
+    filterset = MilestoneFilter(
+        data,
+        Milestone.objects.in_sector(sector).with_status_as_of(as_of),
+        as_of=as_of,
+        targets=Target.objects.in_sector(sector).order_by("code"),
+    )
+    return MilestoneListPage(
+        as_of=as_of, filterset=filterset, title=sector.name, slug=sector.slug, sector=sector
+    )
+
+
+def group_milestones_page(
+    group_slug: str, data, as_of: datetime.date, *, details: bool = True
+) -> MilestoneListPage:
+    """Queries: group; details add sectors and the group's progress by sector."""
+    group = get_object_or_404(StakeholderGroup, slug=group_slug)
+    milestones = Milestone.objects.current().filter(stakeholder_groups=group)
+    filterset = MilestoneFilter(
+        data,
+        milestones.with_status_as_of(as_of),
+        as_of=as_of,
+        targets=Target.objects.filter(roadmap__is_current=True).order_by("code"),
+        fixed_group=True,
+    )
+    page = MilestoneListPage(
+        as_of=as_of, filterset=filterset, title=group.name, slug=group.slug, group=group
+    )
+    if details:
+        by_sector = progress_by(milestones, "target__roadmap__sector", as_of)
+        page.scorecard = [
+            {"sector": sector, "progress": by_sector.get(sector.pk, Progress())}
+            for sector in Sector.objects.for_overview()
+        ]
+    return page
+
+
+def published_milestones():
+    """The open dataset: every sector's current roadmap, without synthetic demo sectors."""
+    return Milestone.objects.current().real()
+
+
+@dataclass
+class OpenDataPage:
+    milestone_count: int
+    # The latest change to a milestone or its history (None: no data yet).
+    last_change: datetime.datetime | None
+
+
+def open_data_page() -> OpenDataPage:
+    """Queries: milestone count and latest change, latest update."""
+    milestones = published_milestones().aggregate(count=Count("pk"), latest=Max("updated_at"))
+    latest_update = MilestoneUpdate.objects.aggregate(latest=Max("created_at"))["latest"]
+    return OpenDataPage(
+        milestone_count=milestones["count"],
+        last_change=max(filter(None, [milestones["latest"], latest_update]), default=None),
+    )

@@ -1,0 +1,321 @@
+"""Public indicator pages: list (filters, CSV, JSON, as_of, 400s), detail, methodology, and a
+fixed number of queries at 1x and 10x data."""
+
+import csv
+import io
+
+import pytest
+
+from tests.factories import (
+    make_group,
+    make_milestone,
+    make_roadmap,
+    make_sector,
+    make_target,
+    make_theme,
+)
+from tests.indicator_factories import make_indicator, make_measurement, make_series
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def data():
+    mobility = make_sector(slug="mobility", name="Mobility", order=1)
+    electronics = make_sector(slug="electronics", name="Electronics", order=2)
+    circular = make_theme(slug="circular", name="Circular")
+    climate = make_theme(slug="climate", name="Climate")
+    industry = make_group(slug="industry", name="Industry")
+    policy = make_group(slug="policy-makers", name="Policy makers")
+    target = make_target(roadmap=make_roadmap(sector=mobility), theme=circular, code="MOB-1")
+    milestone = make_milestone(target=target, code="MOB-1.1")
+    share = make_indicator(
+        code="RES",
+        title="Renewables share",
+        sectors=[mobility],
+        targets=[target],
+        milestones=[milestone],
+        groups=[industry],
+        baseline=(2022, "23"),
+        target=(2030, "42.5"),
+        source_url="https://example.org/res",
+        dataset_code="nrg_ind_ren",
+        publisher="Eurostat",
+    )
+    make_measurement(indicator=share, period=2022, value="23", published_on="2023-12-15")
+    make_measurement(
+        indicator=share,
+        period=2023,
+        value="24.5",
+        published_on="2024-12-19",
+        source_url="https://example.org/2023",
+    )
+    make_measurement(
+        indicator=share,
+        period=2024,
+        value="25.2",
+        published_on="2025-12-18",
+        is_provisional=True,
+        note="First release <b>bold</b>",
+    )
+    make_measurement(
+        indicator=share,
+        period=2023,
+        value="24.6",
+        published_on="2025-12-18",
+        is_estimated=True,
+        note="Revised",
+    )
+    other = make_indicator(
+        code="WEEE",
+        title="WEEE collection",
+        sectors=[electronics],
+        targets=[
+            make_target(roadmap=make_roadmap(sector=electronics), theme=climate, code="EEE-1")
+        ],
+        groups=[policy],
+        baseline=(2021, "46.2"),
+        target=None,
+    )
+    make_series(other, {2021: "46.2", 2022: "40.1"}, published_on="2025-10-30")
+    return {"share": share, "other": other, "mobility": mobility}
+
+
+def test_list_shows_every_indicator_with_latest_value_and_category(client, data):
+    html = client.get("/indicators/").content.decode()
+    assert "2 indicators" in html
+    assert '25.2 % (2024, published <time datetime="2025-12-18">2025-12-18</time>)' in html
+    assert '<span class="tag">provisional</span>' in html
+    assert "Insufficient progress" in html  # (25.2-23)/2 = 1.1 vs 19.5/8 = 2.4375 a year
+    assert "Not assessed: no quantitative target" in html
+
+
+def test_list_json_and_csv_share_the_filter(client, data):
+    document = client.get("/indicators/?sector=mobility&format=json").json()
+    assert document["count"] == 1
+    result = document["results"][0]
+    assert (result["code"], result["latest"], result["progress"]["category"]) == (
+        "RES",
+        {"period": "2024", "value": "25.2", "flags": ["provisional"], "published_on": "2025-12-18"},
+        "insufficient",
+    )
+    assert result["progress"]["ratio"] == 0.4513
+    assert [v["value"] for v in result["values"]] == ["23", "24.6", "25.2"]
+
+    response = client.get("/indicators/?sector=mobility&format=csv")
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    assert rows == [
+        [
+            "indicator",
+            "period",
+            "value",
+            "provisional",
+            "estimated",
+            "break_in_series",
+            "published_on",
+            "source_url",
+            "note",
+            "current",
+        ],
+        ["RES", "2022", "23", "false", "false", "false", "2023-12-15", "", "", "true"],
+        [
+            "RES",
+            "2023",
+            "24.5",
+            "false",
+            "false",
+            "false",
+            "2024-12-19",
+            "https://example.org/2023",
+            "",
+            "false",
+        ],
+        ["RES", "2023", "24.6", "false", "true", "false", "2025-12-18", "", "Revised", "true"],
+        [
+            "RES",
+            "2024",
+            "25.2",
+            "true",
+            "false",
+            "false",
+            "2025-12-18",
+            "",
+            "First release <b>bold</b>",
+            "true",
+        ],
+    ]
+
+
+@pytest.mark.parametrize(
+    ("query", "codes"),
+    [
+        ("", ["RES", "WEEE"]),
+        ("?sector=electronics", ["WEEE"]),
+        ("?theme=circular", ["RES"]),
+        ("?stakeholder_group=policy-makers", ["WEEE"]),
+        ("?sector=mobility&theme=climate", []),
+    ],
+)
+def test_list_filters(client, data, query, codes):
+    sep = "&" if query else "?"
+    document = client.get(f"/indicators/{query}{sep}format=json").json()
+    assert [result["code"] for result in document["results"]] == codes
+
+
+@pytest.mark.parametrize(
+    ("query", "name", "message"),
+    [
+        (
+            "?sector=nowhere",
+            "sector",
+            "Select a valid choice. That choice is not one of the available choices.",
+        ),
+        (
+            "?theme=x",
+            "theme",
+            "Select a valid choice. That choice is not one of the available choices.",
+        ),
+        ("?format=xml", "format", "Unknown format: use one of html, csv, json."),
+        ("?as_of=2020-13-01", "as_of", "as_of is not a real date."),
+        ("?as_of=2999-01-01", "as_of", None),
+    ],
+)
+def test_list_bad_parameter_is_400_naming_it(client, data, query, name, message):
+    response = client.get(
+        f"/indicators/{query}&format=json" if "format" not in query else f"/indicators/{query}"
+    )
+    assert response.status_code == 400
+    if response["Content-Type"].startswith("application/json"):
+        errors = response.json()["errors"]
+        assert list(errors) == [name]
+        if message:
+            assert errors[name] == [message]
+    else:
+        assert f"<code>{name}</code>" in response.content.decode()
+
+
+def test_as_of_hides_later_publications_and_revisions(client, data):
+    document = client.get("/indicators/?format=json&as_of=2025-01-01").json()
+    res = document["results"][0]
+    assert document["as_of"] == "2025-01-01"
+    assert res["latest"]["value"] == "24.5"
+    assert [v["value"] for v in res["values"]] == ["23", "24.5"]
+    # (24.5 - 23) / 1 = 1.5 against 2.4375 a year: 0.6154, moderate progress.
+    assert (res["progress"]["ratio"], res["progress"]["category"]) == (0.6154, "moderate")
+    weee = document["results"][1]
+    assert (weee["latest"], weee["values"]) == (None, [])
+    html = client.get("/indicators/RES/?as_of=2025-01-01").content.decode()
+    assert "25.2" not in html
+    assert "Snapshot:" in html
+
+
+def test_detail_page_chart_table_source_and_history(client, data):
+    html = client.get("/indicators/RES/").content.decode()
+    assert '<svg class="trajectory-chart"' in html and 'role="img"' in html
+    assert (
+        '<title id="trajectory-title">Renewables share: observed values and the path to the '
+        "target</title>" in html
+    )
+    assert (
+        "Baseline 23 % in 2022. Target 42.5 % in 2030. Latest value 25.2 % in 2024. "
+        "Assessment: Insufficient progress." in html
+    )
+    assert 'class="required-path"' in html
+    # Flags by shape and letter, not colour: the estimated revision is a diamond labelled "e".
+    assert 'class="point estimated"' in html
+    assert ">e</text>" in html and ">p</text>" in html
+    assert "<code>nrg_ind_ren</code>" in html and "Eurostat" in html
+    # The table: the values in force, with flags and the path's value for the year.
+    assert '<th scope="row" data-label="Period">2023</th>' in html
+    assert "24.6 %" in html
+    # The history keeps the superseded value, and escapes what was typed.
+    assert "No, superseded" in html
+    assert "First release &lt;b&gt;bold&lt;/b&gt;" in html
+    assert '<a href="/milestones/MOB-1.1/">MOB-1.1</a>' in html
+    assert "Record a value" not in html  # anonymous
+
+
+def test_detail_json_and_404(client, data):
+    document = client.get("/indicators/RES/?format=json").json()
+    assert document["indicator"]["code"] == "RES"
+    assert len(document["indicator"]["revisions"]) == 4
+    assert document["indicator"]["target"]["year"] == 2030
+    assert client.get("/indicators/NOPE/").status_code == 404
+
+
+def test_sector_dashboard_and_milestone_page_show_their_indicators(client, data):
+    dashboard = client.get("/sectors/mobility/").content.decode()
+    assert '<h2 id="indicators-summary-title">Indicators</h2>' in dashboard
+    assert '<a href="/indicators/RES/">Renewables share</a>' in dashboard
+    assert "WEEE collection" not in dashboard  # electronics only
+    milestone = client.get("/milestones/MOB-1.1/?as_of=2025-01-01").content.decode()
+    assert '<a href="/indicators/RES/?as_of=2025-01-01">Renewables share</a>' in milestone
+    assert "24.5 % (2023)" in milestone
+    assert "Moderate progress" in milestone
+
+
+def test_methodology_page_works_the_real_example(client, django_assert_num_queries):
+    from django.core.management import call_command
+
+    call_command("loaddata", "resourcing", "indicators", verbosity=0)
+    # the data version; the two example indicators, their measurements, their sectors
+    with django_assert_num_queries(1 + 3):
+        html = client.get("/methodology/").content.decode()
+    assert 'id="indicators"' in html
+    assert "Baseline 23 % in 2022; latest 25.2 % in 2024; target 42.5 % in 2030" in html
+    assert "= 1.1000 points a year" in html and "= 2.4375 points a year" in html
+    assert "= 0.4513: Insufficient progress." in html
+    assert "ratio = \u22121 \u00d7 -0.013497 / |-0.019765| = 0.6829: Moderate progress." in html
+
+
+def _grow(times):
+    for _ in range(times):
+        sector = make_sector()
+        target = make_target(roadmap=make_roadmap(sector=sector))
+        indicator = make_indicator(
+            sectors=[sector],
+            targets=[target],
+            milestones=[make_milestone(target=target)],
+            groups=[make_group()],
+        )
+        make_series(indicator, {2021: "11", 2022: "12", 2023: "13"})
+        make_measurement(indicator=indicator, period=2023, value="13.5", published_on="2025-06-01")
+
+
+# Every public request first reads the data version (resourcing/caching.py): the "1 +".
+QUERY_COUNTS = [
+    # indicators, measurements, sectors; the form's sector, theme and group selects
+    ("/indicators/", 1 + 6),
+    # + validating the sector, theme and group choices
+    ("/indicators/?sector=mobility&theme=circular&stakeholder_group=industry", 1 + 9),
+    ("/indicators/?format=json", 1 + 3),
+    ("/indicators/?format=csv", 1 + 3),
+    # indicator, measurements, sectors, targets, milestones, groups
+    ("/indicators/RES/", 1 + 6),
+    ("/indicators/RES/?format=json", 1 + 6),
+]
+
+# The indicators summary on the sector dashboard and the milestone page: two queries each
+# (the indicators, their measurements) on top of the page's own (tests/test_dashboards.py).
+# The dashboard counts slippage too (issue 11): 1 + 13.
+SUMMARY_QUERY_COUNTS = [("/sectors/mobility/", 1 + 13 + 1), ("/milestones/MOB-1.1/", 1 + 4 + 1)]
+
+
+@pytest.mark.parametrize("as_of", ["", "2025-06-30"])
+@pytest.mark.parametrize(("url", "queries"), QUERY_COUNTS + SUMMARY_QUERY_COUNTS)
+def test_pages_run_a_fixed_number_of_queries(
+    client, data, django_assert_num_queries, url, queries, as_of
+):
+    url = (
+        f"{url}{'&' if '?' in url else '?'}as_of={as_of}"
+        if as_of and "methodology" not in url
+        else url
+    )
+    _grow(1)
+    with django_assert_num_queries(queries):
+        small = client.get(url)
+    _grow(9)
+    with django_assert_num_queries(queries):
+        large = client.get(url)
+    assert small.status_code == large.status_code == 200
