@@ -3,8 +3,9 @@
 - `record_status_update`: a status change and its history row.
 - `record_deadline_change`: a due-date change and its history row (old and new date, reason).
 - `create_milestone` / `update_milestone_content`: everything else a milestone holds (title,
-  description, due date, source, target, stakeholder groups). The admin, the import and any
-  later form call these; a status never changes here.
+  description, source, target, stakeholder groups, project event; the due date only when
+  created). The admin, the import and any later form call these; a status or a due date never
+  changes here.
 
 Every writer owns `Milestone.version`: each change bumps it, a write made against a stale
 version raises StaleVersionError and writes nothing, and a write that changes nothing changes
@@ -189,26 +190,32 @@ def record_deadline_change(
     return update
 
 
-# Milestone content: every field but the status (record_status_update) and the bookkeeping.
+# Milestone content: every field but the status (record_status_update), the due date
+# (record_deadline_change: a re-dating is history) and the bookkeeping.
 MILESTONE_CONTENT_FIELDS = (
     "target",
     "code",
     "title",
     "description",
-    "due_date",
     "source_title",
     "source_url",
     "provenance",
     "is_project_event",
 )
 MILESTONE_CHANGEABLE = {*MILESTONE_CONTENT_FIELDS, "stakeholder_groups"}
+# A new milestone also takes its first due date (later ones are deadline changes).
+MILESTONE_ON_CREATE = {*MILESTONE_CHANGEABLE, "due_date"}
 
 
-def _check_fields(changes: dict) -> None:
-    unknown = set(changes) - MILESTONE_CHANGEABLE
+def _check_fields(changes: dict, allowed=MILESTONE_CHANGEABLE) -> None:
+    unknown = set(changes) - allowed
     if unknown:
-        # A programming error, not bad input: status has its own writer, version is ours.
-        raise TypeError(f"update_milestone_content cannot change {sorted(unknown)}")
+        # A programming error, not bad input: status and due date have their own writers
+        # (with a history row each), version is ours.
+        raise TypeError(
+            f"cannot write {sorted(unknown)} as content: a status changes through "
+            "record_status_update, a due date through record_deadline_change"
+        )
 
 
 def _differences(current, changes: dict) -> dict:
@@ -239,7 +246,7 @@ def create_milestone(
 ) -> Milestone:
     """A new milestone, not started, at version 1. Its status changes through
     record_status_update (expected_version=1) afterwards, so the history says so."""
-    _check_fields({**values, "stakeholder_groups": stakeholder_groups})
+    _check_fields({**values, "stakeholder_groups": stakeholder_groups}, MILESTONE_ON_CREATE)
     with transaction.atomic():
         milestone = Milestone(
             target=target,
@@ -288,8 +295,6 @@ def update_milestone_content(
         if not differences:
             return False
         groups = differences.pop("stakeholder_groups", None)
-        # The one place a milestone's due date is written (a deadline-change writer with its
-        # own history, record_deadline_change, takes it over by routing `due_date` there).
         fields = dict(differences)
         for name, value in fields.items():
             setattr(current, name, value)
