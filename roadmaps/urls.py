@@ -18,6 +18,11 @@ urlpatterns = [
         staff_views.update_milestone,
         name="staff-update",
     ),
+    path(
+        "staff/milestones/<code:code>/redate/",
+        staff_views.redate_milestone,
+        name="staff-redate",
+    ),
     path("methodology/", info_views.methodology, name="methodology"),
     path("search/", info_views.search_view, name="search"),
     path("feeds/", info_views.feeds_page, name="feeds"),

@@ -97,6 +97,20 @@ def dataset():
     return sector
 
 
+def _basis(counted=(0, 0, 0), due=(0, 0, 0), achieved=(0, 0, 0), project_events=0) -> dict:
+    """The progress block's basis: each measure as (roadmap, eu-law, illustrative)."""
+
+    def by_provenance(counts):
+        return dict(zip(("roadmap", "eu-law", "illustrative"), counts, strict=True))
+
+    return {
+        "counted": by_provenance(counted),
+        "due": by_provenance(due),
+        "achieved": by_provenance(achieved),
+        "project_events_excluded": project_events,
+    }
+
+
 PAST_PROGRESS = {
     "counted": 4,
     "achieved": 1,
@@ -105,6 +119,8 @@ PAST_PROGRESS = {
     "actual": 0.25,
     "expected": 0.5,
     "classification": "off_track",
+    # MOB-2.2 is the one illustrative row; the rest are roadmap rows (the factory's default).
+    "basis": _basis(counted=(3, 0, 1), due=(2, 0, 0), achieved=(1, 0, 0)),
 }
 TODAY_PROGRESS = {
     "counted": 4,
@@ -114,6 +130,7 @@ TODAY_PROGRESS = {
     "actual": 0.5,
     "expected": 0.5,
     "classification": "on_track",
+    "basis": _basis(counted=(3, 0, 1), due=(2, 0, 0), achieved=(2, 0, 0)),
 }
 
 
@@ -152,6 +169,7 @@ def test_sector_dashboard_json_as_of_past_day_gives_exact_progress(client, datas
                     "actual": 0.5,
                     "expected": 1.0,
                     "classification": "off_track",
+                    "basis": _basis(counted=(2, 0, 0), due=(2, 0, 0), achieved=(1, 0, 0)),
                 },
             },
             {
@@ -167,9 +185,15 @@ def test_sector_dashboard_json_as_of_past_day_gives_exact_progress(client, datas
                     "actual": 0.0,
                     "expected": 0.0,
                     "classification": "on_track",
+                    "basis": _basis(counted=(1, 0, 1)),
                 },
             },
         ],
+        "slippage": {
+            "milestones_redated": 0,
+            "total_slip_months": 0,
+            "median_slip_months": None,
+        },
     }
 
 
@@ -228,12 +252,13 @@ def test_sector_dashboard_html_shows_breakdown_timeline_and_groups(client, datas
     assert '<span class="tag illustrative">Illustrative</span>' in timeline
     groups = _section(html, "groups-title")
     cells = re.findall(
-        r'<td data-label="Counts">(\d+) / (\d+) / (\d+)</td>\s*<td data-label="Overdue">(\d+)<',
+        r'<td data-label="Overdue">(\d+)</td>\s*<td data-label="Basis" class="basis">'
+        r"(\d+) milestones? due, (\d+) achieved \(of (\d+) counted\)",
         groups,
     )
-    # (achieved, due, counted, overdue). policy makers: MOB-1.1, MOB-1.2; industry: MOB-1.2,
+    # (overdue, due, achieved, counted). policy makers: MOB-1.1, MOB-1.2; industry: MOB-1.2,
     # MOB-2.1; civil society: none.
-    assert cells == [("1", "2", "2", "1"), ("0", "1", "2", "1"), ("0", "0", "0", "0")]
+    assert cells == [("1", "2", "1", "2"), ("1", "1", "0", "2"), ("0", "0", "0", "0")]
 
 
 def test_sector_dashboard_html_groups_targets_by_theme(client, dataset):
@@ -302,6 +327,7 @@ def test_overview_as_of_past_day_gives_progress_per_sector(client, dataset):
                     "actual": None,
                     "expected": None,
                     "classification": "no_data",
+                    "basis": _basis(),
                 },
             },
         ],
@@ -379,8 +405,11 @@ def test_milestone_detail_shows_full_history_newest_first_with_authors(client, d
     assert response.json()["updates"] == [
         {
             "created_at": "2026-02-01T12:00:00+00:00",
+            "kind": "status",
             "status_before": "not_started",
             "status_after": "at_risk",
+            "due_date_before": None,
+            "due_date_after": None,
             "note": "<b>Slow</b> progress",
             "evidence_url": "https://example.org/evidence",
             "author": "Ana Lima",
@@ -591,8 +620,9 @@ def test_product_fixtures_render_the_three_dashboards(client):
 
 
 def _oracle(rows: list[dict], as_of: str) -> dict:
-    """design.md's progress semantics, written out plainly over export rows."""
-    counted = [row for row in rows if row["status"] != "discontinued"]
+    """design.md's progress semantics, written out plainly over export rows (whose status and
+    due date are those in force on `as_of`). Project events count nowhere."""
+    counted = [row for row in rows if row["status"] != "discontinued" and not row["project_event"]]
     due = [row for row in counted if row["due_date"] <= as_of]
     return {
         "counted": len(counted),
@@ -600,7 +630,7 @@ def _oracle(rows: list[dict], as_of: str) -> dict:
         "due": len(due),
         "overdue": sum(
             row["due_date"] < as_of and row["status"] not in ("achieved", "discontinued")
-            for row in rows
+            for row in counted
         ),
     }
 
@@ -634,7 +664,9 @@ def test_product_fixtures_numbers_agree_with_the_semantics_everywhere(client, as
         assert _counts(_section(html, "progress-title")) == expected
         assert [row["status"] for row in csv_rows] == [row["status"] for row in rows]
         assert [row["overdue"] == "true" for row in csv_rows] == [
-            row["due_date"] < day and row["status"] not in ("achieved", "discontinued")
+            row["due_date"] < day
+            and row["status"] not in ("achieved", "discontinued")
+            and not row["project_event"]
             for row in rows
         ]
         for target in dashboard["targets"]:
@@ -685,15 +717,15 @@ QUERY_COUNTS = [
     ("/", 1 + 5 + PERIODS),
     # sectors, progress by sector
     ("/?format=json", 1 + 2),
-    # sector, roadmap, sector progress, targets, progress by target, by theme, timeline
-    # milestones, status counts, overdue milestones, stakeholder groups, progress by group,
-    # the sector's indicators (none here: their measurements are then not queried; with
+    # sector, roadmap, sector progress, targets, progress by target, slippage, by theme,
+    # timeline milestones, status counts, overdue milestones, stakeholder groups, progress by
+    # group, the sector's indicators (none here: their measurements are then not queried; with
     # indicators see tests/test_indicator_pages.py), the sector's minerals, value-chain
-    # stages, progress by stage, milestones by stage, at-risk milestones, next due,
+    # stages, progress by stage, milestones by stage, slippage, at-risk milestones, next due,
     # + sector progress at each of period_ends(as_of)
-    ("/sectors/mobility/", 1 + 18 + PERIODS),
-    # sector, roadmap, sector progress, targets, progress by target
-    ("/sectors/mobility/?format=json", 1 + 5),
+    ("/sectors/mobility/", 1 + 19 + PERIODS),
+    # sector, roadmap, sector progress, targets, progress by target, slippage
+    ("/sectors/mobility/?format=json", 1 + 6),
     # sector, count, page of milestones, their groups, theme/target/group/mineral/stage select
     # options
     ("/sectors/mobility/milestones/", 1 + 9),
@@ -752,8 +784,9 @@ def test_sector_dashboard_stays_bounded_for_large_sectors(
     monkeypatch.setattr(pages, "OVERDUE_LIMIT", 1)
     _grow(1)  # 3 more milestones in mobility, two of them overdue today
 
-    # The dashboard's queries of QUERY_COUNTS (minerals and value chain included).
-    with django_assert_num_queries(1 + 18 + len(period_ends(today()))):
+    # QUERY_COUNTS' dashboard (slippage, minerals, the value-chain view, the first screen and
+    # progress over time included): the timeline by year instead of markers.
+    with django_assert_num_queries(1 + 19 + len(period_ends(today()))):
         html = client.get("/sectors/mobility/").content.decode()
 
     timeline = _section(html, "timeline-section-title")
