@@ -274,6 +274,13 @@ def test_mineral_html_groups_indicators_by_stage_with_their_own_section_for_none
     assert re.findall(r'<span class="tag">([A-Z]+)</span>', end) == ["COLL", "PROJ"]
     assert re.findall(r'<span class="tag">([A-Z]+)</span>', none) == ["LOOSE"]
     assert '<h3 id="indicators-stage-none">No stage given</h3>' in none
+    assert (
+        "<caption>Indicators of the stage End of life and recycling, their latest value and "
+        "progress</caption>"
+    ) in end
+    assert (
+        "<caption>Indicators with no stage given, their latest value and progress</caption>" in none
+    )
     assert '<a href="/indicators/COLL/?as_of=2025-12-31">Collection rate</a>' in end
     assert "12 % (2024)" in end
     assert "Insufficient progress" in end
