@@ -10,7 +10,12 @@ from django.utils.translation import gettext_lazy as _
 from roadmaps import admin_import
 from roadmaps.forms import MilestoneAdminForm, conflict_message
 from roadmaps.models import Milestone, MilestoneUpdate, Roadmap, Sector, Target, Theme
-from roadmaps.permissions import can_edit_content, can_steward_milestone, restrict_to_stewarded
+from roadmaps.permissions import (
+    can_edit_content,
+    can_send_data_calls,
+    can_steward_milestone,
+    restrict_to_stewarded,
+)
 from roadmaps.services import (
     MILESTONE_CHANGEABLE,
     TARGET_CHANGEABLE,
@@ -25,10 +30,49 @@ from roadmaps.services import (
 
 @admin.register(Sector)
 class SectorAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug", "order", "lead_partner"]
+    list_display = [
+        "name",
+        "slug",
+        "order",
+        "lead_partner",
+        "review_interval_months",
+        "review_required",
+    ]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
     filter_horizontal = ["stewards"]
+    actions = ["send_data_call_now"]
+
+    def has_send_data_call_permission(self, request):
+        return can_send_data_calls(request.user)
+
+    @admin.action(description=_("Send data call now (one sector)"), permissions=["send_data_call"])
+    def send_data_call_now(self, request, queryset):
+        """The daily data call of one sector, now: stewards already called today for it are
+        not called twice (review.data_calls)."""
+        from resourcing.lib.dates import today
+        from review.data_calls import send_data_calls
+
+        if queryset.count() != 1:
+            self.message_user(
+                request, _("Select exactly one sector to send its data call."), messages.ERROR
+            )
+            return
+        sector = queryset.get()
+        result = send_data_calls(day=today(), sectors=queryset)
+        for digest, error in result.failed:
+            self.message_user(
+                request,
+                _("The data call to %(user)s could not be sent: %(error)s")
+                % {"user": digest.steward.username, "error": error},
+                messages.ERROR,
+            )
+        self.message_user(
+            request,
+            _("%(sector)s: data call sent to %(count)s steward(s).")
+            % {"sector": sector.name, "count": len(result.sent)},
+            messages.SUCCESS if result.sent else messages.INFO,
+        )
 
 
 @admin.register(Roadmap)

@@ -16,6 +16,7 @@ from indicators.models import Indicator
 from indicators.progress import with_progress
 from roadmaps import charts, exports
 from roadmaps.filters import MilestoneFilter
+from roadmaps.freshness import ReviewedShare, reviewed_milestone_counts, reviewed_share
 from roadmaps.models import Milestone, MilestoneUpdate, Roadmap, Sector, Target
 from roadmaps.progress import Progress, progress_by, progress_of, status_counts
 from stakeholders.models import StakeholderGroup
@@ -91,6 +92,8 @@ class SectorDashboardPage:
     groups: list[dict] = field(default_factory=list)
     # The sector's indicators, each with its measurements and progress.
     indicators: list = field(default_factory=list)
+    # The share of its milestones and indicators reviewed within the rule (roadmaps.freshness).
+    reviewed: ReviewedShare | None = None
 
 
 def sector_dashboard_page(
@@ -98,8 +101,8 @@ def sector_dashboard_page(
 ) -> SectorDashboardPage:
     """Queries: sector, roadmap, sector progress, targets, progress by target; details add
     progress by theme, timeline milestones (or counts per due year), status counts, overdue
-    milestones, stakeholder groups, progress by group, and the sector's indicators with their
-    measurements."""
+    milestones, stakeholder groups, progress by group, the sector's indicators with their
+    measurements, and its milestones reviewed within the sector's interval (one aggregate)."""
     sector = get_object_or_404(Sector, slug=sector_slug)
     milestones = Milestone.objects.in_sector(sector)
     page = SectorDashboardPage(
@@ -137,12 +140,23 @@ def sector_dashboard_page(
     else:
         page.timeline = charts.timeline_by_year(milestones.for_timeline_by_year(as_of), as_of)
     page.breakdown = charts.status_breakdown(counts)
-    page.overdue = list(milestones.overdue_as_of(as_of)[:OVERDUE_LIMIT])
+    page.overdue = list(
+        milestones.overdue_as_of(as_of)
+        .with_review(as_of)
+        .select_related("target__roadmap__sector")[:OVERDUE_LIMIT]
+    )
     by_group = progress_by(milestones, "stakeholder_groups", as_of)
     page.groups = [
         {"group": group, "progress": by_group.get(group.pk, Progress())} for group in _groups()
     ]
     page.indicators = with_progress(Indicator.objects.for_sector(sector, as_of), as_of)
+    page.reviewed = reviewed_share(
+        reviewed_milestone_counts(
+            milestones.with_status_as_of(as_of).with_review(as_of), sector, as_of
+        ),
+        page.indicators,
+        as_of,
+    )
     return page
 
 
@@ -163,7 +177,9 @@ class MilestonePage:
 def milestone_page(code: str, as_of: datetime.date, *, details: bool = True) -> MilestonePage:
     """Queries: the milestone with its target and sector, its stakeholder groups, its history
     with the authors; details add the indicators measuring it and their measurements."""
-    milestones = with_group_names(exports.for_export(Milestone.objects.all(), as_of))
+    milestones = with_group_names(exports.for_export(Milestone.objects.all(), as_of)).with_review(
+        as_of
+    )
     milestone = get_object_or_404(milestones, code=code)
     updates = list(MilestoneUpdate.objects.for_milestone(milestone, as_of))
     page = MilestonePage(as_of=as_of, milestone=milestone, updates=updates)

@@ -42,6 +42,7 @@ def record_status_update(
     note: str,
     evidence_url: str = "",
     author=None,
+    approved_by=None,
     expected_version: int,
     created_at: datetime.datetime | None = None,
 ) -> MilestoneUpdate:
@@ -52,6 +53,8 @@ def record_status_update(
     PostgreSQL the UPDATE takes the row lock; the loser re-reads the new version).
     Raises StaleVersionError when `expected_version` is not the stored version, and
     ValidationError for a bad status, note or evidence URL; in both cases nothing is written.
+    `approved_by`: the reviewer of an approved proposal (review.services), `author` then
+    being its proposer.
     """
     now = created_at or timezone.now()
     note = (note or "").strip()
@@ -70,12 +73,15 @@ def record_status_update(
             note=note,
             evidence_url=evidence_url,
             author=author,
+            approved_by=approved_by,
             created_at=now,
         )
         # The milestone is the row locked above and the author the signed-in user: their
         # keys need no existence check (one query less per row of an import).
         update.full_clean(
-            exclude=["milestone", "author"], validate_unique=False, validate_constraints=False
+            exclude=["milestone", "author", "approved_by"],
+            validate_unique=False,
+            validate_constraints=False,
         )
         changed = Milestone.objects.filter(pk=current.pk, version=expected_version).update(
             status=status, version=F("version") + 1, updated_at=now

@@ -329,7 +329,12 @@ def test_milestone_detail_as_of_past_day_shows_status_and_history_then(client, d
     html = response.content.decode()
     assert 'Status</dt><dd><span class="badge st-in_progress">' in html
     assert '<span class="tag overdue">Yes, overdue</span>' in html
-    assert html.count('<time datetime="2024-01-15') == 1
+    # Its history row, and "Not reviewed since" (issue 17: 12 months before 2025-06-30).
+    assert html.count('<time datetime="2024-01-15') == 2
+    assert (
+        '<dd class="last-reviewed"><span class="tag not-reviewed">Not reviewed since '
+        '<time datetime="2024-01-15">2024-01-15</time></span></dd>'
+    ) in html
     assert "Done late" not in html
     # Links stay on the snapshot's day; "Show today" is for the screen only (not printed).
     assert '<a href="/sectors/mobility/?as_of=2025-06-30">Mobility</a>' in html
@@ -673,8 +678,8 @@ QUERY_COUNTS = [
     # sector, roadmap, sector progress, targets, progress by target, by theme, timeline
     # milestones, status counts, overdue milestones, stakeholder groups, progress by group,
     # the sector's indicators (none here: their measurements are then not queried; with
-    # indicators see tests/test_indicator_pages.py)
-    ("/sectors/mobility/", 1 + 12),
+    # indicators see tests/test_indicator_pages.py), milestones reviewed within the interval
+    ("/sectors/mobility/", 1 + 13),
     # sector, roadmap, sector progress, targets, progress by target
     ("/sectors/mobility/?format=json", 1 + 5),
     # sector, count, page of milestones, their groups, theme/target/group select options
@@ -729,7 +734,7 @@ def test_sector_dashboard_stays_bounded_for_large_sectors(
     monkeypatch.setattr(pages, "OVERDUE_LIMIT", 1)
     _grow(1)  # 3 more milestones in mobility, two of them overdue today
 
-    with django_assert_num_queries(1 + 12):
+    with django_assert_num_queries(1 + 13):
         html = client.get("/sectors/mobility/").content.decode()
 
     timeline = _section(html, "timeline-section-title")
