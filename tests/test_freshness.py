@@ -270,3 +270,16 @@ def test_milestone_list_with_freshness_runs_a_fixed_number_of_queries(
         response = client.get("/sectors/sector-a/milestones/")
 
     assert response.content.decode().count('<span class="tag evidenced">Evidenced</span>') == count
+
+
+def test_indicator_list_marks_an_indicator_past_its_expected_release(client, sector_a):
+    late = make_indicator(code="IND-1", sectors=[sector_a], release_interval_months=12)
+    make_measurement(indicator=late, period=2023, value="20", published_on="2024-03-01")
+    current = make_indicator(code="IND-2", sectors=[sector_a], release_interval_months=12)
+    make_measurement(indicator=current, period=2024, value="20", published_on="2025-02-01")
+
+    html = client.get("/indicators/", {"as_of": "2025-06-30"}).content.decode()
+
+    assert html.count('<span class="tag not-reviewed">') == 1
+    row = html[html.index('href="/indicators/IND-1/') : html.index('href="/indicators/IND-2/')]
+    assert "Not reviewed since <time" in row
