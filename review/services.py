@@ -184,7 +184,9 @@ def propose_measurement(
 
 def _lock_pending(proposal: Proposal) -> Proposal:
     current = (
-        Proposal.objects.select_for_update()
+        # Locks the proposal row only (its milestone or indicator may be the nullable side
+        # of the join, which PostgreSQL cannot lock): two reviewers deciding at once queue.
+        Proposal.objects.select_for_update(of=("self",))
         .select_related("milestone__target__roadmap__sector", "indicator", "proposer")
         .get(pk=proposal.pk)
     )
