@@ -265,8 +265,8 @@ def test_milestone_list_with_freshness_runs_a_fixed_number_of_queries(
         milestone = make_milestone(target=target_a)
         make_update(milestone=milestone, status_after="in_progress", evidence_url="https://e.org")
     # Data version, sector, count, page of milestones (last review and evidence are
-    # subqueries of it), their groups, theme/target/group select options.
-    with django_assert_num_queries(1 + 7):
+    # subqueries of it), their groups, theme/target/group/mineral/stage select options.
+    with django_assert_num_queries(1 + 9):
         response = client.get("/sectors/sector-a/milestones/")
 
     assert response.content.decode().count('<span class="tag evidenced">Evidenced</span>') == count

@@ -14,7 +14,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('indicators', '0002_release_interval_approved_by'),
-        ('roadmaps', '0008_review_settings'),
+        ('roadmaps', '0009_review_settings'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -8,7 +8,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("roadmaps", "0006_text_field_validators"),
+        ("roadmaps", "0008_minerals"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
