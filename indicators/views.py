@@ -164,7 +164,7 @@ def record_measurement_view(request, code):
             period, month = data["period"]
             # With review before publication in one of its sectors, the value waits for
             # another steward (review.services).
-            held = review_required(indicator)
+            held = review_required(indicator, request.user)
             values = {
                 "indicator": indicator,
                 "period": period,

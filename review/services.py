@@ -25,7 +25,7 @@ from indicators.services import StaleVersionError as IndicatorStaleVersionError
 from indicators.services import check_measurement, parse_value, record_measurement
 from review.models import Proposal, ProposalKind, ProposalState
 from roadmaps.models import Milestone, Status
-from roadmaps.permissions import require_decide_proposal
+from roadmaps.permissions import can_edit_content, require_decide_proposal
 from roadmaps.services import StaleVersionError, record_status_update
 
 logger = logging.getLogger(__name__)
@@ -39,8 +39,12 @@ class ProposalDecidedError(Exception):
         super().__init__(f"Proposal {proposal.pk} is {proposal.state} already.")
 
 
-def review_required(subject) -> bool:
-    """Whether changes to this milestone or indicator are held for review."""
+def review_required(subject, user) -> bool:
+    """Whether `user`'s change to this milestone or indicator is held for review: a steward's
+    is, in a sector with review before publication; an administrator's is not (they approve
+    any proposal, and change anything in the admin)."""
+    if can_edit_content(user):
+        return False
     if isinstance(subject, Milestone):
         return subject.target.roadmap.sector.review_required
     return any(sector.review_required for sector in subject.sectors.all())

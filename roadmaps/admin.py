@@ -7,6 +7,7 @@ from django.shortcuts import redirect
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
+from review.services import propose_status_change, review_required
 from roadmaps import admin_import
 from roadmaps.forms import MilestoneAdminForm, conflict_message
 from roadmaps.models import (
@@ -285,7 +286,22 @@ class MilestoneAdmin(admin.ModelAdmin):
             obj.pk, obj.status, obj.version = created.pk, created.status, created.version
             obj.updated_at = created.updated_at
             status_changed = new_status is not None and new_status != created.status
-        if status_changed:
+        if status_changed and review_required(obj, request.user):
+            # A steward's status change in the admin waits for review like the staff form's.
+            propose_status_change(
+                milestone=obj,
+                status=new_status,
+                note=cleaned["status_note"],
+                evidence_url=cleaned.get("evidence_url") or "",
+                proposer=request.user,
+                expected_version=obj.version,
+            )
+            self.message_user(
+                request,
+                _("The status change awaits review by another steward of the sector."),
+                messages.WARNING,
+            )
+        elif status_changed:
             record_status_update(
                 milestone=obj,
                 status=new_status,

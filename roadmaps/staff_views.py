@@ -92,7 +92,7 @@ def update_milestone(request, code):
         form = StatusUpdateForm(request.POST)
         if form.is_valid():
             # With review before publication the change waits for another steward.
-            held = review_required(milestone)
+            held = review_required(milestone, request.user)
             write = propose_status_change if held else record_status_update
             who = {"proposer": request.user} if held else {"author": request.user}
             try:

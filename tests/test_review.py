@@ -539,3 +539,44 @@ def test_measurement_proposal_is_checked_like_a_measurement(reviewed_sector, ste
 
     assert refused.value.message_dict == {"value": ["120 is not a percentage between 0 and 100."]}
     assert Proposal.objects.count() == 0
+
+
+def test_an_administrators_change_is_direct_even_with_review(
+    client, reviewed_sector, admin_user, milestone_a
+):
+    client.force_login(admin_user)
+
+    response = _propose(client)
+
+    assert response["Location"] == "/milestones/A-1.1/"
+    assert Proposal.objects.count() == 0
+    update = MilestoneUpdate.objects.get()
+    assert (update.author, update.approved_by, update.status_after) == (
+        admin_user,
+        None,
+        "in_progress",
+    )
+
+
+def test_a_stewards_status_change_in_the_admin_waits_for_review(
+    client, reviewed_sector, steward_a, milestone_a
+):
+    from tests.factories import admin_milestone_data
+
+    client.force_login(steward_a)
+    before = dump_content()
+
+    response = client.post(
+        f"/admin/roadmaps/milestone/{milestone_a.pk}/change/",
+        admin_milestone_data(milestone_a, status="achieved", status_note="Done, per the act"),
+    )
+
+    assert response.status_code == 302
+    assert dump_content() == before
+    proposal = Proposal.objects.get()
+    assert (proposal.values, proposal.note, proposal.proposer, proposal.base_version) == (
+        {"status": "achieved"},
+        "Done, per the act",
+        steward_a,
+        1,
+    )
