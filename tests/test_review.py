@@ -580,3 +580,53 @@ def test_a_stewards_status_change_in_the_admin_waits_for_review(
         steward_a,
         1,
     )
+
+
+# Reviewers deciding at the same moment (PostgreSQL: real row locks between connections)
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("reviewers", [2, 10])
+def test_concurrent_decisions_exactly_one_wins(reviewers):
+    import threading
+
+    from django.db import connection
+
+    from tests.factories import make_milestone, make_roadmap, make_sector, make_target
+
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL: SQLite serialises writers, there is no race to test")
+    sector = make_sector(slug="raced")
+    sector.review_required = True
+    sector.save()
+    milestone = make_milestone(target=make_target(roadmap=make_roadmap(sector=sector)))
+    proposer = make_steward(sector=sector, username="proposer")
+    deciders = [make_steward(sector=sector, username=f"reviewer-{i}") for i in range(reviewers)]
+    proposal = _proposal(milestone, proposer)
+    barrier = threading.Barrier(reviewers)
+    outcomes = []
+
+    def decide(user, index):
+        from django.db import connections
+        from django.test import Client
+
+        client = Client()
+        client.force_login(user)
+        barrier.wait()
+        try:
+            action = "approve" if index % 2 == 0 else "return"
+            response = client.post(f"/staff/proposals/{proposal.pk}/{action}/", {"comment": "No"})
+            outcomes.append(response.status_code)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=decide, args=(user, i)) for i, user in enumerate(deciders)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert sorted(outcomes) == [302] + [409] * (reviewers - 1)
+    stored = Proposal.objects.get(pk=proposal.pk)
+    assert stored.state in ("approved", "returned")
+    assert MilestoneUpdate.objects.count() == (1 if stored.state == "approved" else 0)
