@@ -154,7 +154,15 @@ class TargetAdmin(admin.ModelAdmin):
 
 class MilestoneUpdateInline(admin.TabularInline):
     model = MilestoneUpdate
-    fields = ["created_at", "status_before", "status_after", "note", "evidence_url", "author"]
+    fields = [
+        "created_at",
+        "status_before",
+        "status_after",
+        "note",
+        "evidence_url",
+        "author",
+        "approved_by",
+    ]
     readonly_fields = fields
     extra = 0
     can_delete = False
@@ -338,11 +346,18 @@ class MilestoneAdmin(admin.ModelAdmin):
 class MilestoneUpdateAdmin(admin.ModelAdmin):
     """History is append-only: viewable here, never added, changed or deleted."""
 
-    list_display = ["milestone", "created_at", "status_before", "status_after", "author"]
+    list_display = [
+        "milestone",
+        "created_at",
+        "status_before",
+        "status_after",
+        "author",
+        "approved_by",
+    ]
     list_filter = ["status_after", "milestone__target__roadmap__sector"]
     search_fields = ["milestone__code", "note"]
     date_hierarchy = "created_at"
-    list_select_related = ["milestone", "author"]
+    list_select_related = ["milestone", "author", "approved_by"]
     actions = None
 
     def get_queryset(self, request):
