@@ -799,8 +799,8 @@ MINERAL_QUERY_COUNTS = [
     ("/sectors/mobility/milestones/?mineral=cobalt&stage=extraction", 1 + 11),
     ("/sectors/mobility/milestones/?mineral=cobalt&stage=null&format=csv", 1 + 6),
     # the dashboard's 12 (test_dashboards), then the sector's minerals, stages, progress by
-    # stage, milestones placed by stage
-    ("/sectors/mobility/", 1 + 16),
+    # stage, milestones placed by stage, milestones reviewed within the interval (issue 17)
+    ("/sectors/mobility/", 1 + 17),
 ]
 
 
