@@ -26,7 +26,12 @@ from indicators.services import check_measurement, parse_value, record_measureme
 from review.models import Proposal, ProposalKind, ProposalState
 from roadmaps.models import Milestone, Status
 from roadmaps.permissions import can_edit_content, require_decide_proposal
-from roadmaps.services import StaleVersionError, record_status_update
+from roadmaps.services import (
+    StaleVersionError,
+    check_deadline_change,
+    record_deadline_change,
+    record_status_update,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -112,8 +117,7 @@ def propose_deadline_change(
     expected_version: int,
 ) -> Proposal:
     """Hold a re-dating for review (approval calls record_deadline_change)."""
-    if not (reason or "").strip():
-        raise ValidationError({"reason": _("Give the reason for the new due date.")})
+    check_deadline_change(due_date=due_date, reason=reason)
     if due_date == milestone.due_date:
         raise ValidationError(
             {
@@ -212,8 +216,6 @@ def _apply(proposal: Proposal, approver):
             expected_version=proposal.base_version,
         )
     if proposal.kind == ProposalKind.DEADLINE:
-        from roadmaps.services import record_deadline_change
-
         return record_deadline_change(
             milestone=proposal.milestone,
             due_date=datetime.date.fromisoformat(values["due_date"]),
