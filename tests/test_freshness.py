@@ -283,3 +283,29 @@ def test_indicator_list_marks_an_indicator_past_its_expected_release(client, sec
     assert html.count('<span class="tag not-reviewed">') == 1
     row = html[html.index('href="/indicators/IND-1/') : html.index('href="/indicators/IND-2/')]
     assert "Not reviewed since <time" in row
+
+
+def test_a_redating_is_a_review_but_not_the_status_basis(client, target_a):
+    from roadmaps.services import record_deadline_change
+
+    milestone = make_milestone(target=target_a, code="A-1.1")
+    record_status_update(
+        milestone=milestone,
+        status="in_progress",
+        note="Act adopted",
+        evidence_url="https://example.org/act",
+        expected_version=1,
+        created_at=timezone.now() - datetime.timedelta(days=500),
+    )
+    record_deadline_change(
+        milestone=milestone,
+        due_date=datetime.date(2032, 12, 31),
+        reason="Postponed",
+        expected_version=2,
+    )
+
+    html = _milestone_page(client, "A-1.1")
+
+    today = timezone.now().date().isoformat()
+    assert f'<dd class="last-reviewed"><time datetime="{today}">{today}</time></dd>' in html
+    assert '<span class="tag evidenced">Evidenced</span>' in html

@@ -630,3 +630,122 @@ def test_concurrent_decisions_exactly_one_wins(reviewers):
     stored = Proposal.objects.get(pk=proposal.pk)
     assert stored.state in ("approved", "returned")
     assert MilestoneUpdate.objects.count() == (1 if stored.state == "approved" else 0)
+
+
+# Re-datings (deadline changes) of a sector that requires review
+
+REDATE = "/staff/milestones/A-1.1/redate/"
+
+
+def test_redating_becomes_a_proposal_and_approval_records_the_deadline_change(
+    client, reviewed_sector, steward_a, second_steward, milestone_a
+):
+    client.force_login(steward_a)
+    before = dump_content()
+
+    response = client.post(
+        REDATE,
+        {
+            "due_date": "2032-12-31",
+            "reason": "Postponed by the omnibus",
+            "evidence_url": "https://example.org/omnibus",
+            "version": "1",
+        },
+    )
+
+    assert response.status_code == 302
+    assert response["Location"] == "/staff/"
+    assert dump_content() == before
+    proposal = Proposal.objects.get()
+    assert (proposal.kind, proposal.values, proposal.note, proposal.base_version) == (
+        "deadline",
+        {"due_date": "2032-12-31"},
+        "Postponed by the omnibus",
+        1,
+    )
+
+    update = approve_proposal(proposal=proposal, user=second_steward)
+
+    milestone = Milestone.objects.get(pk=milestone_a.pk)
+    assert (milestone.due_date, milestone.version) == (datetime.date(2032, 12, 31), 2)
+    assert (update.kind, update.due_date_before, update.due_date_after) == (
+        "deadline",
+        datetime.date(2030, 12, 31),
+        datetime.date(2032, 12, 31),
+    )
+    assert (update.author, update.approved_by, update.evidence_url) == (
+        steward_a,
+        second_steward,
+        "https://example.org/omnibus",
+    )
+    page = client.get("/milestones/A-1.1/").content.decode()
+    assert "steward-a (proposed), approved by steward-a2" in page
+
+
+def test_redating_proposal_checks_the_date_and_reason(reviewed_sector, steward_a, milestone_a):
+    from review.services import propose_deadline_change
+
+    cases = [
+        (datetime.date(2051, 1, 1), "Late", "due_date"),
+        (datetime.date(2030, 12, 31), "Same day", "due_date"),
+        (datetime.date(2031, 12, 31), "  ", "reason"),
+    ]
+    for due_date, reason, field in cases:
+        with pytest.raises(ValidationError) as refused:
+            propose_deadline_change(
+                milestone=milestone_a,
+                due_date=due_date,
+                reason=reason,
+                proposer=steward_a,
+                expected_version=1,
+            )
+        assert list(refused.value.message_dict) == [field]
+    assert Proposal.objects.count() == 0
+
+
+def test_approving_a_redating_after_a_status_change_is_a_conflict(
+    client, reviewed_sector, steward_a, second_steward, admin_user, milestone_a
+):
+    from review.services import propose_deadline_change
+
+    proposal = propose_deadline_change(
+        milestone=milestone_a,
+        due_date=datetime.date(2032, 12, 31),
+        reason="Postponed",
+        proposer=steward_a,
+        expected_version=1,
+    )
+    record_status_update(
+        milestone=milestone_a, status="at_risk", note="x", author=admin_user, expected_version=1
+    )
+    client.force_login(second_steward)
+    before = _state(proposal.pk)
+
+    response = client.post(f"/staff/proposals/{proposal.pk}/approve/")
+
+    assert response.status_code == 409
+    assert _state(proposal.pk) == before
+    assert Milestone.objects.get(pk=milestone_a.pk).due_date == datetime.date(2030, 12, 31)
+
+
+def test_returned_redating_links_to_the_redate_form(
+    reviewed_sector, steward_a, second_steward, milestone_a, settings
+):
+    from review.services import propose_deadline_change
+
+    settings.SITE_URL = "https://tracker.example.org"
+    steward_a.email = "ines@example.org"
+    steward_a.save()
+    proposal = propose_deadline_change(
+        milestone=milestone_a,
+        due_date=datetime.date(2032, 12, 31),
+        reason="Postponed",
+        proposer=steward_a,
+        expected_version=1,
+    )
+
+    return_proposal(proposal=proposal, user=second_steward, comment="Which act?")
+
+    assert [m.to for m in mail.outbox] == [["ines@example.org"]]
+    assert "(Deadline change) for A-1.1" in mail.outbox[0].body
+    assert "https://tracker.example.org/staff/milestones/A-1.1/redate/" in mail.outbox[0].body
