@@ -13,7 +13,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('indicators', '0002_release_interval_approved_by'),
+        ('indicators', '0003_release_interval_approved_by'),
         ('roadmaps', '0009_review_settings'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
