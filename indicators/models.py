@@ -9,6 +9,7 @@ import datetime
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Prefetch, Q
 from django.urls import reverse
@@ -58,7 +59,9 @@ class IndicatorQuerySet(models.QuerySet):
         return self.prefetch_related(
             Prefetch(
                 "measurements",
-                queryset=Measurement.objects.published_by(as_of).chronological(),
+                queryset=Measurement.objects.published_by(as_of)
+                .chronological()
+                .select_related("author", "approved_by"),
                 to_attr="published",
             )
         )
@@ -151,6 +154,15 @@ class Indicator(models.Model):
     source_title = models.CharField(_("source title"), max_length=300, blank=True)
     source_url = HttpURLField(_("source URL"), max_length=500, blank=True)
     dataset_code = models.CharField(_("dataset code"), max_length=60, blank=True)
+    # Freshness (roadmaps/freshness.py): the data set's next release is expected this long
+    # after the latest value's publication; past it without a newer value, the indicator is
+    # marked "not reviewed since". Most Eurostat series are yearly.
+    release_interval_months = models.PositiveSmallIntegerField(
+        _("release interval (months)"),
+        default=12,
+        validators=[MinValueValidator(1), MaxValueValidator(120)],
+        help_text=_("How often the data set publishes a new value (12: yearly)."),
+    )
     publisher = models.CharField(_("publisher"), max_length=150, blank=True)
     provenance = models.CharField(
         _("provenance"), max_length=20, choices=Provenance.choices, default=Provenance.EU_LAW
@@ -396,6 +408,15 @@ class Measurement(models.Model):
         related_name="measurements",
         verbose_name=_("author"),
     )
+    # Set when the value was a proposal (review before publication), approved by this user.
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="approved_measurements",
+        verbose_name=_("approved by"),
+    )
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
 
     objects = MeasurementQuerySet.as_manager()
@@ -454,6 +475,10 @@ class Measurement(models.Model):
     @property
     def author_name(self) -> str:
         return self.author.display_name if self.author else str(_("RE-SOURCING import"))
+
+    @property
+    def approver_name(self) -> str:
+        return self.approved_by.display_name if self.approved_by else ""
 
 
 def current_values(measurements) -> list[Measurement]:

@@ -109,6 +109,7 @@ def record_measurement(
     note: str = "",
     published_on: datetime.date,
     author=None,
+    approved_by=None,
     expected_version: int,
     created_at: datetime.datetime | None = None,
     check_author: bool = True,
@@ -150,6 +151,7 @@ def record_measurement(
             note=(note or "").strip(),
             published_on=published_on,
             author=author,
+            approved_by=approved_by,
             created_at=now,
         )
         measurement.full_clean(validate_unique=False, validate_constraints=False)

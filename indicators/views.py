@@ -16,6 +16,7 @@ from indicators.forms import MeasurementForm
 from indicators.models import Indicator, Measurement, current_values
 from indicators.progress import Category, required_path, with_progress
 from indicators.services import StaleVersionError, may_record, record_measurement
+from review.services import propose_measurement, review_required
 
 # The shared page helpers of the public pages (400 naming a parameter, CSV responses).
 from roadmaps.responses import bad_request, read_params
@@ -155,21 +156,27 @@ def record_measurement_view(request, code):
         if form.is_valid():
             data = form.cleaned_data
             period, month = data["period"]
+            # With review before publication in one of its sectors, the value waits for
+            # another steward (review.services).
+            held = review_required(indicator, request.user)
+            values = {
+                "indicator": indicator,
+                "period": period,
+                "month": month,
+                "value": data["value"],
+                "is_provisional": data["is_provisional"],
+                "is_estimated": data["is_estimated"],
+                "is_break_in_series": data["is_break_in_series"],
+                "source_url": data["source_url"],
+                "note": data["note"],
+                "published_on": data["published_on"],
+                "expected_version": data["version"],
+            }
             try:
-                record_measurement(
-                    indicator=indicator,
-                    period=period,
-                    month=month,
-                    value=data["value"],
-                    is_provisional=data["is_provisional"],
-                    is_estimated=data["is_estimated"],
-                    is_break_in_series=data["is_break_in_series"],
-                    source_url=data["source_url"],
-                    note=data["note"],
-                    published_on=data["published_on"],
-                    author=request.user,
-                    expected_version=data["version"],
-                )
+                if held:
+                    propose_measurement(**values, proposer=request.user)
+                else:
+                    record_measurement(**values, author=request.user)
             except StaleVersionError as exc:
                 indicator.version = exc.indicator.version
                 conflict = (
@@ -187,6 +194,16 @@ def record_measurement_view(request, code):
                     form.add_error(field if field in form.fields else None, problems)
                 status = 400
             else:
+                if held:
+                    messages.success(
+                        request,
+                        _(
+                            "%(code)s: your value for %(period)s awaits review by another "
+                            "steward before it is public."
+                        )
+                        % {"code": indicator.code, "period": request.POST.get("period", "")},
+                    )
+                    return redirect("roadmaps:staff-queue")
                 messages.success(
                     request,
                     _("%(code)s: the value for %(period)s is recorded and public.")

@@ -50,6 +50,8 @@ INSTALLED_APPS = [
     # Cache invalidation: the data version, its bump and the page cache middleware.
     "pagecache",
     "indicators",
+    # Review before publication (proposals) and data calls to stewards.
+    "review",
 ]
 
 MIDDLEWARE = [
@@ -160,6 +162,37 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
+
+# Absolute links in e-mails (data calls, returned proposals): the site's public address.
+SITE_URL = os.environ.get("DJANGO_SITE_URL", "http://localhost:8000").strip().rstrip("/")
+if not SITE_URL.startswith(("http://", "https://")) or " " in SITE_URL:
+    raise ImproperlyConfigured(
+        f"DJANGO_SITE_URL must be an http:// or https:// address (got {SITE_URL!r})."
+    )
+
+# E-mail: printed to the console unless DJANGO_EMAIL_HOST names an SMTP server.
+DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "tracker@localhost").strip()
+if "@" not in DEFAULT_FROM_EMAIL:
+    raise ImproperlyConfigured(
+        f"DJANGO_DEFAULT_FROM_EMAIL must be an e-mail address (got {DEFAULT_FROM_EMAIL!r})."
+    )
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+EMAIL_HOST = os.environ.get("DJANGO_EMAIL_HOST", "").strip()
+if EMAIL_HOST:
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    _email_port = os.environ.get("DJANGO_EMAIL_PORT", "25").strip()
+    if not _email_port.isdigit() or not 0 < int(_email_port) < 65536:
+        raise ImproperlyConfigured(
+            f"DJANGO_EMAIL_PORT must be a port number, 1-65535 (got {_email_port!r})."
+        )
+    EMAIL_PORT = int(_email_port)
+    EMAIL_HOST_USER = os.environ.get("DJANGO_EMAIL_HOST_USER", "")
+    EMAIL_HOST_PASSWORD = os.environ.get("DJANGO_EMAIL_HOST_PASSWORD", "")
+    EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS", default=False)
+    # A server that never answers must not hang a request or the cron job.
+    EMAIL_TIMEOUT = 30
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 
 LOGIN_URL = "login"
 # Stewards come to work: after signing in they land on their queue (a `next` wins).

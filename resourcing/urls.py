@@ -17,5 +17,6 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("stakeholders/", include("stakeholders.urls")),
     path("", include("indicators.urls")),
+    path("", include("review.urls")),
     path("", include("roadmaps.urls")),
 ]

@@ -7,6 +7,7 @@ from django.shortcuts import redirect
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
+from review.services import propose_status_change, review_required
 from roadmaps import admin_import
 from roadmaps.forms import MilestoneAdminForm, conflict_message
 from roadmaps.models import (
@@ -19,7 +20,12 @@ from roadmaps.models import (
     Theme,
     ValueChainStage,
 )
-from roadmaps.permissions import can_edit_content, can_steward_milestone, restrict_to_stewarded
+from roadmaps.permissions import (
+    can_edit_content,
+    can_send_data_calls,
+    can_steward_milestone,
+    restrict_to_stewarded,
+)
 from roadmaps.services import (
     MILESTONE_CHANGEABLE,
     TARGET_CHANGEABLE,
@@ -35,10 +41,49 @@ from roadmaps.services import (
 
 @admin.register(Sector)
 class SectorAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug", "order", "lead_partner"]
+    list_display = [
+        "name",
+        "slug",
+        "order",
+        "lead_partner",
+        "review_interval_months",
+        "review_required",
+    ]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
     filter_horizontal = ["stewards"]
+    actions = ["send_data_call_now"]
+
+    def has_send_data_call_permission(self, request):
+        return can_send_data_calls(request.user)
+
+    @admin.action(description=_("Send data call now (one sector)"), permissions=["send_data_call"])
+    def send_data_call_now(self, request, queryset):
+        """The daily data call of one sector, now: stewards already called today for it are
+        not called twice (review.data_calls)."""
+        from resourcing.lib.dates import today
+        from review.data_calls import send_data_calls
+
+        if queryset.count() != 1:
+            self.message_user(
+                request, _("Select exactly one sector to send its data call."), messages.ERROR
+            )
+            return
+        sector = queryset.get()
+        result = send_data_calls(day=today(), sectors=queryset)
+        for digest, error in result.failed:
+            self.message_user(
+                request,
+                _("The data call to %(user)s could not be sent: %(error)s")
+                % {"user": digest.steward.username, "error": error},
+                messages.ERROR,
+            )
+        self.message_user(
+            request,
+            _("%(sector)s: data call sent to %(count)s steward(s).")
+            % {"sector": sector.name, "count": len(result.sent)},
+            messages.SUCCESS if result.sent else messages.INFO,
+        )
 
 
 @admin.register(Roadmap)
@@ -120,6 +165,7 @@ class MilestoneUpdateInline(admin.TabularInline):
         "note",
         "evidence_url",
         "author",
+        "approved_by",
     ]
     readonly_fields = fields
     extra = 0
@@ -298,7 +344,22 @@ class MilestoneAdmin(admin.ModelAdmin):
             obj.pk, obj.status, obj.version = created.pk, created.status, created.version
             obj.updated_at = created.updated_at
             status_changed = new_status is not None and new_status != created.status
-        if status_changed:
+        if status_changed and review_required(obj, request.user):
+            # A steward's status change in the admin waits for review like the staff form's.
+            propose_status_change(
+                milestone=obj,
+                status=new_status,
+                note=cleaned["status_note"],
+                evidence_url=cleaned.get("evidence_url") or "",
+                proposer=request.user,
+                expected_version=obj.version,
+            )
+            self.message_user(
+                request,
+                _("The status change awaits review by another steward of the sector."),
+                messages.WARNING,
+            )
+        elif status_changed:
             record_status_update(
                 milestone=obj,
                 status=new_status,
@@ -344,11 +405,12 @@ class MilestoneUpdateAdmin(admin.ModelAdmin):
         "due_date_before",
         "due_date_after",
         "author",
+        "approved_by",
     ]
     list_filter = ["kind", "status_after", "milestone__target__roadmap__sector"]
     search_fields = ["milestone__code", "note"]
     date_hierarchy = "created_at"
-    list_select_related = ["milestone", "author"]
+    list_select_related = ["milestone", "author", "approved_by"]
     actions = None
 
     def get_queryset(self, request):

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from resourcing.lib.dates import add_months, end_of_day, months_between, start_of_day
+from resourcing.lib.dates import add_months, end_of_day, months_between
 from resourcing.lib.fields import HttpURLField
 from resourcing.lib.validators import (
     code_validator,
@@ -27,8 +27,12 @@ NOTE_MAX_LENGTH = 2000
 # them this permission, and listed in Sector.stewards.
 CONSORTIUM_STAFF_GROUP = "Consortium staff"
 STEWARD_PERMISSION = "roadmaps.change_milestone"
-# The work queue's horizon for "due soon" and for "stale" (no update for that long).
+# The work queue's horizon for "due soon".
 STAFF_HORIZON_MONTHS = 12
+# A sector's items count as reviewed for this long after their last history row, unless the
+# sector says otherwise (Sector.review_interval_months; roadmaps/freshness.py applies it).
+DEFAULT_REVIEW_INTERVAL_MONTHS = 12
+MAX_REVIEW_INTERVAL_MONTHS = 120
 # Every text a page, feed or export shows refuses control characters (XML 1.0 cannot carry
 # them: one broke a sector's Atom feed); text that reaches the public CSV downloads also
 # refuses what a spreadsheet would run as a formula, so the export needs no escaping and the
@@ -105,6 +109,23 @@ class Sector(models.Model):
         related_name="stewarded_sectors",
         blank=True,
         help_text=_("Staff users who may update the status of this sector's milestones."),
+    )
+    review_interval_months = models.PositiveSmallIntegerField(
+        _("review interval (months)"),
+        default=DEFAULT_REVIEW_INTERVAL_MONTHS,
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_REVIEW_INTERVAL_MONTHS)],
+        help_text=_(
+            "An item not reviewed for this long is marked “not reviewed since” publicly and "
+            "listed in the stewards' data calls."
+        ),
+    )
+    review_required = models.BooleanField(
+        _("review before publication"),
+        default=False,
+        help_text=_(
+            "A steward's status change, re-dating or measurement becomes a proposal that "
+            "another steward of the sector (or an administrator) approves before it is public."
+        ),
     )
 
     objects = SectorQuerySet.as_manager()
@@ -300,11 +321,11 @@ class MilestoneQuerySet(models.QuerySet):
     def for_staff_queue(self, as_of: datetime.date):
         """The steward's work queue: overdue first, then due within 12 months, then the rest.
 
-        Annotates `queue_rank` (0 overdue, 1 due soon, 2 the rest), `last_update_at` and
-        `is_stale` (no update for 12 months, or never). One query.
+        Annotates `queue_rank` (0 overdue, 1 due soon, 2 the rest) and `last_update_at`;
+        whether a row is stale is roadmaps.freshness' rule (the sector's review interval),
+        applied by the view to the page's rows. One query.
         """
         soon = add_months(as_of, STAFF_HORIZON_MONTHS)
-        stale_before = start_of_day(add_months(as_of, -STAFF_HORIZON_MONTHS))
         open_q = ~Q(status__in=[Status.ACHIEVED, Status.DISCONTINUED])
         return (
             self.with_last_update()
@@ -314,14 +335,6 @@ class MilestoneQuerySet(models.QuerySet):
                     models.When(open_q & Q(due_date__lte=soon), then=models.Value(1)),
                     default=models.Value(2),
                     output_field=models.IntegerField(),
-                ),
-                is_stale=models.Case(
-                    models.When(
-                        Q(last_update_at__isnull=True) | Q(last_update_at__lt=stale_before),
-                        then=models.Value(True),
-                    ),
-                    default=models.Value(False),
-                    output_field=models.BooleanField(),
                 ),
             )
             .select_related("target__roadmap__sector")
@@ -343,6 +356,21 @@ class MilestoneQuerySet(models.QuerySet):
         from roadmaps.progress import with_status_as_of
 
         return with_status_as_of(self, as_of)
+
+    def with_review(self, as_of: datetime.date):
+        """Annotates, from the history made by the end of `as_of` (subqueries of the same
+        query): `last_reviewed_at`, the newest history row of any kind (a same-status
+        reconfirmation is a review), and `status_evidence_url`, the evidence of the newest
+        status change ("" when reported with a note only, None with no history)."""
+        history = MilestoneUpdate.objects.filter(
+            milestone=models.OuterRef("pk"), created_at__lt=end_of_day(as_of)
+        ).order_by("-created_at", "-pk")
+        return self.annotate(
+            last_reviewed_at=models.Subquery(history.values("created_at")[:1]),
+            status_evidence_url=models.Subquery(
+                history.filter(STATUS_ROWS_Q).values("evidence_url")[:1]
+            ),
+        )
 
     def overdue_as_of(self, as_of: datetime.date):
         """Overdue at the end of `as_of`, most overdue first (one query, target joined)."""
@@ -546,6 +574,11 @@ class Milestone(SourceFields):
         return self.provenance == Provenance.ILLUSTRATIVE
 
 
+# The history rows that set a status (a re-dating carries the status unchanged: its evidence
+# is about the deadline, not the status).
+STATUS_ROWS_Q = Q(kind=UpdateKind.STATUS)
+
+
 class MilestoneUpdateQuerySet(models.QuerySet):
     def get_by_natural_key(self, milestone_code, created_at):
         return self.get(milestone__code=milestone_code, created_at=created_at)
@@ -555,7 +588,7 @@ class MilestoneUpdateQuerySet(models.QuerySet):
 
     def for_feed(self, limit: int = 50):
         """The newest status changes with what an Atom entry shows: one query."""
-        return self.select_related("milestone", "author").latest_first()[:limit]
+        return self.select_related("milestone", "author", "approved_by").latest_first()[:limit]
 
     def made_by(self, as_of: datetime.date):
         """The updates made by the end of `as_of` (UTC)."""
@@ -575,7 +608,10 @@ class MilestoneUpdateQuerySet(models.QuerySet):
     def for_milestone(self, milestone, as_of: datetime.date):
         """A milestone's history up to `as_of`, newest first, with the authors' names."""
         return (
-            self.made_by(as_of).filter(milestone=milestone).select_related("author").latest_first()
+            self.made_by(as_of)
+            .filter(milestone=milestone)
+            .select_related("author", "approved_by")
+            .latest_first()
         )
 
 
@@ -611,6 +647,16 @@ class MilestoneUpdate(models.Model):
         blank=True,
         related_name="milestone_updates",
         verbose_name=_("author"),
+    )
+    # Set when the change was a proposal (review before publication): the author proposed
+    # it, this steward or administrator approved it.
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="approved_milestone_updates",
+        verbose_name=_("approved by"),
     )
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
 
@@ -692,6 +738,11 @@ class MilestoneUpdate(models.Model):
     def author_name(self) -> str:
         """Who recorded it: the steward's name, or the import (no author)."""
         return self.author.display_name if self.author else str(_("RE-SOURCING import"))
+
+    @property
+    def approver_name(self) -> str:
+        """Who approved it (review before publication), or "" for a direct change."""
+        return self.approved_by.display_name if self.approved_by else ""
 
     natural_key.dependencies = ["roadmaps.milestone"]
 

@@ -16,6 +16,7 @@ from indicators.models import Indicator
 from indicators.progress import with_progress
 from roadmaps import charts, exports
 from roadmaps.filters import MilestoneFilter
+from roadmaps.freshness import ReviewedShare, reviewed_milestone_counts, reviewed_share
 from roadmaps.models import (
     Milestone,
     MilestoneUpdate,
@@ -144,6 +145,8 @@ class SectorDashboardPage:
     # The sector's minerals (links to their pages) and its milestones placed by stage.
     sector_minerals: list[Mineral] = field(default_factory=list)
     value_chain: list[dict] = field(default_factory=list)
+    # The share of its milestones and indicators reviewed within the rule (roadmaps.freshness).
+    reviewed: ReviewedShare | None = None
 
 
 def sector_dashboard_page(
@@ -153,8 +156,9 @@ def sector_dashboard_page(
     progress by theme, timeline milestones (or counts per due year), status counts, overdue
     milestones, stakeholder groups, progress by group, the sector's indicators with their
     measurements, the sector's minerals and the value chain (stages, progress by stage,
-    milestones placed by stage), at-risk milestones, the next due, and progress at each of
-    period_ends(as_of) (one query each)."""
+    milestones placed by stage), at-risk milestones, the next due, progress at each of
+    period_ends(as_of) (one query each), and its milestones reviewed within the sector's
+    interval (one aggregate)."""
     sector = get_object_or_404(Sector, slug=sector_slug)
     milestones = Milestone.objects.in_sector(sector)
     page = SectorDashboardPage(
@@ -193,7 +197,11 @@ def sector_dashboard_page(
     else:
         page.timeline = charts.timeline_by_year(milestones.for_timeline_by_year(as_of), as_of)
     page.breakdown = charts.status_breakdown(counts)
-    page.overdue = list(milestones.overdue_as_of(as_of)[:OVERDUE_LIMIT])
+    page.overdue = list(
+        milestones.overdue_as_of(as_of)
+        .with_review(as_of)
+        .select_related("target__roadmap__sector")[:OVERDUE_LIMIT]
+    )
     by_group = progress_by(milestones, "stakeholder_groups", as_of)
     page.groups = [
         {"group": group, "progress": by_group.get(group.pk, Progress())} for group in _groups()
@@ -210,6 +218,13 @@ def sector_dashboard_page(
     )
     page.next_due = list(milestones.next_due_per_sector(as_of, FIRST_SCREEN_ITEMS))
     page.over_time = charts.over_time(progress_over_time(milestones, period_ends(as_of)))
+    page.reviewed = reviewed_share(
+        reviewed_milestone_counts(
+            milestones.with_status_as_of(as_of).with_review(as_of), sector, as_of
+        ),
+        page.indicators,
+        as_of,
+    )
     return page
 
 
@@ -232,7 +247,9 @@ class MilestonePage:
 def milestone_page(code: str, as_of: datetime.date, *, details: bool = True) -> MilestonePage:
     """Queries: the milestone with its target and sector, its stakeholder groups, its history
     with the authors; details add the indicators measuring it and their measurements."""
-    milestones = with_group_names(exports.for_export(Milestone.objects.all(), as_of))
+    milestones = with_group_names(exports.for_export(Milestone.objects.all(), as_of)).with_review(
+        as_of
+    )
     milestone = get_object_or_404(milestones, code=code)
     updates = list(MilestoneUpdate.objects.for_milestone(milestone, as_of))
     page = MilestonePage(

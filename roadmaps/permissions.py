@@ -81,3 +81,24 @@ def restrict_to_stewarded(queryset: QuerySet, user, field: str = "pk") -> QueryS
     if user.is_superuser:
         return queryset
     return queryset.filter(**{f"{field}__in": stewarded_milestones(user).values("pk")})
+
+
+def can_decide_proposal(user, proposal) -> bool:
+    """Review before publication: a steward of the proposal's sector (any of an indicator's
+    sectors) or an administrator approves or returns it, but never the one who proposed it."""
+    if not user.is_authenticated or user.pk == proposal.proposer_id:
+        return False
+    return any(can_steward(user, sector) for sector in proposal.sectors)
+
+
+def require_decide_proposal(user, proposal) -> None:
+    """403 unless the user may approve or return this proposal."""
+    if user.is_authenticated and user.pk == proposal.proposer_id:
+        raise PermissionDenied(_("Nobody approves or returns their own proposal."))
+    if not can_decide_proposal(user, proposal):
+        raise PermissionDenied(_("You do not steward this proposal's sector."))
+
+
+def can_send_data_calls(user) -> bool:
+    """Sending a data call from the admin is the administrators'."""
+    return bool(user.is_active and user.is_superuser)

@@ -69,5 +69,6 @@ def milestone_list_response(
     if output == "json":
         rows = [exports.milestone_row(m, as_of) for m in milestones]
         return JsonResponse(exports.json_document(rows))
-    paginated = Paginator(with_group_names(milestones), PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = with_group_names(milestones.with_review(as_of))
+    paginated = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, template, {**context, "page": paginated})

@@ -52,6 +52,7 @@ def record_status_update(
     note: str,
     evidence_url: str = "",
     author=None,
+    approved_by=None,
     expected_version: int,
     created_at: datetime.datetime | None = None,
 ) -> MilestoneUpdate:
@@ -62,6 +63,8 @@ def record_status_update(
     PostgreSQL the UPDATE takes the row lock; the loser re-reads the new version).
     Raises StaleVersionError when `expected_version` is not the stored version, and
     ValidationError for a bad status, note or evidence URL; in both cases nothing is written.
+    `approved_by`: the reviewer of an approved proposal (review.services), `author` then
+    being its proposer.
     """
     now = created_at or timezone.now()
     note = (note or "").strip()
@@ -80,12 +83,15 @@ def record_status_update(
             note=note,
             evidence_url=evidence_url,
             author=author,
+            approved_by=approved_by,
             created_at=now,
         )
         # The milestone is the row locked above and the author the signed-in user: their
         # keys need no existence check (one query less per row of an import).
         update.full_clean(
-            exclude=["milestone", "author"], validate_unique=False, validate_constraints=False
+            exclude=["milestone", "author", "approved_by"],
+            validate_unique=False,
+            validate_constraints=False,
         )
         changed = Milestone.objects.filter(pk=current.pk, version=expected_version).update(
             status=status, version=F("version") + 1, updated_at=now
@@ -105,6 +111,26 @@ def record_status_update(
     return update
 
 
+def check_deadline_change(*, due_date, reason: str) -> None:
+    """The rules of a new due date and its reason (also checked when a re-dating is proposed
+    for review, review.services): ValidationError naming the field."""
+    if not isinstance(due_date, datetime.date) or isinstance(due_date, datetime.datetime):
+        raise ValidationError({"due_date": _("Enter a valid date.")})
+    if not EARLIEST_DUE_DATE <= due_date <= LATEST_DUE_DATE:
+        raise ValidationError(
+            {
+                "due_date": _("%(date)s is outside %(earliest)s to %(latest)s.")
+                % {
+                    "date": due_date.isoformat(),
+                    "earliest": EARLIEST_DUE_DATE.isoformat(),
+                    "latest": LATEST_DUE_DATE.isoformat(),
+                }
+            }
+        )
+    if not (reason or "").strip():
+        raise ValidationError({"reason": _("Give the reason for the new due date.")})
+
+
 def record_deadline_change(
     *,
     milestone: Milestone,
@@ -112,6 +138,7 @@ def record_deadline_change(
     reason: str,
     evidence_url: str = "",
     author=None,
+    approved_by=None,
     expected_version: int,
     created_at: datetime.datetime | None = None,
 ) -> MilestoneUpdate:
@@ -127,21 +154,7 @@ def record_deadline_change(
     now = created_at or timezone.now()
     reason = (reason or "").strip()
     evidence_url = (evidence_url or "").strip()
-    if not isinstance(due_date, datetime.date) or isinstance(due_date, datetime.datetime):
-        raise ValidationError({"due_date": _("Enter a valid date.")})
-    if not EARLIEST_DUE_DATE <= due_date <= LATEST_DUE_DATE:
-        raise ValidationError(
-            {
-                "due_date": _("%(date)s is outside %(earliest)s to %(latest)s.")
-                % {
-                    "date": due_date.isoformat(),
-                    "earliest": EARLIEST_DUE_DATE.isoformat(),
-                    "latest": LATEST_DUE_DATE.isoformat(),
-                }
-            }
-        )
-    if not reason:
-        raise ValidationError({"reason": _("Give the reason for the new due date.")})
+    check_deadline_change(due_date=due_date, reason=reason)
 
     with transaction.atomic():
         current = Milestone.objects.select_for_update().get(pk=milestone.pk)
@@ -164,6 +177,7 @@ def record_deadline_change(
             note=reason,
             evidence_url=evidence_url,
             author=author,
+            approved_by=approved_by,
             created_at=now,
         )
         try:

@@ -11,8 +11,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from resourcing.lib.dates import today
+from review.models import Proposal
+from review.services import propose_deadline_change, propose_status_change, review_required
 from roadmaps.filters import MilestoneFilter
 from roadmaps.forms import DeadlineChangeForm, StatusUpdateForm
+from roadmaps.freshness import milestone_freshness
 from roadmaps.models import Milestone, Target
 from roadmaps.permissions import (
     require_staff_member,
@@ -52,14 +55,21 @@ def work_queue(request):
         )
     rows = filterset.qs.order_by("queue_rank", "due_date", "code")
     page = Paginator(rows, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
+    milestones = list(page.object_list)
+    for milestone in milestones:
+        # "Stale" is the public "not reviewed" rule (roadmaps.freshness), nothing else.
+        milestone.freshness = milestone_freshness(milestone, as_of)
+        milestone.is_stale = not milestone.freshness.is_current
     return render(
         request,
         "staff/work_queue.html",
         {
             "filter": filterset,
             "sectors": sectors,
+            # Proposals awaiting review come first: nothing of them is public yet.
+            "proposals": list(Proposal.objects.for_queue(request.user)),
             "page": page,
-            "milestones": page.object_list,
+            "milestones": milestones,
             "count": page.paginator.count,
             "as_of": as_of,
         },
@@ -82,14 +92,18 @@ def update_milestone(request, code):
     else:
         form = StatusUpdateForm(request.POST)
         if form.is_valid():
+            # With review before publication the change waits for another steward.
+            held = review_required(milestone, request.user)
+            write = propose_status_change if held else record_status_update
+            who = {"proposer": request.user} if held else {"author": request.user}
             try:
-                record_status_update(
+                write(
                     milestone=milestone,
                     status=form.cleaned_data["status"],
                     note=form.cleaned_data["note"],
                     evidence_url=form.cleaned_data["evidence_url"],
-                    author=request.user,
                     expected_version=form.cleaned_data["version"],
+                    **who,
                 )
             except StaleVersionError as exc:
                 # Keep what the steward typed; confirming again means against the new version.
@@ -105,6 +119,16 @@ def update_milestone(request, code):
                 _add_service_errors(form, exc)
                 status = 400
             else:
+                if held:
+                    messages.success(
+                        request,
+                        _(
+                            "Your change of %(code)s awaits review: another steward of the "
+                            "sector approves it before it is public."
+                        )
+                        % {"code": milestone.code},
+                    )
+                    return redirect("roadmaps:staff-queue")
                 messages.success(
                     request,
                     _("%(code)s is now “%(status)s”. Your note is in its public history.")
@@ -151,14 +175,18 @@ def redate_milestone(request, code):
         form = DeadlineChangeForm(request.POST)
         if form.is_valid():
             previous = milestone.due_date
+            # With review before publication the re-dating waits for another steward.
+            held = review_required(milestone, request.user)
+            write = propose_deadline_change if held else record_deadline_change
+            who = {"proposer": request.user} if held else {"author": request.user}
             try:
-                record_deadline_change(
+                write(
                     milestone=milestone,
                     due_date=form.cleaned_data["due_date"],
                     reason=form.cleaned_data["reason"],
                     evidence_url=form.cleaned_data["evidence_url"],
-                    author=request.user,
                     expected_version=form.cleaned_data["version"],
+                    **who,
                 )
             except StaleVersionError as exc:
                 # Keep what the steward typed; confirming again means against the new version
@@ -175,6 +203,16 @@ def redate_milestone(request, code):
                 _add_service_errors(form, exc)
                 status = 400
             else:
+                if held:
+                    messages.success(
+                        request,
+                        _(
+                            "Your re-dating of %(code)s awaits review: another steward of the "
+                            "sector approves it before it is public."
+                        )
+                        % {"code": milestone.code},
+                    )
+                    return redirect("roadmaps:staff-queue")
                 messages.success(
                     request,
                     _(

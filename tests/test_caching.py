@@ -144,7 +144,14 @@ def test_admin_edit_makes_cached_pages_stale(client, admin_user, sector_a, miles
 
     response = admin.post(
         f"/admin/roadmaps/sector/{sector_a.pk}/change/",
-        {"slug": "sector-a", "name": "Renamed sector", "order": 1, "stewards": []},
+        # review_interval_months: the sector's review interval (issue 17), a required field.
+        {
+            "slug": "sector-a",
+            "name": "Renamed sector",
+            "order": 1,
+            "stewards": [],
+            "review_interval_months": 12,
+        },
     )
     after = client.get(DASHBOARD)
 
@@ -355,7 +362,13 @@ def test_stewards_change_makes_cached_pages_stale(client, admin_user, sector_a, 
 
     response = admin.post(
         f"/admin/roadmaps/sector/{sector_a.pk}/change/",
-        {"slug": "sector-a", "name": sector_a.name, "order": 1, "stewards": [steward_b.pk]},
+        {
+            "slug": "sector-a",
+            "name": sector_a.name,
+            "order": 1,
+            "stewards": [steward_b.pk],
+            "review_interval_months": 12,
+        },
     )
     after = client.get(DASHBOARD, headers={"if-none-match": before["ETag"]})
 

@@ -365,7 +365,12 @@ def test_milestone_detail_as_of_past_day_shows_status_and_history_then(client, d
     html = response.content.decode()
     assert 'Status</dt><dd><span class="badge st-in_progress">' in html
     assert '<span class="tag overdue">Yes, overdue</span>' in html
-    assert html.count('<time datetime="2024-01-15') == 1
+    # Its history row, and "Not reviewed since" (issue 17: 12 months before 2025-06-30).
+    assert html.count('<time datetime="2024-01-15') == 2
+    assert (
+        '<dd class="last-reviewed"><span class="tag not-reviewed">Not reviewed since '
+        '<time datetime="2024-01-15">2024-01-15</time></span></dd>'
+    ) in html
     assert "Done late" not in html
     # Links stay on the snapshot's day; "Show today" is for the screen only (not printed).
     assert '<a href="/sectors/mobility/?as_of=2025-06-30">Mobility</a>' in html
@@ -722,8 +727,8 @@ QUERY_COUNTS = [
     # group, the sector's indicators (none here: their measurements are then not queried; with
     # indicators see tests/test_indicator_pages.py), the sector's minerals, value-chain
     # stages, progress by stage, milestones by stage, slippage, at-risk milestones, next due,
-    # + sector progress at each of period_ends(as_of)
-    ("/sectors/mobility/", 1 + 19 + PERIODS),
+    # milestones reviewed within the interval, + sector progress at each of period_ends(as_of)
+    ("/sectors/mobility/", 1 + 20 + PERIODS),
     # sector, roadmap, sector progress, targets, progress by target, slippage
     ("/sectors/mobility/?format=json", 1 + 6),
     # sector, count, page of milestones, their groups, theme/target/group/mineral/stage select
@@ -785,8 +790,9 @@ def test_sector_dashboard_stays_bounded_for_large_sectors(
     _grow(1)  # 3 more milestones in mobility, two of them overdue today
 
     # QUERY_COUNTS' dashboard (slippage, minerals, the value-chain view, the first screen and
-    # progress over time included): the timeline by year instead of markers.
-    with django_assert_num_queries(1 + 19 + len(period_ends(today()))):
+    # progress over time and the reviewed count included): the timeline by year instead of
+    # markers.
+    with django_assert_num_queries(1 + 20 + len(period_ends(today()))):
         html = client.get("/sectors/mobility/").content.decode()
 
     timeline = _section(html, "timeline-section-title")

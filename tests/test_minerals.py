@@ -811,10 +811,12 @@ MINERAL_QUERY_COUNTS = [
     # the sector list's queries (test_dashboards) + validating the mineral and stage choices
     ("/sectors/mobility/milestones/?mineral=cobalt&stage=extraction", 1 + 11),
     ("/sectors/mobility/milestones/?mineral=cobalt&stage=null&format=csv", 1 + 6),
-    # the dashboard's 15 (test_dashboards: slippage and the first screen's at-risk and next
-    # due included), then the sector's minerals, stages, progress by stage, milestones placed
-    # by stage; + its progress over time, one query per period (added in the test)
-    ("/sectors/mobility/", 1 + 19),
+    # the dashboard's 16 (test_dashboards: slippage, the reviewed count and the first
+    # screen's at-risk and next due included), then the sector's minerals, stages, progress by
+    # stage, milestones placed
+    # by stage, milestones reviewed within the interval; + its progress over time, one query
+    # per period (added in the test)
+    ("/sectors/mobility/", 1 + 20),
 ]
 
 

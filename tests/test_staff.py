@@ -177,8 +177,8 @@ def test_work_queue_query_count_does_not_grow(client, django_assert_num_queries,
     # Queries: session, user, the user's own and group permissions (has_perm, cached for both
     # stewarded_sectors and stewarded_milestones), the sectors, the filter form's choices
     # (themes, targets, stakeholder groups, minerals, stages), the count for the pagination,
-    # the page of milestones (with sector, last update, rank).
-    with django_assert_num_queries(12):
+    # the page of milestones (with sector, last update, rank), the pending proposals (issue 17).
+    with django_assert_num_queries(13):
         response = client.get(QUEUE)
 
     assert len(response.context["milestones"]) == count

@@ -35,6 +35,6 @@ def drop_indexes(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("roadmaps", "0008_minerals")]
+    dependencies = [("roadmaps", "0009_review_settings")]
 
     operations = [migrations.RunPython(create_indexes, drop_indexes, elidable=False)]
