@@ -50,6 +50,8 @@ INSTALLED_APPS = [
     # Cache invalidation: the data version, its bump and the page cache middleware.
     "pagecache",
     "indicators",
+    # Badges, embeddable views and the printable sector report.
+    "reuse",
 ]
 
 MIDDLEWARE = [
@@ -57,6 +59,9 @@ MIDDLEWARE = [
     "resourcing.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "resourcing.middleware.SecurityHeadersMiddleware",
+    # Any origin may read the public pages and their JSON (GET/HEAD, no credentials); outside
+    # the page cache and the 400/413 answers, so all of those carry the headers too.
+    "api.middleware.PublicReadCORSMiddleware",
     # whitenoise, keeping the static files manifest (staticfiles.json) private.
     "resourcing.middleware.StaticFilesMiddleware",
     # django-csp's CSPMiddleware, building the site-wide policy once per process.

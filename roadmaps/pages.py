@@ -248,3 +248,31 @@ def open_data_page() -> OpenDataPage:
         milestone_count=milestones["count"],
         last_change=max(filter(None, [milestones["latest"], latest_update]), default=None),
     )
+
+
+def indicator_page(code: str, as_of: datetime.date, *, details: bool = True):
+    """One indicator with `.progress` and `.latest` (indicators.progress.with_progress).
+
+    Queries: the indicator, its measurements, its sectors; details add its targets, milestones
+    and stakeholder groups. The indicator page, its badge and its embed read this."""
+    indicators = (
+        Indicator.objects.for_detail(as_of) if details else Indicator.objects.for_list(as_of)
+    )
+    indicator = get_object_or_404(indicators, code=code)
+    return with_progress([indicator], as_of)[0]
+
+
+@dataclass
+class SectorReportPage:
+    """The printable report: the dashboard's reads, every overdue milestone named."""
+
+    dashboard: SectorDashboardPage
+    # Every overdue milestone as of the day, most overdue first (the dashboard shows a few).
+    overdue: list[Milestone] = field(default_factory=list)
+
+
+def sector_report_page(sector_slug: str, as_of: datetime.date) -> SectorReportPage:
+    """Queries: sector_dashboard_page's, then every overdue milestone."""
+    dashboard = sector_dashboard_page(sector_slug, as_of)
+    overdue = Milestone.objects.in_sector(dashboard.sector).overdue_as_of(as_of)
+    return SectorReportPage(dashboard=dashboard, overdue=list(overdue))
