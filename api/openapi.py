@@ -364,6 +364,11 @@ def _json(schema_name: str, description: str) -> dict:
     }
 
 
+def _with_html(response: dict) -> dict:
+    html = {"schema": {"type": "string", "description": "An HTML page."}}
+    return {**response, "content": {**response["content"], "text/html": html}}
+
+
 BAD_REQUEST = {"$ref": "#/components/responses/BadRequest"}
 NOT_FOUND = {"$ref": "#/components/responses/NotFound"}
 CSV = {
@@ -509,8 +514,20 @@ def document(server_url: str) -> dict:
             "schemas": SCHEMAS,
             "parameters": PARAMETERS,
             "responses": {
-                "BadRequest": _json("Errors", "A parameter is invalid: each is named."),
-                "NotFound": _json("Errors", "No such sector, milestone, group or indicator."),
+                "BadRequest": _with_html(
+                    _json(
+                        "Errors",
+                        "A parameter is invalid: each is named (JSON for format=json, else "
+                        "an HTML page with the same messages).",
+                    )
+                ),
+                "NotFound": _with_html(
+                    _json(
+                        "Errors",
+                        "No such sector, milestone, group or indicator (JSON for "
+                        "format=json, else an HTML page).",
+                    )
+                ),
             },
         },
     }
