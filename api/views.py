@@ -92,7 +92,7 @@ def reference(request):
 
 
 def wants_json(request) -> bool:
-    if request.GET.getlist("format") == ["json"] or request.path_info.endswith(".json"):
+    if request.GET.getlist("format") == ["json"]:
         return True
     accept = request.headers.get("Accept", "")
     return "application/json" in accept and "text/html" not in accept
