@@ -85,7 +85,7 @@ class _Partner(http.server.BaseHTTPRequestHandler):
 
     body = b""
 
-    def do_GET(self):  # noqa: N802 (http.server's name)
+    def do_GET(self):
         self.send_response(200)
         self.send_header("Content-Type", "text/html; charset=utf-8")
         self.end_headers()
@@ -99,8 +99,10 @@ class _Partner(http.server.BaseHTTPRequestHandler):
 def partner_site(live_server):
     html = f"""<!DOCTYPE html><html lang="en"><head><title>Partner</title></head><body>
 <h1>A partner's newsletter</h1>
-<iframe name="embed" title="embed" src="{live_server.url}/embed/sectors/mobility/" width="360" height="500"></iframe>
-<iframe name="normal" title="normal" src="{live_server.url}/sectors/mobility/" width="360" height="500"></iframe>
+<iframe name="embed" title="embed" src="{live_server.url}/embed/sectors/mobility/"
+  width="360" height="500"></iframe>
+<iframe name="normal" title="normal" src="{live_server.url}/sectors/mobility/"
+  width="360" height="500"></iframe>
 <img id="badge" src="{live_server.url}/sectors/mobility/badge.svg" alt="Mobility roadmap badge">
 </body></html>"""
     handler = type("Partner", (_Partner,), {"body": html.encode()})
