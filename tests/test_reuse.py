@@ -429,3 +429,42 @@ def test_report_is_laid_out_for_a4(client, db):
 def test_sector_report_refuses_a_bad_as_of_and_an_unknown_sector(client, mobility):
     assert client.get("/sectors/mobility/report/?as_of=tomorrow").status_code == 400
     assert client.get("/sectors/atlantis/report/").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("path", "expected"),
+    [
+        # data version; sector, roadmap, sector progress, targets, progress by target
+        ("/embed/sectors/mobility/", 6),
+        # data version; indicator, its measurements, its sectors
+        ("/embed/indicators/MOB-RES/", 4),
+        # data version; milestone with target and sector, its groups, its history
+        ("/milestones/MOB-1.1/badge.svg", 4),
+        ("/indicators/MOB-RES/badge.svg", 4),
+        # data version; the dashboard's 13 (sector, roadmap, sector progress, targets, progress
+        # by target, by theme, status counts, timeline milestones, overdue, groups, progress by
+        # group, indicators, measurements); every overdue milestone
+        ("/sectors/mobility/report/", 15),
+    ],
+)
+def test_reuse_pages_make_a_fixed_number_of_queries(client, mobility, path, expected):
+    from django.core.cache import cache
+
+    counts = []
+    for more in (False, True):
+        if more:
+            for n in range(9):
+                make_reuse_data(prefix=f"X{n}", slug=f"x-{n}", name=f"X{n}", order=n + 2)
+            target = mobility.roadmaps.get().targets.get(code="MOB-1")
+            from tests.factories import make_history, make_milestone
+
+            for n in range(10):
+                overdue = make_milestone(
+                    target=target, code=f"MOB-1.{n + 10}", due_date="2024-01-31"
+                )
+                make_history(overdue, ("not_started", "in_progress", "2024-01-01"))
+            cache.clear()
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(path).status_code == 200
+        counts.append(len(queries))
+    assert counts == [expected, expected]
