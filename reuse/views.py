@@ -19,6 +19,7 @@ from reuse import badges
 from roadmaps import pages
 from roadmaps.filters import PageParamsForm
 from roadmaps.open_data_views import ATTRIBUTION, LICENCE_NAME, LICENCE_URL
+from roadmaps.responses import read_params
 
 # The one parameter badges and embeds take: a snapshot of a past day.
 TAKES = ("as_of",)
@@ -121,8 +122,6 @@ def embed_indicator(request, code):
 @require_safe
 def sector_report(request, slug):
     """The printable report. Queries: sector_report_page's."""
-    from roadmaps.responses import read_params
-
     params, error = read_params(request, formats=("html",))
     if error:
         return error
