@@ -96,6 +96,17 @@ INDICATOR_PROPERTIES = {
     },
 }
 
+MINERAL_PROPERTIES = {
+    "mineral": SLUG,
+    "name": STRING,
+    "symbol": STRING,
+    "is_critical": {"type": "boolean"},
+    "is_strategic": {"type": "boolean"},
+    "source_title": STRING,
+    "source_url": URL_OR_EMPTY,
+    "sectors": {"type": "array", "items": SLUG},
+}
+
 SCHEMAS = {
     "Progress": obj(
         {
@@ -160,6 +171,12 @@ SCHEMAS = {
             "source_url": URL_OR_EMPTY,
             "overdue": {"type": "boolean"},
             "updated_at": DATE_TIME,
+            "minerals": {"type": "array", "items": SLUG, "description": "Mineral slugs."},
+            "stages": {
+                "type": "array",
+                "items": SLUG,
+                "description": "Value-chain stage slugs.",
+            },
         },
         "One milestone: the roadmap CSV's columns (/data/), the status as of the day asked for.",
     ),
@@ -189,6 +206,31 @@ SCHEMAS = {
                 "description": "The history up to as_of, newest first.",
             },
         }
+    ),
+    "Mineral": obj(MINERAL_PROPERTIES, "A mineral; critical / strategic as in the CRMA."),
+    "MineralSummary": obj({**MINERAL_PROPERTIES, "progress": ref("Progress")}),
+    "MineralIndex": obj(
+        {"as_of": DATE, "minerals": {"type": "array", "items": ref("MineralSummary")}}
+    ),
+    "MineralDocument": obj(
+        {
+            "as_of": DATE,
+            **MINERAL_PROPERTIES,
+            "progress": ref("Progress"),
+            "progress_by_sector": {
+                "type": "object",
+                "additionalProperties": ref("Progress"),
+                "description": "Progress of the mineral's milestones in each sector, by slug.",
+            },
+            "progress_by_stage": {
+                "type": "array",
+                "items": obj({"stage": nullable(SLUG), "progress": ref("Progress")}),
+                "description": "By value-chain stage in order; stage null: no stage given.",
+            },
+            "count": {**INTEGER, "minimum": 0},
+            "results": {"type": "array", "items": ref("MilestoneRow")},
+        },
+        "A mineral, its progress, and its milestones (filtered) as the roadmap CSV's rows.",
     ),
     "IndicatorProgress": obj(
         {
@@ -294,6 +336,13 @@ PARAMETERS = {
         "description": "The stakeholder group: policy-makers, industry or civil-society.",
         "schema": SLUG,
     },
+    "mineral_slug": {
+        "name": "slug",
+        "in": "path",
+        "required": True,
+        "description": "The mineral, e.g. cobalt (see /minerals/).",
+        "schema": SLUG,
+    },
     "milestone_code": {
         "name": "code",
         "in": "path",
@@ -344,6 +393,8 @@ MILESTONE_FILTERS = [
         "Where the milestone comes from.",
         {"type": "string", "enum": Provenance.values},
     ),
+    _query("mineral", "Mineral slug; null: milestones concerning no mineral given.", SLUG),
+    _query("stage", "Value-chain stage slug; null: no stage given.", SLUG),
     _query(
         "ordering",
         "Row order (default due_date).",
@@ -447,6 +498,30 @@ PATHS = {
         tags=["Roadmaps"],
         csv=True,
     ),
+    "/minerals/": _get(
+        "minerals",
+        "Minerals and the progress of the milestones concerning them",
+        "Every mineral named by a milestone, across sectors, with its progress.",
+        ["format", "as_of"],
+        _json("MineralIndex", "The minerals."),
+        tags=["Minerals"],
+        not_found=False,
+    ),
+    "/minerals/{slug}/": _get(
+        "mineral",
+        "One mineral across the roadmaps",
+        "A mineral's progress overall, by sector and by value-chain stage, and its milestones "
+        "filtered as a sector's list (without the mineral filter).",
+        [
+            "mineral_slug",
+            "format_csv",
+            "as_of",
+            *[f for f in MILESTONE_FILTERS if f["name"] != "mineral"],
+        ],
+        _json("MineralDocument", "The mineral and its matching milestones."),
+        tags=["Minerals"],
+        csv=True,
+    ),
     "/data/resourcing-milestones.json": {
         "get": {
             "operationId": "openData",
@@ -506,6 +581,7 @@ def document(server_url: str) -> dict:
                 "name": "Roadmaps",
                 "description": "Sectors, targets, milestones, stakeholder groups.",
             },
+            {"name": "Minerals", "description": "Milestones concerning a mineral, across sectors."},
             {"name": "Indicators", "description": "Numeric series measured against targets."},
             {"name": "Open data", "description": "The full dataset."},
         ],

@@ -9,7 +9,16 @@ from django.utils.translation import gettext_lazy as _
 
 from roadmaps import admin_import
 from roadmaps.forms import MilestoneAdminForm, conflict_message
-from roadmaps.models import Milestone, MilestoneUpdate, Roadmap, Sector, Target, Theme
+from roadmaps.models import (
+    Milestone,
+    MilestoneUpdate,
+    Mineral,
+    Roadmap,
+    Sector,
+    Target,
+    Theme,
+    ValueChainStage,
+)
 from roadmaps.permissions import can_edit_content, can_steward_milestone, restrict_to_stewarded
 from roadmaps.services import (
     MILESTONE_CHANGEABLE,
@@ -287,3 +296,24 @@ class MilestoneUpdateAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+# Minerals and value-chain stages: reference data and their links, edited by administrators
+# (the links are declared on these models, so they are edited here, not on the milestone).
+
+
+@admin.register(Mineral)
+class MineralAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "symbol", "is_critical", "is_strategic"]
+    list_filter = ["is_critical", "is_strategic", "sectors"]
+    search_fields = ["name", "slug", "symbol"]
+    prepopulated_fields = {"slug": ["name"]}
+    autocomplete_fields = ["sectors", "targets", "milestones"]
+
+
+@admin.register(ValueChainStage)
+class ValueChainStageAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "order"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+    autocomplete_fields = ["milestones"]

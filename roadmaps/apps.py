@@ -7,4 +7,13 @@ class RoadmapsConfig(AppConfig):
     verbose_name = _("Roadmaps")
     # Shown on public pages: a write to any of them makes cached pages stale (pagecache).
     # Their many-to-many links (stakeholder groups, stewards) count too.
-    public_models = ["Sector", "Roadmap", "Theme", "Target", "Milestone", "MilestoneUpdate"]
+    public_models = [
+        "Sector",
+        "Roadmap",
+        "Theme",
+        "Target",
+        "Milestone",
+        "MilestoneUpdate",
+        "Mineral",
+        "ValueChainStage",
+    ]

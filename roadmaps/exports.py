@@ -12,6 +12,7 @@ from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 
 from resourcing.lib.validators import starts_like_formula
+from roadmaps.models import Mineral, ValueChainStage
 from roadmaps.progress import with_status_as_of
 from stakeholders.models import StakeholderGroup
 
@@ -32,6 +33,8 @@ COLUMNS = [
     "source_url",
     "overdue",
     "updated_at",
+    "minerals",
+    "stages",
 ]
 READ_ONLY_COLUMNS = ["overdue", "updated_at"]
 # What each column holds: the open-data page and docs/import-format.md describe the same.
@@ -63,8 +66,21 @@ COLUMN_DESCRIPTIONS = {
     "updated_at": _(
         "When the milestone last changed, ISO 8601 in UTC (read-only: ignored on import)."
     ),
+    "minerals": _(
+        "Slugs of the minerals the milestone concerns, separated by ';' (e.g. cobalt;lithium; "
+        "see /minerals/). Optional on import: a file without this column leaves the links "
+        "as they are."
+    ),
+    "stages": _(
+        "Slugs of the value-chain stages the milestone concerns, separated by ';' "
+        "(extraction, processing, manufacturing, use, end-of-life). Optional on import: a file "
+        "without this column leaves the links as they are."
+    ),
 }
 GROUP_SEPARATOR = ";"
+# Columns holding lists of slugs (joined by GROUP_SEPARATOR in the CSV).
+LIST_COLUMNS = ("stakeholder_groups", "minerals", "stages")
+
 # The free-text columns: the models refuse text in them that a spreadsheet would run as a
 # formula (resourcing.lib.validators.validate_not_a_formula); the others are codes, slugs,
 # dates and numbers.
@@ -72,12 +88,17 @@ FREE_TEXT_COLUMNS = ["target_title", "title", "description", "source_title"]
 
 
 def for_export(queryset, as_of: datetime.date):
-    """Everything a row needs, in two queries (milestones, then their stakeholder groups)."""
+    """Everything a row needs, in four queries (milestones, then their stakeholder groups,
+    minerals and value-chain stages)."""
     groups = StakeholderGroup.objects.only("slug", "order").order_by("order", "slug")
     return (
         with_status_as_of(queryset, as_of)
         .select_related("target__roadmap__sector", "target__theme")
-        .prefetch_related(Prefetch("stakeholder_groups", queryset=groups))
+        .prefetch_related(
+            Prefetch("stakeholder_groups", queryset=groups),
+            Prefetch("minerals", queryset=Mineral.objects.only("slug").order_by("slug")),
+            Prefetch("stages", queryset=ValueChainStage.objects.only("slug", "order")),
+        )
     )
 
 
@@ -102,6 +123,8 @@ def milestone_row(milestone, as_of: datetime.date) -> dict:
         "source_url": milestone.source_url,
         "overdue": milestone.is_overdue(as_of, status=status),
         "updated_at": milestone.updated_at.astimezone(datetime.UTC).isoformat(),
+        "minerals": [mineral.slug for mineral in milestone.minerals.all()],
+        "stages": [stage.slug for stage in milestone.stages.all()],
     }
 
 
@@ -109,7 +132,7 @@ def csv_cells(row: dict) -> list[str]:
     cells = []
     for column in COLUMNS:
         value = row[column]
-        if column == "stakeholder_groups":
+        if column in LIST_COLUMNS:
             value = GROUP_SEPARATOR.join(value)
         elif isinstance(value, bool):
             value = "true" if value else "false"

@@ -13,7 +13,7 @@ from django.db.models import Case, IntegerField, Q, Value, When
 from django.utils.translation import gettext_lazy as _
 
 from resourcing.lib.dates import today
-from roadmaps.models import Provenance, Status, Target, Theme
+from roadmaps.models import Mineral, Provenance, Status, Target, Theme, ValueChainStage
 from roadmaps.progress import overdue_q
 from stakeholders.models import StakeholderGroup
 
@@ -218,6 +218,26 @@ class MilestoneFilter(django_filters.FilterSet):
     provenance = django_filters.ChoiceFilter(
         label=_("Provenance"), choices=Provenance.choices, empty_label=_("Any provenance")
     )
+    # One mineral or stage per filter: the join cannot repeat a milestone, so no DISTINCT.
+    # `null` picks the milestones linked to none.
+    mineral = django_filters.ModelChoiceFilter(
+        label=_("Mineral"),
+        field_name="minerals",
+        to_field_name="slug",
+        queryset=Mineral.objects.order_by("name", "slug"),
+        empty_label=_("Any mineral"),
+        null_label=_("No mineral given"),
+        distinct=False,
+    )
+    stage = django_filters.ModelChoiceFilter(
+        label=_("Value-chain stage"),
+        field_name="stages",
+        to_field_name="slug",
+        queryset=ValueChainStage.objects.order_by("order", "slug"),
+        empty_label=_("Any stage"),
+        null_label=_("No stage given"),
+        distinct=False,
+    )
     ordering = django_filters.ChoiceFilter(
         label=_("Order by"),
         method="filter_ordering",
@@ -231,13 +251,24 @@ class MilestoneFilter(django_filters.FilterSet):
     )
 
     def __init__(
-        self, data=None, queryset=None, *, as_of, targets=None, fixed_group=False, **kwargs
+        self,
+        data=None,
+        queryset=None,
+        *,
+        as_of,
+        targets=None,
+        fixed_group=False,
+        fixed_mineral=False,
+        **kwargs,
     ):
         super().__init__(data, queryset.order_by(*DEFAULT_ORDERING), **kwargs)
         self.as_of = as_of
         if fixed_group:
             # A stakeholder group's own page: its group is already chosen.
             del self.filters["stakeholder_group"]
+        if fixed_mineral:
+            # A mineral's own page: its mineral is already chosen.
+            del self.filters["mineral"]
         if targets is not None:
             self.filters["target"].queryset = targets
             self.form.fields["target"].queryset = targets

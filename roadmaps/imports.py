@@ -34,8 +34,8 @@ from django.utils.translation import gettext as _
 
 from pagecache.models import DataVersion
 from resourcing.lib.validators import CONTROL_CHARACTERS
-from roadmaps.exports import COLUMNS, GROUP_SEPARATOR, READ_ONLY_COLUMNS, csv_cells
-from roadmaps.models import Milestone, Roadmap, Sector, Target, Theme
+from roadmaps.exports import COLUMNS, GROUP_SEPARATOR, LIST_COLUMNS, READ_ONLY_COLUMNS, csv_cells
+from roadmaps.models import Milestone, Mineral, Roadmap, Sector, Target, Theme, ValueChainStage
 from roadmaps.services import (
     StaleVersionError,
     create_milestone,
@@ -57,7 +57,12 @@ MAX_ROWS = 50_000
 # A hostile or broken file (a header of 200,000 columns) could list a problem per cell: the
 # report names the first ones and counts the rest.
 MAX_REPORTED_ERRORS = 100
-REQUIRED_COLUMNS = [column for column in COLUMNS if column not in READ_ONLY_COLUMNS]
+# The links to minerals and value-chain stages came later: files without these columns still
+# import, and leave the links of the milestones they update as they are.
+LINK_COLUMNS = {"minerals": Mineral, "stages": ValueChainStage}
+REQUIRED_COLUMNS = [
+    column for column in COLUMNS if column not in READ_ONLY_COLUMNS and column not in LINK_COLUMNS
+]
 # Lookups by code go in batches: SQLite limits the parameters of one query.
 LOOKUP_BATCH = 500
 
@@ -144,6 +149,8 @@ class MilestonePlan:
     values: dict  # the content fields, cleaned
     groups: list
     status: str
+    # Column -> the linked rows; a column absent from the file is absent here (links kept).
+    links: dict = field(default_factory=dict)
 
 
 @dataclass
@@ -328,15 +335,30 @@ def _read_json(text: str, max_rows: int) -> tuple[list[Row], list[RowError]]:
             continue
         unknown = sorted(set(item) - set(COLUMNS))
         errors += [RowError(number, column, _("unknown column.")) for column in unknown]
-        row = {column: item.get(column, "") for column in COLUMNS}
-        if not isinstance(row["stakeholder_groups"], list):
-            errors.append(
-                RowError(number, "stakeholder_groups", _("must be a list of slugs in JSON."))
-            )
+        row = {column: item.get(column, []) for column in LIST_COLUMNS}
+        row |= {column: item.get(column, "") for column in COLUMNS if column not in row}
+        not_lists = [
+            column
+            for column in LIST_COLUMNS
+            if column in item or column == "stakeholder_groups"
+            if not isinstance(row[column], list)
+        ]
+        errors += [RowError(number, c, _("must be a list of slugs in JSON.")) for c in not_lists]
+        if not_lists:
             continue
-        row["stakeholder_groups"] = [str(slug) for slug in row["stakeholder_groups"]]
+        for column in LIST_COLUMNS:
+            row[column] = [str(slug) for slug in row[column]]
         cells = dict(zip(COLUMNS, csv_cells(row), strict=True))
-        rows.append(Row(number, {name: cell.strip() for name, cell in cells.items()}))
+        rows.append(
+            Row(
+                number,
+                {
+                    name: cell.strip()
+                    for name, cell in cells.items()
+                    if name in item or name not in LINK_COLUMNS
+                },
+            )
+        )
     return rows, errors
 
 
@@ -436,6 +458,7 @@ class _Known:
     groups: dict
     targets: dict
     milestones: dict
+    links: dict  # column -> {slug: row}, for the minerals and stages columns
     # Where each code was first seen in the file.
     first_target_row: dict = field(default_factory=dict)
     first_code_row: dict = field(default_factory=dict)
@@ -453,10 +476,14 @@ class _Known:
             ),
             milestones=_by_code(
                 Milestone.objects.select_related("target__roadmap__sector").prefetch_related(
-                    "stakeholder_groups"
+                    "stakeholder_groups", "minerals", "stages"
                 ),
                 {row.cells["code"] for row in rows},
             ),
+            links={
+                column: {obj.slug: obj for obj in model.objects.all()}
+                for column, model in LINK_COLUMNS.items()
+            },
         )
 
 
@@ -503,6 +530,22 @@ def _plan_row(plan: Plan, row: Row, known: _Known) -> list[RowError]:
                 "stakeholder_groups",
                 _("unknown stakeholder group \u201c%(value)s\u201d.") % {"value": slug},
             )
+    links = {}
+    for column in LINK_COLUMNS:
+        if column not in cells:
+            continue  # an older file: the links stay as they are
+        links[column] = []
+        slugs = [slug.strip() for slug in cells[column].split(GROUP_SEPARATOR)]
+        for slug in dict.fromkeys(slug for slug in slugs if slug):
+            if slug in known.links[column]:
+                links[column].append(known.links[column][slug])
+            elif column == "minerals":
+                error(column, _("unknown mineral \u201c%(value)s\u201d.") % {"value": slug})
+            else:
+                error(
+                    column,
+                    _("unknown value-chain stage \u201c%(value)s\u201d.") % {"value": slug},
+                )
 
     # The target: the model's rules, one definition per file, in the row's sector.
     target = Target(
@@ -575,7 +618,7 @@ def _plan_row(plan: Plan, row: Row, known: _Known) -> list[RowError]:
         return errors  # the target's first row failed: the plan is discarded anyway
     if target_plan.action == "create":
         target_plan.groups += [group for group in groups if group not in target_plan.groups]
-    plan.milestones.append(_plan_milestone(row, milestone, existing, target.code, groups))
+    plan.milestones.append(_plan_milestone(row, milestone, existing, target.code, groups, links))
     return errors
 
 
@@ -609,13 +652,17 @@ def _plan_target(target, existing, roadmap, theme, milestone) -> TargetPlan:
     return plan
 
 
-def _plan_milestone(row, milestone, existing, target_code, groups) -> MilestonePlan:
+def _plan_milestone(row, milestone, existing, target_code, groups, links) -> MilestonePlan:
     values = {name: getattr(milestone, name) for name in CONTENT_FIELDS}
     if existing is None:
-        fields = [column for column in COLUMNS if column in MILESTONE_FIELDS_ON_CREATE]
+        fields = [
+            column
+            for column in COLUMNS
+            if column in MILESTONE_FIELDS_ON_CREATE or links.get(column)
+        ]
         action = "create"
     else:
-        fields = _changed_fields(existing, milestone, target_code, values, groups)
+        fields = _changed_fields(existing, milestone, target_code, values, groups, links)
         action = "update" if fields else "unchanged"
     return MilestonePlan(
         row=row.number,
@@ -627,16 +674,22 @@ def _plan_milestone(row, milestone, existing, target_code, groups) -> MilestoneP
         values=values,
         groups=groups,
         status=milestone.status,
+        links=links,
     )
 
 
-def _changed_fields(existing, milestone, target_code, values, groups) -> list[str]:
+def _changed_fields(existing, milestone, target_code, values, groups, links) -> list[str]:
     changed = []
     if existing.target.code != target_code:
         changed.append("target")
     changed += [name for name in CONTENT_FIELDS if getattr(existing, name) != values[name]]
     if {group.pk for group in existing.stakeholder_groups.all()} != {g.pk for g in groups}:
         changed.append("stakeholder_groups")
+    changed += [
+        column
+        for column, linked in links.items()
+        if {obj.pk for obj in getattr(existing, column).all()} != {obj.pk for obj in linked}
+    ]
     if existing.status != milestone.status:
         changed.append("status")
     return sorted(changed, key=COLUMNS.index)
@@ -720,6 +773,7 @@ def _apply_milestone(plan: MilestonePlan, targets, *, now, note, author) -> None
                 code=plan.code,
                 values=plan.values,
                 stakeholder_groups=plan.groups,
+                links=plan.links,
                 created_at=now,
             )
         else:
@@ -730,6 +784,8 @@ def _apply_milestone(plan: MilestonePlan, targets, *, now, note, author) -> None
                     **plan.values,
                     "target": targets[plan.target_code],
                     "stakeholder_groups": plan.groups,
+                    # Only the link columns the file has: an older file keeps the links.
+                    **plan.links,
                 },
                 expected_version=milestone.version,
                 updated_at=now,

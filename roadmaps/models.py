@@ -87,7 +87,6 @@ class Sector(models.Model):
     slug = models.SlugField(_("slug"), max_length=50, unique=True)
     name = models.CharField(_("name"), max_length=150, validators=SHOWN_TEXT)
     description = models.TextField(_("description"), blank=True, validators=SHOWN_TEXT)
-    minerals = models.CharField(_("minerals"), max_length=300, blank=True, validators=SHOWN_TEXT)
     lead_partner = models.CharField(
         _("lead partner"), max_length=200, blank=True, validators=SHOWN_TEXT
     )
@@ -385,6 +384,31 @@ class MilestoneQuerySet(models.QuerySet):
             .order_by("due_date", "code")
         )
 
+    def for_value_chain(self, as_of: datetime.date, per_stage: int):
+        """The milestones placed by value-chain stage: for each stage (and for "no stage
+        given", `stage_id` None) the first `per_stage` by due date, with `stage_total`, the
+        stage's milestones in all. One query at any size (window functions over the links);
+        a milestone of two stages comes once per stage."""
+        from django.db.models import Count, F, Window
+        from django.db.models.functions import RowNumber
+
+        return (
+            self.with_status_as_of(as_of)
+            .select_related("target")
+            .only("code", "title", "due_date", "provenance", "status", "target__code")
+            .annotate(
+                stage_id=F("stages"),
+                rank_in_stage=Window(
+                    RowNumber(),
+                    partition_by=[F("stages")],
+                    order_by=[F("due_date").asc(), F("code").asc()],
+                ),
+                stage_total=Window(Count("pk"), partition_by=[F("stages")]),
+            )
+            .filter(rank_in_stage__lte=per_stage)
+            .order_by("due_date", "code")
+        )
+
 
 class Milestone(SourceFields):
     target = models.ForeignKey(
@@ -565,5 +589,128 @@ class MilestoneUpdate(models.Model):
     def author_name(self) -> str:
         """Who recorded it: the steward's name, or the import (no author)."""
         return self.author.display_name if self.author else str(_("RE-SOURCING import"))
+
+    natural_key.dependencies = ["roadmaps.milestone"]
+
+
+# Minerals and value-chain stages (issue 13). The links are declared here, on Mineral and
+# ValueChainStage, so that they live in their own fixture (fixtures/minerals.json) beside the
+# roadmap content: `Milestone.minerals`, `Target.minerals`, `Sector.minerals` and
+# `Milestone.stages` are the reverse sides.
+
+
+class MineralQuerySet(models.QuerySet):
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+    def for_index(self):
+        """The minerals page: every mineral with the sectors whose roadmaps name it (two
+        queries)."""
+        return self.prefetch_related(
+            models.Prefetch("sectors", queryset=Sector.objects.real().order_by("order", "slug"))
+        ).order_by("name", "slug")
+
+
+class Mineral(models.Model):
+    """A raw material the roadmaps concern, with its status under the Critical Raw Materials
+    Act (Reg. (EU) 2024/1252: Annex I strategic, Annex II critical)."""
+
+    slug = models.SlugField(_("slug"), max_length=50, unique=True)
+    name = models.CharField(_("name"), max_length=100, validators=SHOWN_TEXT)
+    symbol = models.CharField(
+        _("chemical symbol"),
+        max_length=5,
+        blank=True,
+        help_text=_("Blank for a group of elements or minerals (rare earths, mica)."),
+    )
+    is_critical = models.BooleanField(_("critical raw material (CRMA Annex II)"), default=False)
+    is_strategic = models.BooleanField(_("strategic raw material (CRMA Annex I)"), default=False)
+    description = models.TextField(_("description"), blank=True, validators=SHOWN_TEXT)
+    source_title = models.CharField(
+        _("source title"), max_length=300, blank=True, validators=SHOWN_TEXT
+    )
+    source_url = HttpURLField(_("source URL"), max_length=500, blank=True)
+    sectors = models.ManyToManyField(
+        Sector,
+        verbose_name=_("sectors"),
+        related_name="minerals",
+        blank=True,
+        help_text=_("Sectors whose roadmap names this mineral."),
+    )
+    targets = models.ManyToManyField(
+        Target, verbose_name=_("targets"), related_name="minerals", blank=True
+    )
+    milestones = models.ManyToManyField(
+        Milestone, verbose_name=_("milestones"), related_name="minerals", blank=True
+    )
+
+    objects = MineralQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name", "slug"]
+        verbose_name = _("mineral")
+        verbose_name_plural = _("minerals")
+        constraints = [
+            # Annex II lists every strategic raw material as critical too.
+            models.CheckConstraint(
+                condition=Q(is_strategic=False) | Q(is_critical=True),
+                name="mineral_strategic_is_critical",
+                violation_error_message=_(
+                    "A strategic raw material is also critical (CRMA Annex II lists every "
+                    "strategic one)."
+                ),
+            ),
+            models.CheckConstraint(condition=~Q(slug=""), name="mineral_slug_not_empty"),
+            models.CheckConstraint(condition=~Q(name=""), name="mineral_name_not_empty"),
+            models.CheckConstraint(
+                condition=http_url_q("source_url"), name="mineral_source_url_http"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("roadmaps:mineral-detail", args=[self.slug])
+
+    def natural_key(self):
+        return (self.slug,)
+
+    natural_key.dependencies = ["roadmaps.sector", "roadmaps.target", "roadmaps.milestone"]
+
+
+class ValueChainStageQuerySet(models.QuerySet):
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+
+class ValueChainStage(models.Model):
+    """A stage of the mineral value chain, from extraction to end of life (the roadmaps give
+    their recommendations per stage)."""
+
+    slug = models.SlugField(_("slug"), max_length=50, unique=True)
+    name = models.CharField(_("name"), max_length=100, validators=SHOWN_TEXT)
+    description = models.TextField(_("description"), blank=True, validators=SHOWN_TEXT)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    milestones = models.ManyToManyField(
+        Milestone, verbose_name=_("milestones"), related_name="stages", blank=True
+    )
+
+    objects = ValueChainStageQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["order", "slug"]
+        verbose_name = _("value-chain stage")
+        verbose_name_plural = _("value-chain stages")
+        constraints = [
+            models.CheckConstraint(condition=~Q(slug=""), name="valuechainstage_slug_not_empty"),
+            models.CheckConstraint(condition=~Q(name=""), name="valuechainstage_name_not_empty"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.slug,)
 
     natural_key.dependencies = ["roadmaps.milestone"]

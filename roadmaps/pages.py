@@ -16,7 +16,15 @@ from indicators.models import Indicator
 from indicators.progress import with_progress
 from roadmaps import charts, exports
 from roadmaps.filters import MilestoneFilter
-from roadmaps.models import Milestone, MilestoneUpdate, Roadmap, Sector, Target
+from roadmaps.models import (
+    Milestone,
+    MilestoneUpdate,
+    Mineral,
+    Roadmap,
+    Sector,
+    Target,
+    ValueChainStage,
+)
 from roadmaps.progress import Progress, progress_by, progress_of, status_counts
 from stakeholders.models import StakeholderGroup
 
@@ -91,6 +99,9 @@ class SectorDashboardPage:
     groups: list[dict] = field(default_factory=list)
     # The sector's indicators, each with its measurements and progress.
     indicators: list = field(default_factory=list)
+    # The sector's minerals (links to their pages) and its milestones placed by stage.
+    sector_minerals: list[Mineral] = field(default_factory=list)
+    value_chain: list[dict] = field(default_factory=list)
 
 
 def sector_dashboard_page(
@@ -98,8 +109,9 @@ def sector_dashboard_page(
 ) -> SectorDashboardPage:
     """Queries: sector, roadmap, sector progress, targets, progress by target; details add
     progress by theme, timeline milestones (or counts per due year), status counts, overdue
-    milestones, stakeholder groups, progress by group, and the sector's indicators with their
-    measurements."""
+    milestones, stakeholder groups, progress by group, the sector's indicators with their
+    measurements, the sector's minerals and the value chain (stages, progress by stage,
+    milestones placed by stage)."""
     sector = get_object_or_404(Sector, slug=sector_slug)
     milestones = Milestone.objects.in_sector(sector)
     page = SectorDashboardPage(
@@ -143,6 +155,8 @@ def sector_dashboard_page(
         {"group": group, "progress": by_group.get(group.pk, Progress())} for group in _groups()
     ]
     page.indicators = with_progress(Indicator.objects.for_sector(sector, as_of), as_of)
+    page.sector_minerals = list(sector.minerals.order_by("name", "slug"))
+    page.value_chain = value_chain(milestones, as_of)
     return page
 
 
@@ -248,6 +262,116 @@ def open_data_page() -> OpenDataPage:
         milestone_count=milestones["count"],
         last_change=max(filter(None, [milestones["latest"], latest_update]), default=None),
     )
+
+
+# Minerals and value-chain stages (issue 13) ---------------------------------------------------
+
+# A sector's value-chain view places at most this many milestones in each stage (the first
+# by due date), with a link to the stage's full list: a bounded page at any size.
+VALUE_CHAIN_PER_STAGE = 12
+
+
+def by_stage(progress: dict, stages) -> list[dict]:
+    """Progress per stage, in the stages' order, then the milestones with no stage given."""
+    rows = [{"stage": stage, "progress": progress.get(stage.pk, Progress())} for stage in stages]
+    rows.append({"stage": None, "progress": progress.get(None, Progress())})
+    return rows
+
+
+def value_chain(milestones, as_of: datetime.date) -> list[dict]:
+    """A set of milestones placed by stage, with each stage's progress. Queries: stages,
+    progress by stage, the placed milestones."""
+    rows = by_stage(progress_by(milestones, "stages", as_of), ValueChainStage.objects.all())
+    placed = {}
+    for milestone in milestones.for_value_chain(as_of, VALUE_CHAIN_PER_STAGE):
+        placed.setdefault(milestone.stage_id, []).append(milestone)
+    for row in rows:
+        row["milestones"] = placed.get(row["stage"].pk if row["stage"] else None, [])
+        row["total"] = row["milestones"][0].stage_total if row["milestones"] else 0
+        row["more"] = row["total"] - len(row["milestones"])
+    return rows
+
+
+@dataclass
+class MineralIndexPage:
+    as_of: datetime.date
+    # Each with `.progress`: the milestones concerning it, in every sector.
+    minerals: list[Mineral]
+
+
+def mineral_index_page(as_of: datetime.date) -> MineralIndexPage:
+    """Queries: minerals, their sectors, progress by mineral."""
+    minerals = list(Mineral.objects.for_index())
+    progress = progress_by(Milestone.objects.current(), "minerals", as_of)
+    for mineral in minerals:
+        mineral.progress = progress.get(mineral.pk, Progress())
+    return MineralIndexPage(as_of=as_of, minerals=minerals)
+
+
+@dataclass
+class MineralPage:
+    as_of: datetime.date
+    mineral: Mineral
+    # The milestone list's filters (`mineral` apart); `rows` are the filtered milestones.
+    filterset: MilestoneFilter
+    rows: list[Milestone] = field(default_factory=list)
+    # Progress of every milestone concerning the mineral (the filters narrow the list only).
+    progress: Progress | None = None
+    sector_rows: list[dict] = field(default_factory=list)
+    stage_rows: list[dict] = field(default_factory=list)
+    # Details: its targets, its overdue milestones, the rows placed in `stage_rows`.
+    targets: list[Target] = field(default_factory=list)
+    overdue: list[Milestone] = field(default_factory=list)
+
+
+def mineral_page(slug: str, data, as_of: datetime.date, *, output: str) -> MineralPage:
+    """Every milestone concerning a mineral, across sectors, grouped by value-chain stage.
+
+    Queries: the mineral, its sectors; with valid filters the milestones, their groups,
+    minerals and stages (CSV stops here); then progress, progress by sector, the sectors,
+    the stages, progress by stage (JSON stops here); then its targets, its overdue
+    milestones. The HTML form adds its theme/target/group/stage options.
+    """
+    sectors = Prefetch("sectors", queryset=Sector.objects.real().order_by("order", "slug"))
+    mineral = get_object_or_404(Mineral.objects.prefetch_related(sectors), slug=slug)
+    milestones = Milestone.objects.current().filter(minerals=mineral)
+    page = MineralPage(
+        as_of=as_of,
+        mineral=mineral,
+        filterset=MilestoneFilter(
+            data,
+            milestones.with_status_as_of(as_of),
+            as_of=as_of,
+            targets=Target.objects.filter(milestones__minerals=mineral).distinct().order_by("code"),
+            fixed_mineral=True,
+        ),
+    )
+    if not page.filterset.is_valid():
+        return page
+    page.rows = list(exports.for_export(page.filterset.qs, as_of))
+    if output == "csv":
+        return page
+    page.progress = progress_of(milestones, as_of)
+    by_sector = progress_by(milestones, "target__roadmap__sector", as_of)
+    page.sector_rows = [
+        {"sector": sector, "progress": by_sector[sector.pk]}
+        for sector in Sector.objects.filter(pk__in=by_sector).order_by("order", "slug")
+    ]
+    page.stage_rows = by_stage(
+        progress_by(milestones, "stages", as_of), ValueChainStage.objects.all()
+    )
+    if output == "json":
+        return page
+    page.targets = list(mineral.targets.select_related("roadmap__sector").order_by("code"))
+    page.overdue = list(milestones.overdue_as_of(as_of)[:OVERDUE_LIMIT])
+    for row in page.stage_rows:
+        stage = row["stage"]
+        row["milestones"] = [
+            milestone
+            for milestone in page.rows
+            if (stage in milestone.stages.all() if stage else not milestone.stages.all())
+        ]
+    return page
 
 
 def indicator_page(code: str, as_of: datetime.date, *, details: bool = True):

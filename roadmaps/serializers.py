@@ -4,7 +4,7 @@ The progress block is Progress.as_dict() (roadmaps.progress); a milestone row is
 CSV's (roadmaps.exports.milestone_row), in every list, download and page.
 """
 
-from roadmaps.exports import milestone_row
+from roadmaps.exports import json_document, milestone_row
 
 
 def sector_summary(sector, progress) -> dict:
@@ -58,3 +58,48 @@ def milestone_document(page) -> dict:
         "milestone": milestone_row(page.milestone, page.as_of),
         "updates": [update_row(update) for update in page.updates],
     }
+
+
+def mineral_row(mineral) -> dict:
+    """A mineral with its Critical Raw Materials Act marks and the sectors naming it."""
+    return {
+        "mineral": mineral.slug,
+        "name": mineral.name,
+        "symbol": mineral.symbol,
+        "is_critical": mineral.is_critical,
+        "is_strategic": mineral.is_strategic,
+        "source_title": mineral.source_title,
+        "source_url": mineral.source_url,
+        "sectors": [sector.slug for sector in mineral.sectors.all()],
+    }
+
+
+def mineral_index_document(page) -> dict:
+    return {
+        "as_of": page.as_of.isoformat(),
+        "minerals": [
+            {**mineral_row(mineral), "progress": mineral.progress.as_dict()}
+            for mineral in page.minerals
+        ],
+    }
+
+
+def mineral_document(page) -> dict:
+    """The mineral, its progress (overall, by sector, by stage) and its filtered milestones
+    as the roadmap CSV's rows (`count`, `results`, as every list's JSON)."""
+    return json_document(
+        [milestone_row(milestone, page.as_of) for milestone in page.rows],
+        as_of=page.as_of.isoformat(),
+        **mineral_row(page.mineral),
+        progress=page.progress.as_dict(),
+        progress_by_sector={
+            row["sector"].slug: row["progress"].as_dict() for row in page.sector_rows
+        },
+        progress_by_stage=[
+            {
+                "stage": row["stage"].slug if row["stage"] else None,
+                "progress": row["progress"].as_dict(),
+            }
+            for row in page.stage_rows
+        ],
+    )

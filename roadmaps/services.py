@@ -106,7 +106,10 @@ MILESTONE_CONTENT_FIELDS = (
     "source_url",
     "provenance",
 )
-MILESTONE_CHANGEABLE = {*MILESTONE_CONTENT_FIELDS, "stakeholder_groups"}
+# Many-to-many links a milestone's content includes (minerals and stages are declared on
+# Mineral and ValueChainStage; these are their reverse sides).
+MILESTONE_LINKS = ("stakeholder_groups", "minerals", "stages")
+MILESTONE_CHANGEABLE = {*MILESTONE_CONTENT_FIELDS, *MILESTONE_LINKS}
 
 
 def _check_fields(changes: dict) -> None:
@@ -140,11 +143,14 @@ def create_milestone(
     code: str,
     values: dict,
     stakeholder_groups=(),
+    links: dict | None = None,
     created_at: datetime.datetime | None = None,
 ) -> Milestone:
     """A new milestone, not started, at version 1. Its status changes through
-    record_status_update (expected_version=1) afterwards, so the history says so."""
-    _check_fields({**values, "stakeholder_groups": stakeholder_groups})
+    record_status_update (expected_version=1) afterwards, so the history says so.
+    `links`: its minerals and stages ({"minerals": [...], "stages": [...]}), if any."""
+    links = links or {}
+    _check_fields({**values, "stakeholder_groups": stakeholder_groups, **links})
     with transaction.atomic():
         milestone = Milestone(
             target=target,
@@ -165,6 +171,9 @@ def create_milestone(
             through(milestone=milestone, stakeholdergroup=group)
             for group in dict.fromkeys(stakeholder_groups)
         )
+        for name, linked in links.items():
+            if linked:  # none: no query
+                getattr(milestone, name).add(*linked)
     return milestone
 
 
@@ -192,7 +201,7 @@ def update_milestone_content(
         differences = _differences(current, changes)
         if not differences:
             return False
-        groups = differences.pop("stakeholder_groups", None)
+        linked = {name: differences.pop(name) for name in MILESTONE_LINKS if name in differences}
         # The one place a milestone's due date is written (a deadline-change writer with its
         # own history, record_deadline_change, takes it over by routing `due_date` there).
         fields = dict(differences)
@@ -213,8 +222,8 @@ def update_milestone_content(
         if changed != 1:
             current.refresh_from_db()
             raise StaleVersionError(current, expected_version)
-        if groups is not None:
-            current.stakeholder_groups.set(groups)
+        for name, value in linked.items():
+            getattr(current, name).set(value)
         # The UPDATE sends no signal (pagecache counts one bump per transaction).
         bump_data_version()
 

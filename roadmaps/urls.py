@@ -1,7 +1,7 @@
 from django.urls import path, register_converter
 
 from resourcing.lib.validators import CodeConverter
-from roadmaps import feeds, open_data_views, staff_views, views
+from roadmaps import feeds, open_data_views, staff_views, views, views_minerals
 
 register_converter(CodeConverter, "code")
 
@@ -33,4 +33,6 @@ urlpatterns = [
         name="open-data-json",
     ),
     path("sectors/<slug:slug>/updates.atom", feeds.SectorUpdatesFeed(), name="sector-updates-feed"),
+    path("minerals/", views_minerals.mineral_index, name="mineral-index"),
+    path("minerals/<slug:slug>/", views_minerals.mineral_detail, name="mineral-detail"),
 ]

@@ -204,3 +204,32 @@ def admin_milestone_data(milestone, **overrides) -> dict:
         "updates-MAX_NUM_FORMS": "0",
         **overrides,
     }
+
+
+def make_mineral(
+    *, slug=None, name=None, critical=False, strategic=False, sectors=(), milestones=(), **kw
+):
+    from roadmaps.models import Mineral
+
+    slug = slug or f"mineral-{_n()}"
+    mineral = Mineral.objects.create(
+        slug=slug,
+        name=name or slug.replace("-", " ").title(),
+        is_critical=critical,
+        is_strategic=strategic,
+        **kw,
+    )
+    mineral.sectors.set(sectors)
+    mineral.milestones.set(milestones)
+    return mineral
+
+
+def make_stage(*, slug=None, name=None, order=0, milestones=()):
+    from roadmaps.models import ValueChainStage
+
+    slug = slug or f"stage-{_n()}"
+    stage = ValueChainStage.objects.create(
+        slug=slug, name=name or slug.replace("-", " ").title(), order=order
+    )
+    stage.milestones.set(milestones)
+    return stage

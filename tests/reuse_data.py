@@ -8,8 +8,10 @@ from tests.factories import (
     make_group,
     make_history,
     make_milestone,
+    make_mineral,
     make_roadmap,
     make_sector,
+    make_stage,
     make_target,
     make_theme,
     make_user,
@@ -65,6 +67,10 @@ def make_reuse_data(*, prefix="MOB", slug="mobility", name="Mobility", order=1):
         due_date=datetime.date(2035, 12, 31),
         title="Worker councils",
     )
+    make_mineral(
+        slug=f"cobalt-{slug}", name="Cobalt", critical=True, sectors=[sector], milestones=[achieved]
+    )
+    make_stage(slug=f"extraction-{slug}", name="Extraction", order=order, milestones=[achieved])
     indicator = make_indicator(
         code=f"{prefix}-RES",
         title="Renewable share",

@@ -477,10 +477,12 @@ def test_public_models_are_declared_on_their_app_configs():
         "indicators.Measurement",
         "roadmaps.Milestone",
         "roadmaps.MilestoneUpdate",
+        "roadmaps.Mineral",
         "roadmaps.Roadmap",
         "roadmaps.Sector",
         "roadmaps.Target",
         "roadmaps.Theme",
+        "roadmaps.ValueChainStage",
         "stakeholders.StakeholderGroup",
         "stakeholders.User",
     ]

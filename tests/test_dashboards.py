@@ -674,31 +674,35 @@ QUERY_COUNTS = [
     # sector, roadmap, sector progress, targets, progress by target, by theme, timeline
     # milestones, status counts, overdue milestones, stakeholder groups, progress by group,
     # the sector's indicators (none here: their measurements are then not queried; with
-    # indicators see tests/test_indicator_pages.py)
-    ("/sectors/mobility/", 1 + 12),
+    # indicators see tests/test_indicator_pages.py), the sector's minerals, value-chain
+    # stages, progress by stage, milestones by stage
+    ("/sectors/mobility/", 1 + 16),
     # sector, roadmap, sector progress, targets, progress by target
     ("/sectors/mobility/?format=json", 1 + 5),
-    # sector, count, page of milestones, their groups, theme/target/group select options
-    ("/sectors/mobility/milestones/", 1 + 7),
-    # sector, milestones, their groups
-    ("/sectors/mobility/milestones/?format=csv", 1 + 3),
-    ("/sectors/mobility/milestones/?format=json", 1 + 3),
+    # sector, count, page of milestones, their groups, theme/target/group/mineral/stage select
+    # options
+    ("/sectors/mobility/milestones/", 1 + 9),
+    # sector, milestones, their groups, minerals, stages
+    ("/sectors/mobility/milestones/?format=csv", 1 + 5),
+    ("/sectors/mobility/milestones/?format=json", 1 + 5),
     # + validating theme, target and group choices (one each)
     (
         "/sectors/mobility/milestones/?theme=environment&target=MOB-1&stakeholder_group=industry"
         "&status=in_progress&status=achieved&q=battery&due_from=2024&ordering=status",
-        1 + 10,
+        1 + 12,
     ),
-    ("/sectors/mobility/milestones/?overdue=yes&due_to=2030-12-31&provenance=roadmap", 1 + 7),
+    ("/sectors/mobility/milestones/?overdue=yes&due_to=2030-12-31&provenance=roadmap", 1 + 9),
     # milestone with target and sector, its groups, its history with authors, the indicators
     # measuring it (none here)
     ("/milestones/MOB-1.1/", 1 + 4),
-    ("/milestones/MOB-1.1/?format=json", 1 + 3),
-    # group, sectors, progress by sector, count, page, groups, theme/target selects
-    ("/stakeholders/industry/", 1 + 8),
-    # group, milestones, their groups
-    ("/stakeholders/industry/?format=csv", 1 + 3),
-    ("/stakeholders/industry/?format=json", 1 + 3),
+    # + its minerals and stages (the row's columns)
+    ("/milestones/MOB-1.1/?format=json", 1 + 5),
+    # group, sectors, progress by sector, count, page, groups, theme/target/mineral/stage
+    # selects
+    ("/stakeholders/industry/", 1 + 10),
+    # group, milestones, their groups, minerals, stages
+    ("/stakeholders/industry/?format=csv", 1 + 5),
+    ("/stakeholders/industry/?format=json", 1 + 5),
 ]
 
 
@@ -730,7 +734,8 @@ def test_sector_dashboard_stays_bounded_for_large_sectors(
     monkeypatch.setattr(pages, "OVERDUE_LIMIT", 1)
     _grow(1)  # 3 more milestones in mobility, two of them overdue today
 
-    with django_assert_num_queries(1 + 12):
+    # The 12 queries of QUERY_COUNTS' dashboard, plus the minerals and value-chain view's 4.
+    with django_assert_num_queries(1 + 16):
         html = client.get("/sectors/mobility/").content.decode()
 
     timeline = _section(html, "timeline-section-title")

@@ -15,7 +15,16 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.urls import reverse
 
-from roadmaps.models import Milestone, MilestoneUpdate, Roadmap, Sector, Target, Theme
+from roadmaps.models import (
+    Milestone,
+    MilestoneUpdate,
+    Mineral,
+    Roadmap,
+    Sector,
+    Target,
+    Theme,
+    ValueChainStage,
+)
 from stakeholders.models import StakeholderGroup, User
 from tests.factories import (
     admin_milestone_data,
@@ -270,7 +279,6 @@ ATOM = "{http://www.w3.org/2005/Atom}"
 SHOWN_TEXT_FIELDS = [
     (Sector, "name"),
     (Sector, "description"),
-    (Sector, "minerals"),
     (Sector, "lead_partner"),
     (Roadmap, "title"),
     (Roadmap, "vision"),
@@ -288,6 +296,12 @@ SHOWN_TEXT_FIELDS = [
     (StakeholderGroup, "description"),
     (User, "first_name"),
     (User, "last_name"),
+    # Sector.minerals, free text until issue 13, is now links to Mineral rows.
+    (Mineral, "name"),
+    (Mineral, "description"),
+    (Mineral, "source_title"),
+    (ValueChainStage, "name"),
+    (ValueChainStage, "description"),
 ]
 
 

@@ -429,7 +429,7 @@ def _bad_files():
     def short_row(rows):
         del rows[2][-3:]
 
-    yield "short-row", short_row, "row 3: 13 cells, but the header has 16 columns."
+    yield "short-row", short_row, "row 3: 15 cells, but the header has 18 columns."
 
 
 @pytest.mark.parametrize(
@@ -637,7 +637,7 @@ def _new_target_file(title_prefix: str) -> bytes:
         rows.append(
             f"sector-a,A-9,New target,circular-economy,2040,A-9.{number},"
             f"{title_prefix} {number},,2030-12-31,not_started,industry,roadmap,Source,"
-            "https://example.org/source,false,"
+            "https://example.org/source,false,,,"
         )
     return ("\r\n".join(rows) + "\r\n").encode()
 

@@ -160,8 +160,8 @@ def test_open_data_download_query_count_is_fixed(
     _make_sectors(per_sector=per_sector)
 
     # 1. data version (page cache middleware); 2. milestones with target, roadmap, sector,
-    # theme; 3. their stakeholder groups.
-    with django_assert_num_queries(3):
+    # theme; 3. their stakeholder groups; 4. their minerals; 5. their value-chain stages.
+    with django_assert_num_queries(5):
         response = client.get(path)
 
     assert response.content.decode().count("A-1.") == per_sector

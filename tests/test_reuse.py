@@ -441,10 +441,11 @@ def test_sector_report_refuses_a_bad_as_of_and_an_unknown_sector(client, mobilit
         # data version; milestone with target and sector, its groups, its history
         ("/milestones/MOB-1.1/badge.svg", 4),
         ("/indicators/MOB-RES/badge.svg", 4),
-        # data version; the dashboard's 13 (sector, roadmap, sector progress, targets, progress
+        # data version; the dashboard's 17 (sector, roadmap, sector progress, targets, progress
         # by target, by theme, status counts, timeline milestones, overdue, groups, progress by
-        # group, indicators, measurements); every overdue milestone
-        ("/sectors/mobility/report/", 15),
+        # group, indicators, measurements, minerals, stages, progress by stage, milestones
+        # placed by stage); every overdue milestone
+        ("/sectors/mobility/report/", 19),
     ],
 )
 def test_reuse_pages_make_a_fixed_number_of_queries(client, mobility, path, expected):

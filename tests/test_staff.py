@@ -176,9 +176,9 @@ def test_work_queue_query_count_does_not_grow(client, django_assert_num_queries,
     client.force_login(steward)
     # Queries: session, user, the user's own and group permissions (has_perm, cached for both
     # stewarded_sectors and stewarded_milestones), the sectors, the filter form's choices
-    # (themes, targets, stakeholder groups), the count for the pagination, the page of
-    # milestones (with sector, last update, rank).
-    with django_assert_num_queries(10):
+    # (themes, targets, stakeholder groups, minerals, stages), the count for the pagination,
+    # the page of milestones (with sector, last update, rank).
+    with django_assert_num_queries(12):
         response = client.get(QUEUE)
 
     assert len(response.context["milestones"]) == count

@@ -1,4 +1,5 @@
-"""Load the RE-SOURCING fixtures into a database that has no roadmap data yet.
+"""Load the RE-SOURCING fixtures (resourcing.json, then minerals.json and indicators.json)
+into a database that has no roadmap data yet.
 
 `make run` calls this on every start, so an existing database is left alone unless --force is
 given. Even then, loaddata refuses (naming them) when milestones were changed since they were
@@ -13,7 +14,9 @@ from roadmaps.models import Sector
 
 
 class Command(BaseCommand):
-    help = _("Load fixtures/resourcing.json unless the database already has sectors.")
+    help = _(
+        "Load fixtures/resourcing.json and minerals.json unless the database already has sectors."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -31,4 +34,7 @@ class Command(BaseCommand):
                 _("Roadmap data already present: fixtures not reloaded (use --force to reload).")
             )
             return
-        call_command("loaddata", "resourcing", "indicators", verbosity=options["verbosity"])
+        # The minerals and stages link to the roadmap rows, so they come second.
+        call_command(
+            "loaddata", "resourcing", "minerals", "indicators", verbosity=options["verbosity"]
+        )
