@@ -14,21 +14,33 @@ primary-key query) before anything else:
 Only anonymous GET/HEAD requests for public pages take part: never /staff/, /admin/,
 /accounts/, never a request carrying a session or messages cookie (a signed-in user, a flash
 message), and only 200 responses that set no cookie, embed no CSRF token and do not forbid
-caching.
+caching. Pages are keyed and stored under their canonical query only (pagecache.keys), with
+their gzip and Brotli encodings made once when stored; a client gets the best one it accepts
+(`Vary: Accept-Encoding`, the same ETag: a weak one, equal for every encoding).
+
+Outages: a cache that fails is skipped (pagecache.store: one warning per outage, pages are
+rendered); a database that does not answer gives 503 with `Retry-After` and the site's error
+page, for every page (not the 500 of an unexpected error).
 """
 
 import datetime
 import hashlib
+import logging
 from functools import wraps
 
 from django.conf import settings
-from django.core.cache import cache
+from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse, HttpResponseNotModified
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.http import http_date
 
+from pagecache import store
+from pagecache.keys import canonical_query
 from pagecache.versions import current_data_version
+
+logger = logging.getLogger("pagecache")
 
 # Never cached nor answered 304 by this middleware: personal, staff or operational pages.
 EXCLUDED_PREFIXES = ("/staff/", "/admin/", "/accounts/", "/healthz", "/static/")
@@ -38,7 +50,21 @@ EXCLUDED_PREFIXES = ("/staff/", "/admin/", "/accounts/", "/healthz", "/static/")
 VIEW_CACHED_PREFIXES = ("/embed/",)
 CACHE_KEY_PREFIX = "page:"
 # Headers that describe one response and must not be replayed from the cache.
-_NOT_STORED = {"set-cookie", "date"}
+_NOT_STORED = {"set-cookie", "date", "content-length"}
+# What a database that is down, restarting or unreachable raises (not a bad query).
+DATABASE_DOWN = (OperationalError, InterfaceError)
+RETRY_AFTER_SECONDS = 30
+
+
+def database_unavailable() -> HttpResponse:
+    """503 in the site's layout. Rendered without a request: context processors would ask
+    the database (the signed-in user) that just failed."""
+    response = HttpResponse(render_to_string("503.html"), status=503)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    response["Cache-Control"] = "no-store"
+    # Logged once per outage (store.database_outage), not as an ERROR for every request.
+    response._has_been_logged = True
+    return response
 
 
 def takes_part(request, *, in_view: bool = False) -> bool:
@@ -61,7 +87,8 @@ def _last_modified(changed_at: datetime.datetime) -> datetime.datetime:
     return max(changed_at, midnight)
 
 
-def page_key(request, version: int, changed_at: datetime.datetime) -> str:
+def page_key(request, version: int, changed_at: datetime.datetime, query: str | None) -> str:
+    """`query`: the canonical query string, or None to key by the full path as sent."""
     from resourcing.lib.dates import today
 
     # The timestamp keeps keys unique even if the counter restarts (a rebuilt database
@@ -73,7 +100,7 @@ def page_key(request, version: int, changed_at: datetime.datetime) -> str:
             changed_at.isoformat(),
             today().isoformat(),
             request.get_host(),
-            request.get_full_path(),
+            request.get_full_path() if query is None else f"{request.path}?{query}",
         ]
     )
     return hashlib.sha256(material.encode()).hexdigest()[:40]
@@ -93,12 +120,31 @@ def _validators(response, etag: str, last_modified: int | None):
     # Shared caches may keep the page but must ask again each time: a write shows at once.
     response["Cache-Control"] = "no-cache"
     # Signed-in visitors (session cookie) get different pages: never the anonymous copy.
-    patch_vary_headers(response, ["Cookie"])
+    patch_vary_headers(response, ["Cookie", "Accept-Encoding"])
     return response
 
 
+def _encode(request, response, encodings):
+    """The best encoding the client accepts, in place (the response keeps its attributes)."""
+    encoding = store.accepted_encoding(request.META.get("HTTP_ACCEPT_ENCODING", ""), encodings)
+    if encoding is not None:
+        response.content = encodings[encoding]
+        response["Content-Encoding"] = encoding
+    response["Content-Length"] = str(len(response.content))
+    return response
+
+
+def _stored_response(request, stored) -> HttpResponse:
+    content, headers, encodings = stored
+    response = HttpResponse(content)
+    for name, value in headers:
+        response[name] = value
+    return _encode(request, response, encodings)
+
+
 class ConditionalPageCacheMiddleware:
-    """Answers 304 or a cached copy for anonymous reads of public pages; see module docs."""
+    """Answers 304 or a cached copy for anonymous reads of public pages, 503 while the
+    database is down; see module docs."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -109,8 +155,14 @@ class ConditionalPageCacheMiddleware:
         return self.serve(request)
 
     def serve(self, request):
-        version, changed_at = current_data_version()
-        key = page_key(request, version, changed_at)
+        try:
+            version, changed_at = current_data_version()
+        except DATABASE_DOWN as exc:
+            store.database_outage.failed(exc)
+            return database_unavailable()
+        store.database_outage.answered()
+        query = canonical_query(request)
+        key = page_key(request, version, changed_at, query)
         etag = f'W/"{key}"'
         modified = _last_modified(changed_at)
         # Within the second of the last write another write could follow with the same
@@ -124,15 +176,12 @@ class ConditionalPageCacheMiddleware:
         if isinstance(not_modified, HttpResponseNotModified):
             return _validators(not_modified, etag, last_modified)
 
-        cache_on = settings.PAGE_CACHE_ENABLED
+        # Only canonical URLs are looked up and stored: junk query strings add no entries.
+        cache_on = settings.PAGE_CACHE_ENABLED and query is not None
         if cache_on:
-            stored = cache.get(CACHE_KEY_PREFIX + key)
+            stored = store.get_page(CACHE_KEY_PREFIX + key)
             if stored is not None:
-                content, headers = stored
-                response = HttpResponse(content)
-                for name, value in headers:
-                    response[name] = value
-                return _validators(response, etag, last_modified)
+                return _validators(_stored_response(request, stored), etag, last_modified)
 
         response = self.get_response(request)
         # A page with a CSRF token in it (a form) belongs to this visitor's csrftoken cookie.
@@ -141,19 +190,30 @@ class ConditionalPageCacheMiddleware:
         if (
             not _is_storable(response)
             or response.has_header("ETag")
+            or response.has_header("Content-Encoding")
             or request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
         ):
             return response
-        if cache_on:
+        if cache_on and len(response.content) <= store.MAX_PAGE_BYTES:
             headers = [
                 (name, value) for name, value in response.items() if name.lower() not in _NOT_STORED
             ]
-            cache.set(
-                CACHE_KEY_PREFIX + key,
-                (response.content, headers),
-                settings.PAGE_CACHE_SECONDS,
+            stored = (
+                response.content,
+                headers,
+                store.encodings_of(response.content, response.get("Content-Type", "")),
             )
+            store.set_page(CACHE_KEY_PREFIX + key, stored, settings.PAGE_CACHE_SECONDS)
+            # This visitor gets the encoding just made, like the next ones.
+            response = _encode(request, response, stored[2])
         return _validators(response, etag, last_modified)
+
+    def process_exception(self, request, exception):
+        """A view whose database went away: 503, whatever the page (see module docs)."""
+        if isinstance(exception, DATABASE_DOWN):
+            store.database_outage.failed(exception)
+            return database_unavailable()
+        return None
 
 
 def cached_page(view):

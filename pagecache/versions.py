@@ -1,8 +1,11 @@
-"""The data version: read once per public request, bumped once per write transaction.
+"""The data version: known to every public request, bumped once per write transaction.
 
 Freshness (design.md): a write is visible on every public page at once, in every server
 process. So the version lives in the database (`pagecache.models.DataVersion`, one row),
-bumped inside the writer's transaction, and every public request reads it first.
+bumped inside the writer's transaction, and every public request knows it first: on
+PostgreSQL each process holds it and hears of every bump through LISTEN/NOTIFY
+(pagecache.listener; the row is read per request whenever that channel is not up), on SQLite
+it reads the row (in-process, no round trip).
 
 Who bumps: any save, delete or many-to-many change of a model some app declares public
 (`public_models` on its AppConfig, next to its models) bumps through the signals wired here;
@@ -20,21 +23,39 @@ from django.db.models import F
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
 
+from pagecache import listener
+
 EPOCH = datetime.datetime(2020, 1, 1, tzinfo=datetime.UTC)
 
 
 def current_data_version() -> tuple[int, datetime.datetime]:
-    """(version, changed_at) of the public data: one query by primary key."""
+    """(version, changed_at) of the public data: held by this process's listener while its
+    channel stands (no query), else one query by primary key."""
+    channel = listener.listener(read_data_version)
+    if channel is not None:
+        held = channel.held()
+        if held is not None:
+            return held
+    with connection.cursor() as cursor:
+        return read_data_version(cursor)
+
+
+def _version_table() -> str:
+    from pagecache.models import DataVersion
+
+    return connection.ops.quote_name(DataVersion._meta.db_table)
+
+
+def read_data_version(cursor) -> tuple[int, datetime.datetime]:
+    """The row, read with `cursor` (the request's connection, or the listener's own)."""
     from pagecache.models import DataVersion
 
     # Plain SQL: building the ORM query cost more than running it, on every request.
-    table = connection.ops.quote_name(DataVersion._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT version, changed_at FROM {table} WHERE id = %s",  # noqa: S608 (no input)
-            [DataVersion.SINGLETON_PK],
-        )
-        row = cursor.fetchone()
+    cursor.execute(
+        f"SELECT version, changed_at FROM {_version_table()} WHERE id = %s",  # noqa: S608
+        [DataVersion.SINGLETON_PK],
+    )
+    row = cursor.fetchone()
     # The migration creates the row; a test database flush may have removed it.
     if row is None:
         return 0, EPOCH
@@ -43,11 +64,14 @@ def current_data_version() -> tuple[int, datetime.datetime]:
         changed_at = datetime.datetime.fromisoformat(changed_at)
     if changed_at.tzinfo is None:
         changed_at = changed_at.replace(tzinfo=datetime.UTC)
-    return version, changed_at
+    # One spelling whichever connection read it: ETags and keys are built from it.
+    return version, changed_at.astimezone(datetime.UTC)
 
 
 def _bumped() -> None:
-    """The on_commit marker of a bumped transaction; it has nothing to do at commit."""
+    """The on_commit marker of a bumped transaction. At commit: this process stops holding
+    the old version (other processes hear of it through the NOTIFY sent with the bump)."""
+    listener.forget_held_version()
 
 
 def _write_transaction_savepoint(conn):
@@ -89,9 +113,20 @@ def _update_row() -> None:
     from pagecache.models import DataVersion
 
     now = timezone.now()
-    changed = DataVersion.objects.filter(pk=DataVersion.SINGLETON_PK).update(
-        version=F("version") + 1, changed_at=now
-    )
+    if connection.vendor == "postgresql":
+        # One statement: the bump and its NOTIFY, delivered to every listening process when
+        # (and only if) this transaction commits. Same query count as the plain UPDATE.
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {_version_table()} SET version = version + 1, changed_at = %s "  # noqa: S608
+                "WHERE id = %s RETURNING pg_notify(%s, version::text)",
+                [now, DataVersion.SINGLETON_PK, listener.CHANNEL],
+            )
+            changed = cursor.rowcount
+    else:
+        changed = DataVersion.objects.filter(pk=DataVersion.SINGLETON_PK).update(
+            version=F("version") + 1, changed_at=now
+        )
     if not changed:
         DataVersion.objects.get_or_create(
             pk=DataVersion.SINGLETON_PK, defaults={"version": 1, "changed_at": now}
@@ -108,6 +143,7 @@ def bump_data_version() -> None:
     conn = transaction.get_connection()
     if not conn.in_atomic_block:
         _update_row()  # autocommit: the statement is the transaction
+        listener.forget_held_version()
         return
     if _already_bumped(conn):
         return

@@ -183,10 +183,17 @@ if _redis_url:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-# Room for every public page of a few query strings per process (LocMem culls beyond).
+# Room for every public page at fixture size (about 250) and some query strings, per process;
+# LocMem culls the least recently used beyond. With pages of at most
+# pagecache.store.MAX_PAGE_BYTES (256 KB, ~1.3x with encodings), at most ~170 MB per process
+# whatever visitors send; ~20 MB with real pages (4-32 KB).
 CACHES["default"].setdefault("OPTIONS", {})
-if not _redis_url:
-    CACHES["default"]["OPTIONS"]["MAX_ENTRIES"] = 2000
+if _redis_url:
+    # A Redis that stops answering costs a request a quarter of a second, once per outage and
+    # back-off (pagecache.store), not the 20 s of a default socket.
+    CACHES["default"]["OPTIONS"].update({"socket_connect_timeout": 0.25, "socket_timeout": 0.25})
+else:
+    CACHES["default"]["OPTIONS"]["MAX_ENTRIES"] = 500
 
 # Per-page cache of public pages, keyed by the data version (pagecache).
 # DJANGO_PAGE_CACHE=0 turns it off (the bench measures uncached pages so); conditional GET
@@ -194,6 +201,10 @@ if not _redis_url:
 # the timeout only frees memory.
 PAGE_CACHE_ENABLED = env_bool("DJANGO_PAGE_CACHE", default=True)
 PAGE_CACHE_SECONDS = 600
+# On PostgreSQL each server process holds the data version and hears of writes through
+# LISTEN/NOTIFY (pagecache.listener); DJANGO_PAGE_CACHE_LISTEN=0 reads it per request instead.
+# Off in tests (resourcing/settings_test.py), whose writes are rolled back and never notified.
+PAGE_CACHE_LISTEN = env_bool("DJANGO_PAGE_CACHE_LISTEN", default=True)
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English")]

@@ -8,8 +8,13 @@ import os
 # Production settings refuse to start without a secret key when DEBUG is off (as in tests).
 os.environ.setdefault("DJANGO_SECRET_KEY", "django-insecure-test-key-not-for-production")
 
+from resourcing.lib.env import env_bool
 from resourcing.settings import *  # noqa: F403
 from resourcing.settings import ALLOWED_HOSTS, DATABASES
+
+# Test writes are rolled back and never notified: the data version is read per request,
+# unless a test (the gunicorn freshness test) turns the listener on.
+PAGE_CACHE_LISTEN = env_bool("DJANGO_PAGE_CACHE_LISTEN", default=False)
 
 # Django's test client sends requests to "testserver".
 ALLOWED_HOSTS = [*ALLOWED_HOSTS, "testserver"]
