@@ -130,6 +130,7 @@ def sector_report(request, slug):
     context = {
         **vars(report.dashboard),
         "report_overdue": report.overdue,
+        "over_time": report.over_time,
         "params": params,
         "licence_name": LICENCE_NAME,
         "licence_url": LICENCE_URL,

@@ -386,17 +386,34 @@ def indicator_page(code: str, as_of: datetime.date, *, details: bool = True):
     return with_progress([indicator], as_of)[0]
 
 
+# The report's progress over time: at the end of each year since the roadmaps' first
+# milestones (2020), and on the report's day.
+REPORT_FIRST_YEAR = 2020
+
+
+def report_days(as_of: datetime.date) -> list[datetime.date]:
+    return [datetime.date(year, 12, 31) for year in range(REPORT_FIRST_YEAR, as_of.year)] + [as_of]
+
+
 @dataclass
 class SectorReportPage:
-    """The printable report: the dashboard's reads, every overdue milestone named."""
+    """The printable report: the dashboard's reads, every overdue milestone named, and the
+    sector's progress at the end of each year."""
 
     dashboard: SectorDashboardPage
     # Every overdue milestone as of the day, most overdue first (the dashboard shows a few).
     overdue: list[Milestone] = field(default_factory=list)
+    # [(day, progress as of that day)], oldest first, the report's day last.
+    over_time: list[tuple[datetime.date, Progress]] = field(default_factory=list)
 
 
 def sector_report_page(sector_slug: str, as_of: datetime.date) -> SectorReportPage:
-    """Queries: sector_dashboard_page's, then every overdue milestone."""
+    """Queries: sector_dashboard_page's, every overdue milestone, then the sector's progress
+    on each of report_days(as_of) (one per day: a number fixed by the date, not the data)."""
     dashboard = sector_dashboard_page(sector_slug, as_of)
-    overdue = Milestone.objects.in_sector(dashboard.sector).overdue_as_of(as_of)
-    return SectorReportPage(dashboard=dashboard, overdue=list(overdue))
+    milestones = Milestone.objects.in_sector(dashboard.sector)
+    return SectorReportPage(
+        dashboard=dashboard,
+        overdue=list(milestones.overdue_as_of(as_of)),
+        over_time=[(day, progress_of(milestones, day)) for day in report_days(as_of)],
+    )

@@ -8,6 +8,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from resourcing.lib.dates import today
+from roadmaps.pages import report_days
 from tests.reuse_data import AS_OF, make_reuse_data
 
 SVG_NS = "{http://www.w3.org/2000/svg}"
@@ -383,6 +385,22 @@ def test_sector_report_has_every_part(client, mobility):
         "Sources and licence",
     ]
     assert "Off track" in html
+    over_time = html.split('class="stack report-over-time"')[1].split("</table>")[0]
+    rows = [
+        re.sub(r"<[^>]+>", "", row).split()
+        for row in re.findall(r"<tr>(.*?)</tr>", over_time, re.S)[1:]
+    ]
+    # As of each day: counted, due, achieved, overdue, shares, verdict (MOB-1.1 achieved on
+    # 2024-07-01, due 2024-12-31; MOB-1.2 due 2025-03-31).
+    assert [row[:7] for row in rows] == [
+        ["2020-12-31", "4", "0", "0", "0", "0.0%", "0.0%"],
+        ["2021-12-31", "4", "0", "0", "0", "0.0%", "0.0%"],
+        ["2022-12-31", "4", "0", "0", "0", "0.0%", "0.0%"],
+        ["2023-12-31", "4", "0", "0", "0", "0.0%", "0.0%"],
+        ["2024-12-31", "4", "1", "1", "0", "25.0%", "25.0%"],
+        ["2025-06-30", "4", "2", "1", "1", "25.0%", "50.0%"],
+    ]
+    assert [" ".join(row[8:]) for row in rows] == ["On track"] * 4 + ["On track", "Off track"]
     assert (
         "Basis: 4 milestones counted (discontinued ones count nowhere), 2 due by 2025-06-30, "
         "1 achieved."
@@ -444,8 +462,9 @@ def test_sector_report_refuses_a_bad_as_of_and_an_unknown_sector(client, mobilit
         # data version; the dashboard's 17 (sector, roadmap, sector progress, targets, progress
         # by target, by theme, status counts, timeline milestones, overdue, groups, progress by
         # group, indicators, measurements, minerals, stages, progress by stage, milestones
-        # placed by stage); every overdue milestone
-        ("/sectors/mobility/report/", 19),
+        # placed by stage); every overdue milestone; progress at each of report_days (the
+        # year ends 2020-2025 and today, in 2026)
+        ("/sectors/mobility/report/", 19 + len(report_days(today()))),
     ],
 )
 def test_reuse_pages_make_a_fixed_number_of_queries(client, mobility, path, expected):
