@@ -26,6 +26,7 @@ from roadmaps.services import (
     StaleVersionError,
     create_milestone,
     create_target,
+    record_deadline_change,
     record_status_update,
     update_milestone_content,
     update_target_content,
@@ -109,7 +110,17 @@ class TargetAdmin(admin.ModelAdmin):
 
 class MilestoneUpdateInline(admin.TabularInline):
     model = MilestoneUpdate
-    fields = ["created_at", "status_before", "status_after", "note", "evidence_url", "author"]
+    fields = [
+        "created_at",
+        "kind",
+        "status_before",
+        "status_after",
+        "due_date_before",
+        "due_date_after",
+        "note",
+        "evidence_url",
+        "author",
+    ]
     readonly_fields = fields
     extra = 0
     can_delete = False
@@ -127,6 +138,8 @@ class MilestoneUpdateInline(admin.TabularInline):
 
 # The admin form's fields that belong to a status change, not to the milestone's content.
 STATUS_FORM_FIELDS = {"status", "status_note", "evidence_url", "expected_version"}
+# The ones that belong to a due-date change (content: the administrators').
+DEADLINE_FORM_FIELDS = ["deadline_reason", "deadline_evidence_url"]
 
 
 @admin.register(Milestone)
@@ -140,7 +153,29 @@ class MilestoneAdmin(admin.ModelAdmin):
     date_hierarchy = "due_date"
     readonly_fields = ["version", "updated_at"]
     fieldsets = [
-        (None, {"fields": ["target", "code", "title", "description", "due_date"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "target",
+                    "code",
+                    "title",
+                    "description",
+                    "due_date",
+                    "is_project_event",
+                ]
+            },
+        ),
+        (
+            _("Deadline change"),
+            {
+                "fields": DEADLINE_FORM_FIELDS,
+                "description": _(
+                    "A new due date is kept in the public history with its reason; the "
+                    "original date stays visible."
+                ),
+            },
+        ),
         (_("Responsibility"), {"fields": ["stakeholder_groups"]}),
         (
             _("Status"),
@@ -203,18 +238,31 @@ class MilestoneAdmin(admin.ModelAdmin):
             obj is None or can_steward_milestone(request.user, obj)
         )
 
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or not can_edit_content(request.user):
+            # No due date to change yet, or not theirs to change (stewards re-date through
+            # the staff form).
+            fieldsets = [entry for entry in fieldsets if entry[1]["fields"] != DEADLINE_FORM_FIELDS]
+        return fieldsets
+
     def get_readonly_fields(self, request, obj=None):
         if can_edit_content(request.user):
             return self.readonly_fields
         fields = [field for fieldset in self.fieldsets for field in fieldset[1]["fields"]]
         # A steward may change the status only; content (and the target, hence the sector)
         # is the administrators'.
-        return [field for field in fields if field not in STATUS_FORM_FIELDS]
+        return [
+            field
+            for field in fields
+            if field not in STATUS_FORM_FIELDS and field not in DEADLINE_FORM_FIELDS
+        ]
 
     def save_model(self, request, obj, form, change):
-        """Content through the content writer, a status change through record_status_update.
+        """Content through the content writer, a new due date through record_deadline_change
+        (with the form's reason), a status change through record_status_update.
 
-        Both check the version the form was read at (`expected_version`): a change made in
+        All check the version the form was read at (`expected_version`): a change made in
         between by anyone (the staff form, an import, another administrator) is a conflict.
         The form's own check (MilestoneAdminForm.clean) answers most conflicts with the newer
         values; these catch one that lands between that check and this write.
@@ -229,6 +277,15 @@ class MilestoneAdmin(admin.ModelAdmin):
                 changes=content,
                 expected_version=cleaned.get("expected_version") or obj.version,
             )
+            if "due_date" in form.changed_data:
+                record_deadline_change(
+                    milestone=obj,
+                    due_date=cleaned["due_date"],
+                    reason=cleaned["deadline_reason"],
+                    evidence_url=cleaned.get("deadline_evidence_url") or "",
+                    author=request.user,
+                    expected_version=obj.version,
+                )
             status_changed = "status" in form.changed_data
             obj.status = form.initial.get("status", obj.status)  # the form set the new one
         else:
@@ -236,7 +293,7 @@ class MilestoneAdmin(admin.ModelAdmin):
                 target=content.pop("target"),
                 code=content.pop("code"),
                 stakeholder_groups=content.pop("stakeholder_groups", ()),
-                values=content,
+                values={**content, "due_date": cleaned["due_date"]},
             )
             obj.pk, obj.status, obj.version = created.pk, created.status, created.version
             obj.updated_at = created.updated_at
@@ -278,8 +335,17 @@ class MilestoneAdmin(admin.ModelAdmin):
 class MilestoneUpdateAdmin(admin.ModelAdmin):
     """History is append-only: viewable here, never added, changed or deleted."""
 
-    list_display = ["milestone", "created_at", "status_before", "status_after", "author"]
-    list_filter = ["status_after", "milestone__target__roadmap__sector"]
+    list_display = [
+        "milestone",
+        "created_at",
+        "kind",
+        "status_before",
+        "status_after",
+        "due_date_before",
+        "due_date_after",
+        "author",
+    ]
+    list_filter = ["kind", "status_after", "milestone__target__roadmap__sector"]
     search_fields = ["milestone__code", "note"]
     date_hierarchy = "created_at"
     list_select_related = ["milestone", "author"]

@@ -138,7 +138,9 @@ def timeline(milestones, as_of: datetime.date) -> Timeline:
     lanes = _lanes()
     same_day = defaultdict(list)
     for milestone in milestones:
-        same_day[(milestone.status_as_of, milestone.due_date)].append(milestone)
+        # The due date in force on the page's day (roadmaps.progress.with_status_as_of).
+        due_date = getattr(milestone, "due_as_of", None) or milestone.due_date
+        same_day[(milestone.status_as_of, due_date)].append(milestone)
     for (status, due_date), group in same_day.items():
         centre = _x_of(due_date)
         lane = lanes[status]

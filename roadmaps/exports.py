@@ -33,17 +33,24 @@ COLUMNS = [
     "source_url",
     "overdue",
     "updated_at",
+    # Appended after the first published column list: files without them still import.
     "minerals",
     "stages",
+    "project_event",
 ]
 READ_ONLY_COLUMNS = ["overdue", "updated_at"]
+# Columns a file may leave out: absent, an existing milestone keeps its value and a new one
+# takes the default (roadmaps.imports).
+OPTIONAL_COLUMNS = ["project_event"]
 # What each column holds: the open-data page and docs/import-format.md describe the same.
 COLUMN_DESCRIPTIONS = {
     "sector": _("Sector slug: renewable-energy, mobility or electronics."),
     "target": _("Code of the roadmap target the milestone belongs to, e.g. MOB-1."),
     "target_title": _("Title of the target."),
     "theme": _("Slug of the cross-sector theme of the target."),
-    "target_year": _("Year the target is to be met (2020 to 2050)."),
+    "target_year": _(
+        "Year the target is to be met (2020 to 2050); empty for an enabler, which has no year."
+    ),
     "code": _("Milestone code, unique across all sectors, e.g. MOB-1.3."),
     "title": _("Milestone title."),
     "description": _("Milestone description (may contain line breaks)."),
@@ -75,6 +82,11 @@ COLUMN_DESCRIPTIONS = {
         "Slugs of the value-chain stages the milestone concerns, separated by ';' "
         "(extraction, processing, manufacturing, use, end-of-life). Optional on import: a file "
         "without this column leaves the links as they are."
+    ),
+    "project_event": _(
+        "true for a step of the project itself (a consultation, a publication), shown but "
+        "counted in no progress; false for a milestone. Optional on import: without the "
+        "column an existing milestone keeps its value and a new one is false."
     ),
 }
 GROUP_SEPARATOR = ";"
@@ -115,7 +127,8 @@ def milestone_row(milestone, as_of: datetime.date) -> dict:
         "code": milestone.code,
         "title": milestone.title,
         "description": milestone.description,
-        "due_date": milestone.due_date.isoformat(),
+        # The due date in force on `as_of`, like the status (deadline changes are history).
+        "due_date": getattr(milestone, "due_as_of", milestone.due_date).isoformat(),
         "status": status,
         "stakeholder_groups": [group.slug for group in milestone.stakeholder_groups.all()],
         "provenance": milestone.provenance,
@@ -125,6 +138,7 @@ def milestone_row(milestone, as_of: datetime.date) -> dict:
         "updated_at": milestone.updated_at.astimezone(datetime.UTC).isoformat(),
         "minerals": [mineral.slug for mineral in milestone.minerals.all()],
         "stages": [stage.slug for stage in milestone.stages.all()],
+        "project_event": milestone.is_project_event,
     }
 
 

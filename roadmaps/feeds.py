@@ -1,4 +1,5 @@
-"""Atom feeds of status changes: all sectors, and one per sector. Latest 50, one query."""
+"""Atom feeds of status and deadline changes: all sectors, and one per sector. Latest 50,
+one query."""
 
 from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
@@ -64,6 +65,8 @@ class UpdatesFeed(Feed):
         return MilestoneUpdate.objects.for_feed(FEED_LENGTH)
 
     def item_title(self, item):
+        if item.is_deadline_change:
+            return f"{item.milestone.code}: due {item.due_date_before} -> {item.due_date_after}"
         return f"{item.milestone.code}: {_label(item.status_before)} -> {_label(item.status_after)}"
 
     def item_description(self, item):
@@ -78,13 +81,15 @@ class UpdatesFeed(Feed):
             if item.evidence_url
             else ""
         )
-        return format_html(
-            "<p>{} -> {}</p><p>{}</p>{}",
-            _label(item.status_before),
-            _label(item.status_after),
-            item.note,
-            evidence,
-        )
+        if item.is_deadline_change:
+            change = format_html(
+                "<p>{} {} -> {}</p>", _("Due date"), item.due_date_before, item.due_date_after
+            )
+        else:
+            change = format_html(
+                "<p>{} -> {}</p>", _label(item.status_before), _label(item.status_after)
+            )
+        return format_html("{}<p>{}</p>{}", change, item.note, evidence)
 
     def item_link(self, item):
         # The fragment makes each entry's link (and so its Atom id) unique per update.

@@ -1,8 +1,15 @@
 from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from resourcing.lib.validators import http_url_validator, validate_no_control_characters
-from roadmaps.models import NOTE_MAX_LENGTH, Milestone, Status
+from roadmaps.models import (
+    EARLIEST_DUE_DATE,
+    LATEST_DUE_DATE,
+    NOTE_MAX_LENGTH,
+    Milestone,
+    Status,
+)
 
 # Milestone.version is a PositiveIntegerField: a larger number cannot be a version read.
 MAX_VERSION = 2_147_483_647
@@ -43,6 +50,22 @@ class MilestoneAdminForm(forms.ModelForm):
     expected_version = forms.IntegerField(
         widget=forms.HiddenInput, required=False, min_value=1, max_value=MAX_VERSION
     )
+    # A new due date is a deadline change (record_deadline_change): kept in the public
+    # history with its reason, like a status change with its note.
+    deadline_reason = forms.CharField(
+        label=_("Reason for the new due date"),
+        required=False,
+        max_length=NOTE_MAX_LENGTH,
+        validators=[validate_no_control_characters],
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "Required when the due date changes (e.g. the act that postponed it); shown "
+            "publicly in the history."
+        ),
+    )
+    deadline_evidence_url = EvidenceURLField(
+        help_text=_("Optional link to the evidence for the new due date (http or https)."),
+    )
 
     class Meta:
         model = Milestone
@@ -52,6 +75,7 @@ class MilestoneAdminForm(forms.ModelForm):
             "title",
             "description",
             "due_date",
+            "is_project_event",
             "stakeholder_groups",
             "status",
             "source_title",
@@ -75,6 +99,14 @@ class MilestoneAdminForm(forms.ModelForm):
             return cleaned
         if "status" in self.changed_data and not (cleaned.get("status_note") or "").strip():
             self.add_error("status_note", _("Say why the status changes: a note is required."))
+        if (
+            self.instance.pk
+            and "due_date" in self.changed_data
+            and not (cleaned.get("deadline_reason") or "").strip()
+        ):
+            self.add_error(
+                "deadline_reason", _("Say why the due date changes: a reason is required.")
+            )
         return cleaned
 
     def _come_back_with_newer_values(self):
@@ -106,6 +138,38 @@ def conflict_message(milestone: Milestone) -> str:
         "version": milestone.version,
         "status": milestone.get_status_display(),
     }
+
+
+class DeadlineChangeForm(forms.Form):
+    """The staff re-dating form: a new due date with a required reason, optional evidence,
+    the version read. The date's range and the reason are checked again by
+    record_deadline_change, which names the same fields."""
+
+    due_date = forms.DateField(
+        label=_("New due date"),
+        validators=[
+            MinValueValidator(EARLIEST_DUE_DATE),
+            MaxValueValidator(LATEST_DUE_DATE),
+        ],
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_('YYYY-MM-DD, from 2020-01-01 to 2050-12-31. "By 2030" is 2030-12-31.'),
+    )
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=NOTE_MAX_LENGTH,
+        validators=[validate_no_control_characters],
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_(
+            "Required. Why the deadline moves (e.g. the act that postponed it); shown publicly "
+            "in the history."
+        ),
+    )
+    evidence_url = EvidenceURLField(
+        help_text=_("Optional link to the evidence (http or https), shown publicly."),
+    )
+    # The milestone version the steward read: a newer one means the milestone changed in
+    # between, and the re-dating is refused with the newer due date.
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=MAX_VERSION)
 
 
 class StatusUpdateForm(forms.Form):

@@ -34,12 +34,20 @@ from django.utils.translation import gettext as _
 
 from pagecache.models import DataVersion
 from resourcing.lib.validators import CONTROL_CHARACTERS
-from roadmaps.exports import COLUMNS, GROUP_SEPARATOR, LIST_COLUMNS, READ_ONLY_COLUMNS, csv_cells
+from roadmaps.exports import (
+    COLUMNS,
+    GROUP_SEPARATOR,
+    LIST_COLUMNS,
+    OPTIONAL_COLUMNS,
+    READ_ONLY_COLUMNS,
+    csv_cells,
+)
 from roadmaps.models import Milestone, Mineral, Roadmap, Sector, Target, Theme, ValueChainStage
 from roadmaps.services import (
     StaleVersionError,
     create_milestone,
     create_target,
+    record_deadline_change,
     record_status_update,
     update_milestone_content,
     update_target_content,
@@ -61,8 +69,11 @@ MAX_REPORTED_ERRORS = 100
 # import, and leave the links of the milestones they update as they are.
 LINK_COLUMNS = {"minerals": Mineral, "stages": ValueChainStage}
 REQUIRED_COLUMNS = [
-    column for column in COLUMNS if column not in READ_ONLY_COLUMNS and column not in LINK_COLUMNS
+    column
+    for column in COLUMNS
+    if column not in READ_ONLY_COLUMNS + OPTIONAL_COLUMNS and column not in LINK_COLUMNS
 ]
+BOOLEAN_CELLS = {"true": True, "false": False}
 # Lookups by code go in batches: SQLite limits the parameters of one query.
 LOOKUP_BATCH = 500
 
@@ -132,7 +143,7 @@ class TargetPlan:
     roadmap: Roadmap | None
     theme: Theme
     title: str
-    target_year: int
+    target_year: int | None  # None: an enabler
     # A target created by an import takes its source from its first milestone row.
     source: dict
     groups: list = field(default_factory=list)
@@ -151,6 +162,8 @@ class MilestonePlan:
     status: str
     # Column -> the linked rows; a column absent from the file is absent here (links kept).
     links: dict = field(default_factory=dict)
+    # None: the file has no project_event column (or an empty cell): keep what is stored.
+    is_project_event: bool | None = None
 
 
 @dataclass
@@ -548,8 +561,9 @@ def _plan_row(plan: Plan, row: Row, known: _Known) -> list[RowError]:
                 )
 
     # The target: the model's rules, one definition per file, in the row's sector.
+    # An empty target_year is an enabler, which has no year.
     target = Target(
-        code=cells["target"], title=cells["target_title"], target_year=cells["target_year"]
+        code=cells["target"], title=cells["target_title"], target_year=cells["target_year"] or None
     )
     errors += _clean(target, TARGET_COLUMNS, row)
     first = known.first_target_row.setdefault(cells["target"], row)
@@ -590,6 +604,9 @@ def _plan_row(plan: Plan, row: Row, known: _Known) -> list[RowError]:
     # The milestone: the model's rules, once per file, in the row's sector.
     milestone = Milestone(**{name: cells[column] for name, column in MILESTONE_COLUMNS.items()})
     errors += _clean(milestone, MILESTONE_COLUMNS, row)
+    project_event = cells.get("project_event", "").lower()
+    if project_event and project_event not in BOOLEAN_CELLS:
+        error("project_event", _("must be true or false."))
     code = cells["code"]
     if code in known.first_code_row:
         error(
@@ -618,7 +635,12 @@ def _plan_row(plan: Plan, row: Row, known: _Known) -> list[RowError]:
         return errors  # the target's first row failed: the plan is discarded anyway
     if target_plan.action == "create":
         target_plan.groups += [group for group in groups if group not in target_plan.groups]
-    plan.milestones.append(_plan_milestone(row, milestone, existing, target.code, groups, links))
+    milestone_plan = _plan_milestone(row, milestone, existing, target.code, groups, links)
+    milestone_plan.is_project_event = BOOLEAN_CELLS.get(project_event)
+    if existing and milestone_plan.is_project_event not in (None, existing.is_project_event):
+        milestone_plan.fields.append("project_event")
+        milestone_plan.action = "update"
+    plan.milestones.append(milestone_plan)
     return errors
 
 
@@ -771,17 +793,20 @@ def _apply_milestone(plan: MilestonePlan, targets, *, now, note, author) -> None
             milestone = create_milestone(
                 target=targets[plan.target_code],
                 code=plan.code,
-                values=plan.values,
+                values={**plan.values, "is_project_event": bool(plan.is_project_event)},
                 stakeholder_groups=plan.groups,
                 links=plan.links,
                 created_at=now,
             )
         else:
             # Against the version the plan was made from: a change since is a conflict.
+            changes = {name: value for name, value in plan.values.items() if name != "due_date"}
+            if plan.is_project_event is not None:
+                changes["is_project_event"] = plan.is_project_event
             update_milestone_content(
                 milestone=milestone,
                 changes={
-                    **plan.values,
+                    **changes,
                     "target": targets[plan.target_code],
                     "stakeholder_groups": plan.groups,
                     # Only the link columns the file has: an older file keeps the links.
@@ -790,6 +815,15 @@ def _apply_milestone(plan: MilestonePlan, targets, *, now, note, author) -> None
                 expected_version=milestone.version,
                 updated_at=now,
             )
+            if milestone.due_date != plan.values["due_date"]:
+                # A re-dating is history, like a status change (issue 11).
+                record_deadline_change(
+                    milestone=milestone,
+                    due_date=plan.values["due_date"],
+                    reason=note,
+                    author=author,
+                    expected_version=milestone.version,
+                )
         if milestone.status != plan.status:
             record_status_update(
                 milestone=milestone,

@@ -3,12 +3,12 @@ import datetime
 from django.conf import settings
 from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from resourcing.lib.dates import add_months, end_of_day, start_of_day
+from resourcing.lib.dates import add_months, end_of_day, months_between, start_of_day
 from resourcing.lib.fields import HttpURLField
 from resourcing.lib.validators import (
     code_validator,
@@ -43,6 +43,11 @@ class Status(models.TextChoices):
     ACHIEVED = "achieved", _("Achieved")
     AT_RISK = "at_risk", _("At risk")
     DISCONTINUED = "discontinued", _("Discontinued")
+
+
+class UpdateKind(models.TextChoices):
+    STATUS = "status", _("Status change")
+    DEADLINE = "deadline", _("Deadline change")
 
 
 class Provenance(models.TextChoices):
@@ -225,9 +230,14 @@ class Target(SourceFields):
     code = models.CharField(_("code"), max_length=30, unique=True, validators=[code_validator])
     title = models.CharField(_("title"), max_length=300, validators=CSV_TEXT)
     description = models.TextField(_("description"), blank=True, validators=SHOWN_TEXT)
+    # No year: an enabler (international cooperation, a level playing field), which the
+    # Final Report names beside the 2050 targets without a date (roadmap-facts.md section 2).
     target_year = models.PositiveSmallIntegerField(
         _("target year"),
+        null=True,
+        blank=True,
         validators=[MinValueValidator(EARLIEST_YEAR), MaxValueValidator(HORIZON_YEAR)],
+        help_text=_("Leave empty for an enabler, which has no target year."),
     )
     stakeholder_groups = models.ManyToManyField(
         "stakeholders.StakeholderGroup",
@@ -243,9 +253,11 @@ class Target(SourceFields):
         verbose_name = _("target")
         verbose_name_plural = _("targets")
         constraints = [
+            # A year in the roadmaps' window, or none at all: the target is an enabler.
             models.CheckConstraint(
-                condition=Q(target_year__gte=EARLIEST_YEAR, target_year__lte=HORIZON_YEAR),
-                name="target_year_2020_2050",
+                condition=Q(target_year__isnull=True)
+                | Q(target_year__gte=EARLIEST_YEAR, target_year__lte=HORIZON_YEAR),
+                name="target_year_2020_2050_or_enabler",
             ),
             models.CheckConstraint(
                 condition=_choices_q("provenance", Provenance), name="target_provenance_valid"
@@ -261,6 +273,11 @@ class Target(SourceFields):
 
     def natural_key(self):
         return (self.code,)
+
+    @property
+    def is_enabler(self) -> bool:
+        """An enabler has no target year; its milestones still count toward progress."""
+        return self.target_year is None
 
     natural_key.dependencies = [
         "roadmaps.roadmap",
@@ -335,7 +352,7 @@ class MilestoneQuerySet(models.QuerySet):
             self.with_status_as_of(as_of)
             .filter(overdue_q(as_of))
             .select_related("target")
-            .order_by("due_date", "code")
+            .order_by("due_as_of", "code")
         )
 
     def for_timeline(self, as_of: datetime.date):
@@ -343,8 +360,16 @@ class MilestoneQuerySet(models.QuerySet):
         return (
             self.with_status_as_of(as_of)
             .select_related("target")
-            .only("code", "title", "due_date", "provenance", "status", "target__code")
-            .order_by("due_date", "code")
+            .only(
+                "code",
+                "title",
+                "due_date",
+                "provenance",
+                "status",
+                "is_project_event",
+                "target__code",
+            )
+            .order_by("due_as_of", "code")
         )
 
     def for_timeline_by_year(self, as_of: datetime.date):
@@ -356,7 +381,8 @@ class MilestoneQuerySet(models.QuerySet):
         return (
             self.with_status_as_of(as_of)
             .order_by()
-            .values("status_as_of", due_year=ExtractYear("due_date"))
+            # The year of the due date in force on `as_of` (deadline changes are history).
+            .values("status_as_of", due_year=ExtractYear("due_as_of"))
             .annotate(milestones=Count("pk"))
             .order_by("due_year", "status_as_of")
         )
@@ -370,18 +396,18 @@ class MilestoneQuerySet(models.QuerySet):
         return (
             self.current()
             .with_status_as_of(as_of)
-            .filter(due_date__gte=as_of)
+            .filter(due_as_of__gte=as_of)
             .exclude(status_as_of__in=[Status.ACHIEVED, Status.DISCONTINUED])
             .annotate(
                 sector_id=F("target__roadmap__sector_id"),
                 rank_in_sector=Window(
                     RowNumber(),
                     partition_by=[F("target__roadmap__sector_id")],
-                    order_by=[F("due_date").asc(), F("code").asc()],
+                    order_by=[F("due_as_of").asc(), F("code").asc()],
                 ),
             )
             .filter(rank_in_sector__lte=per_sector)
-            .order_by("due_date", "code")
+            .order_by("due_as_of", "code")
         )
 
     def for_value_chain(self, as_of: datetime.date, per_stage: int):
@@ -395,7 +421,15 @@ class MilestoneQuerySet(models.QuerySet):
         return (
             self.with_status_as_of(as_of)
             .select_related("target")
-            .only("code", "title", "due_date", "provenance", "status", "target__code")
+            .only(
+                "code",
+                "title",
+                "due_date",
+                "provenance",
+                "status",
+                "is_project_event",
+                "target__code",
+            )
             .annotate(
                 stage_id=F("stages"),
                 rank_in_stage=Window(
@@ -431,7 +465,18 @@ class Milestone(SourceFields):
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.NOT_STARTED
     )
-    # Optimistic locking: every status change bumps it; a writer holding an older one is refused.
+    # A step of the RE-SOURCING project itself (a consultation, a publication): shown with its
+    # history, counted in no progress (roadmaps.progress.counted_q).
+    is_project_event = models.BooleanField(
+        _("project event"),
+        default=False,
+        help_text=_(
+            "A step of the project itself (a consultation, a publication), not a roadmap "
+            "milestone: shown with its history, counted in no progress."
+        ),
+    )
+    # Optimistic locking: every status or due-date change bumps it; a writer holding an older
+    # one is refused.
     version = models.PositiveIntegerField(_("version"), default=1)
     updated_at = models.DateTimeField(_("updated at"), default=timezone.now)
 
@@ -482,10 +527,19 @@ class Milestone(SourceFields):
 
     natural_key.dependencies = ["roadmaps.target", "stakeholders.stakeholdergroup"]
 
-    def is_overdue(self, as_of: datetime.date, status: str | None = None) -> bool:
-        """Due at the end of its due date; overdue after that day unless achieved or dropped."""
+    def is_overdue(
+        self, as_of: datetime.date, status: str | None = None, due_date: datetime.date | None = None
+    ) -> bool:
+        """Due at the end of its due date; overdue after that day unless achieved or dropped.
+        A project event is never overdue (it counts in no progress). `status` and `due_date`
+        default to the ones annotated by roadmaps.progress.with_status_as_of, if any."""
         status = status or self.status
-        return self.due_date < as_of and status not in (Status.ACHIEVED, Status.DISCONTINUED)
+        due_date = due_date or getattr(self, "due_as_of", None) or self.due_date
+        return (
+            not self.is_project_event
+            and due_date < as_of
+            and status not in (Status.ACHIEVED, Status.DISCONTINUED)
+        )
 
     @property
     def is_illustrative(self) -> bool:
@@ -526,11 +580,22 @@ class MilestoneUpdateQuerySet(models.QuerySet):
 
 
 class MilestoneUpdate(models.Model):
-    """Append-only history of status changes: never edited or deleted by the application."""
+    """Append-only history of status and deadline changes: never edited or deleted by the
+    application.
+
+    One table for both, so a milestone's history reads in one order and the natural key
+    (milestone, created_at) stays. A deadline row keeps status_before == status_after (the
+    status at that time), so "status as of a day" reads every row alike.
+    """
 
     milestone = models.ForeignKey(
         Milestone, on_delete=models.PROTECT, related_name="updates", verbose_name=_("milestone")
     )
+    kind = models.CharField(
+        _("kind"), max_length=20, choices=UpdateKind.choices, default=UpdateKind.STATUS
+    )
+    due_date_before = models.DateField(_("due date before"), null=True, blank=True)
+    due_date_after = models.DateField(_("due date after"), null=True, blank=True)
     status_before = models.CharField(_("status before"), max_length=20, choices=Status.choices)
     status_after = models.CharField(_("status after"), max_length=20, choices=Status.choices)
     note = models.TextField(
@@ -573,6 +638,30 @@ class MilestoneUpdate(models.Model):
                 condition=http_url_q("evidence_url"), name="milestoneupdate_evidence_url_http"
             ),
             models.CheckConstraint(condition=~Q(note=""), name="milestoneupdate_note_not_empty"),
+            # A deadline change carries both dates, inside the roadmaps' window and different,
+            # and leaves the status alone; a status change carries no dates.
+            models.CheckConstraint(
+                condition=(
+                    Q(
+                        kind=UpdateKind.DEADLINE,
+                        # NULL would make the comparisons unknown, which a CHECK lets pass.
+                        due_date_before__isnull=False,
+                        due_date_after__isnull=False,
+                        due_date_before__gte=EARLIEST_DUE_DATE,
+                        due_date_before__lte=LATEST_DUE_DATE,
+                        due_date_after__gte=EARLIEST_DUE_DATE,
+                        due_date_after__lte=LATEST_DUE_DATE,
+                        status_before=F("status_after"),
+                    )
+                    & ~Q(due_date_before=F("due_date_after"))
+                )
+                | Q(
+                    kind=UpdateKind.STATUS,
+                    due_date_before__isnull=True,
+                    due_date_after__isnull=True,
+                ),
+                name="milestoneupdate_kind_dates",
+            ),
         ]
         indexes = [
             # Feeds and "recent updates" list the newest changes across all milestones.
@@ -580,7 +669,21 @@ class MilestoneUpdate(models.Model):
         ]
 
     def __str__(self):
+        if self.is_deadline_change:
+            return f"{self.milestone_id}: due {self.due_date_before} -> {self.due_date_after}"
         return f"{self.milestone_id}: {self.status_before} -> {self.status_after}"
+
+    @property
+    def is_deadline_change(self) -> bool:
+        return self.kind == UpdateKind.DEADLINE
+
+    @property
+    def slip_months(self) -> int | None:
+        """How far this change moved the deadline, in whole calendar months (negative:
+        brought forward)."""
+        if not self.is_deadline_change:
+            return None
+        return months_between(self.due_date_before, self.due_date_after)
 
     def natural_key(self):
         return (self.milestone.code, self.created_at)

@@ -25,7 +25,16 @@ from roadmaps.models import (
     Target,
     ValueChainStage,
 )
-from roadmaps.progress import Progress, progress_by, progress_of, status_counts
+from roadmaps.progress import (
+    DeadlineHistory,
+    Progress,
+    Slippage,
+    deadline_history,
+    progress_by,
+    progress_of,
+    slippage_of,
+    status_counts,
+)
 from stakeholders.models import StakeholderGroup
 
 # Bounded page size: past a few hundred milestones the dashboard's timeline shows counts per
@@ -89,6 +98,8 @@ class SectorDashboardPage:
     progress: Progress
     # In theme order, each with `.progress`.
     targets: list[Target]
+    # Milestones re-dated by `as_of`: how many, total and median slip.
+    slippage: Slippage
     # Details: progress by theme (with its targets), the timeline, status breakdown, the most
     # overdue milestones and progress by stakeholder group.
     themes: list[dict] = field(default_factory=list)
@@ -107,7 +118,7 @@ class SectorDashboardPage:
 def sector_dashboard_page(
     sector_slug: str, as_of: datetime.date, *, details: bool = True
 ) -> SectorDashboardPage:
-    """Queries: sector, roadmap, sector progress, targets, progress by target; details add
+    """Queries: sector, roadmap, sector progress, targets, progress by target, slippage; details add
     progress by theme, timeline milestones (or counts per due year), status counts, overdue
     milestones, stakeholder groups, progress by group, the sector's indicators with their
     measurements, the sector's minerals and the value chain (stages, progress by stage,
@@ -124,6 +135,7 @@ def sector_dashboard_page(
             .select_related("theme")
             .order_by("theme__order", "theme__slug", "code")
         ),
+        slippage=slippage_of(milestones, as_of),
     )
     by_target = progress_by(milestones, "target", as_of)
     for target in page.targets:
@@ -166,6 +178,8 @@ class MilestonePage:
     milestone: Milestone
     # Its history up to `as_of`, newest first.
     updates: list[MilestoneUpdate]
+    # Its original and current due date as of `as_of`, and the changes between them.
+    deadlines: DeadlineHistory
     # Details: the indicators measuring it, with their measurements and progress.
     indicators: list = field(default_factory=list)
 
@@ -180,7 +194,13 @@ def milestone_page(code: str, as_of: datetime.date, *, details: bool = True) -> 
     milestones = with_group_names(exports.for_export(Milestone.objects.all(), as_of))
     milestone = get_object_or_404(milestones, code=code)
     updates = list(MilestoneUpdate.objects.for_milestone(milestone, as_of))
-    page = MilestonePage(as_of=as_of, milestone=milestone, updates=updates)
+    page = MilestonePage(
+        as_of=as_of,
+        milestone=milestone,
+        updates=updates,
+        # From the history just read: no query.
+        deadlines=deadline_history(milestone.due_as_of, updates),
+    )
     if details:
         page.indicators = with_progress(Indicator.objects.for_milestone(milestone, as_of), as_of)
     return page

@@ -2,7 +2,8 @@
 
 - Consortium staff (active, `is_staff`) may use the staff pages; others get 403.
 - A steward may change the status of the milestones of the sectors listed as theirs
-  (`Sector.stewards`), and only while they are active staff holding the change-milestone
+  (`Sector.stewards`), and re-date them with a reason (a deadline change is history, like a
+  status change), and only while they are active staff holding the change-milestone
   permission (the "Consortium staff" group gives it). Superusers steward every sector.
 - Content (titles, dates, targets, stewards) is the administrators' (superusers').
 

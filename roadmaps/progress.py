@@ -5,19 +5,23 @@
 - actual = achieved / counted; expected = due by the as-of date / counted.
 - Classification by actual / expected (= achieved / due) from the exact counts, with the
   Eurostat SDG / Open SDG thresholds 0.95 and 0.6.
-- Statuses travel back in time through the append-only history; the set of milestones is
-  today's.
+- Statuses and due dates travel back in time through the append-only history (a deadline
+  change is a history row with the old and new due date); the set of milestones is today's.
+- Project events (Milestone.is_project_event) count nowhere, like discontinued milestones.
+- Every block states its basis: counted, due and achieved by provenance, project events left
+  out, from the same aggregate query.
 """
 
 import datetime
-from dataclasses import dataclass
+import statistics
+from dataclasses import dataclass, field
 from fractions import Fraction
 
-from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 
-from resourcing.lib.dates import end_of_day, today
-from roadmaps.models import MilestoneUpdate, Status
+from resourcing.lib.dates import end_of_day, months_between, today
+from roadmaps.models import MilestoneUpdate, Provenance, Status, UpdateKind
 
 ON_TRACK_RATIO = Fraction(95, 100)
 MODERATE_RATIO = Fraction(60, 100)
@@ -56,29 +60,79 @@ def status_as_of(as_of: datetime.date):
     return Coalesce(Subquery(last_before), Subquery(first_after), F("status"))
 
 
+def _deadline_history():
+    return MilestoneUpdate.objects.filter(milestone=OuterRef("pk"), kind=UpdateKind.DEADLINE)
+
+
+def due_date_as_of(as_of: datetime.date):
+    """An expression for a milestone's due date in force at the end of `as_of`.
+
+    The due_date_after of its last deadline change by then; with none, the due_date_before
+    of its first later one; with no deadline changes at all, its current due date. For today
+    or later that is always the current due date, so no subquery is needed.
+    """
+    if as_of >= today():
+        return F("due_date")
+    cutoff = end_of_day(as_of)
+    changes = _deadline_history()
+    last_before = (
+        changes.filter(created_at__lt=cutoff)
+        .order_by("-created_at", "-pk")
+        .values("due_date_after")[:1]
+    )
+    first_after = (
+        changes.filter(created_at__gte=cutoff)
+        .order_by("created_at", "pk")
+        .values("due_date_before")[:1]
+    )
+    return Coalesce(Subquery(last_before), Subquery(first_after), F("due_date"))
+
+
 def counted_q(status_field: str = "status_as_of") -> Q:
-    return ~Q(**{status_field: Status.DISCONTINUED})
+    """Counted toward progress: neither discontinued nor a project event."""
+    return ~Q(**{status_field: Status.DISCONTINUED}) & Q(is_project_event=False)
 
 
-def overdue_q(as_of: datetime.date, status_field: str = "status_as_of") -> Q:
-    return Q(due_date__lt=as_of) & ~Q(
-        **{f"{status_field}__in": [Status.ACHIEVED, Status.DISCONTINUED]}
+def overdue_q(
+    as_of: datetime.date, status_field: str = "status_as_of", due_field: str = "due_as_of"
+) -> Q:
+    """Past the due date in force that day, neither achieved nor discontinued, and counted
+    (a project event is never overdue)."""
+    return (
+        Q(**{f"{due_field}__lt": as_of})
+        & ~Q(**{f"{status_field}__in": [Status.ACHIEVED, Status.DISCONTINUED]})
+        & Q(is_project_event=False)
     )
 
 
-def progress_aggregates(as_of: datetime.date, status_field: str = "status_as_of") -> dict:
-    """Conditional aggregates for a milestone QuerySet annotated with `status_field`.
+PROVENANCES = [Provenance.ROADMAP, Provenance.EU_LAW, Provenance.ILLUSTRATIVE]
+BASIS_MEASURES = ("counted", "due", "achieved")
 
-    distinct=True keeps the counts right when the query joins through a many-to-many
-    relation (stakeholder groups).
+
+def progress_aggregates(as_of: datetime.date, status_field: str = "status_as_of") -> dict:
+    """Conditional aggregates for a milestone QuerySet annotated by with_status_as_of().
+
+    The basis (counted, due and achieved by provenance, project events left out) comes from
+    the same query. distinct=True keeps the counts right when the query joins through a
+    many-to-many relation (stakeholder groups).
     """
     counted = counted_q(status_field)
-    return {
-        "counted": Count("pk", filter=counted, distinct=True),
-        "achieved": Count("pk", filter=Q(**{status_field: Status.ACHIEVED}), distinct=True),
-        "due": Count("pk", filter=counted & Q(due_date__lte=as_of), distinct=True),
-        "overdue": Count("pk", filter=overdue_q(as_of, status_field), distinct=True),
+    measures = {
+        "counted": counted,
+        "achieved": counted & Q(**{status_field: Status.ACHIEVED}),
+        "due": counted & Q(due_as_of__lte=as_of),
     }
+    aggregates = {
+        name: Count("pk", filter=condition, distinct=True) for name, condition in measures.items()
+    }
+    aggregates["overdue"] = Count("pk", filter=overdue_q(as_of, status_field), distinct=True)
+    aggregates["project_events"] = Count("pk", filter=Q(is_project_event=True), distinct=True)
+    for name in BASIS_MEASURES:
+        for provenance in PROVENANCES:
+            aggregates[f"{name}__{provenance}"] = Count(
+                "pk", filter=measures[name] & Q(provenance=provenance), distinct=True
+            )
+    return aggregates
 
 
 @dataclass(frozen=True)
@@ -87,6 +141,10 @@ class Progress:
     achieved: int = 0
     due: int = 0
     overdue: int = 0
+    # What the verdict rests on: {measure: {provenance: count}} and the project events left
+    # out of every count.
+    by_provenance: dict = field(default_factory=dict, compare=False)
+    project_events: int = 0
 
     @classmethod
     def from_row(cls, row: dict) -> "Progress":
@@ -95,7 +153,27 @@ class Progress:
             achieved=row.get("achieved") or 0,
             due=row.get("due") or 0,
             overdue=row.get("overdue") or 0,
+            by_provenance={
+                name: {str(p): row.get(f"{name}__{p}") or 0 for p in PROVENANCES}
+                for name in BASIS_MEASURES
+            },
+            project_events=row.get("project_events") or 0,
         )
+
+    def provenance_counts(self, measure: str) -> dict:
+        """{provenance: count} of one measure (counted, due, achieved); zeros when unknown."""
+        counts = self.by_provenance.get(measure, {})
+        return {str(p): counts.get(str(p), 0) for p in PROVENANCES}
+
+    @property
+    def basis(self) -> dict:
+        """The JSON basis block: counted, due and achieved, each by provenance."""
+        return {
+            "counted": self.provenance_counts("counted"),
+            "due": self.provenance_counts("due"),
+            "achieved": self.provenance_counts("achieved"),
+            "project_events_excluded": self.project_events,
+        }
 
     @property
     def actual(self) -> Fraction | None:
@@ -130,6 +208,7 @@ class Progress:
             "actual": _share(self.actual),
             "expected": _share(self.expected),
             "classification": self.classification,
+            "basis": self.basis,
         }
 
 
@@ -138,7 +217,8 @@ def _share(value: Fraction | None) -> float | None:
 
 
 def with_status_as_of(queryset, as_of: datetime.date):
-    return queryset.annotate(status_as_of=status_as_of(as_of))
+    """Annotates `status_as_of` and `due_as_of`: what every count as of a day reads."""
+    return queryset.annotate(status_as_of=status_as_of(as_of), due_as_of=due_date_as_of(as_of))
 
 
 def progress_of(queryset, as_of: datetime.date) -> Progress:
@@ -172,11 +252,105 @@ def status_counts(queryset, as_of: datetime.date) -> dict:
     return counts
 
 
+@dataclass(frozen=True)
+class DeadlineHistory:
+    """A milestone's deadline as of a day: the original and the current due date, the
+    changes (oldest first) and the total slip in months."""
+
+    original: datetime.date
+    current: datetime.date
+    changes: list
+
+    @property
+    def slip_months(self) -> int:
+        return months_between(self.original, self.current)
+
+    @property
+    def is_postponed(self) -> bool:
+        return self.current > self.original
+
+    def as_dict(self) -> dict:
+        return {
+            "original_due_date": self.original.isoformat(),
+            "current_due_date": self.current.isoformat(),
+            "postponed": self.is_postponed,
+            "slip_months": self.slip_months,
+            "changes": [
+                {
+                    "created_at": change.created_at.isoformat(),
+                    "due_date_before": change.due_date_before.isoformat(),
+                    "due_date_after": change.due_date_after.isoformat(),
+                    "slip_months": change.slip_months,
+                    "reason": change.note,
+                    "evidence_url": change.evidence_url,
+                }
+                for change in self.changes
+            ],
+        }
+
+
+def deadline_history(due_as_of: datetime.date, updates) -> DeadlineHistory:
+    """From a milestone's due date as of a day and its history up to that day (any order):
+    no query."""
+    changes = sorted(
+        (update for update in updates if update.is_deadline_change),
+        key=lambda update: (update.created_at, update.pk or 0),
+    )
+    original = changes[0].due_date_before if changes else due_as_of
+    return DeadlineHistory(original=original, current=due_as_of, changes=changes)
+
+
+@dataclass(frozen=True)
+class Slippage:
+    """How far a set of milestones' deadlines have moved: milestones re-dated, total and
+    median slip in months (of the re-dated ones)."""
+
+    slips: tuple = ()
+
+    @property
+    def redated(self) -> int:
+        return len(self.slips)
+
+    @property
+    def total_months(self) -> int:
+        return sum(self.slips)
+
+    @property
+    def median_months(self) -> float | None:
+        return float(statistics.median(self.slips)) if self.slips else None
+
+    def as_dict(self) -> dict:
+        return {
+            "milestones_redated": self.redated,
+            "total_slip_months": self.total_months,
+            "median_slip_months": self.median_months,
+        }
+
+
+def slippage_of(queryset, as_of: datetime.date) -> Slippage:
+    """Slippage of the milestones re-dated by the end of `as_of`: one query (the original
+    due date is the first change's due_date_before; the current one is the due date then)."""
+    changes = _deadline_history()
+    original = changes.order_by("created_at", "pk").values("due_date_before")[:1]
+    rows = (
+        queryset.filter(Exists(changes.filter(created_at__lt=end_of_day(as_of))))
+        .annotate(original_due=Subquery(original), due_as_of=due_date_as_of(as_of))
+        .order_by()
+        .values_list("original_due", "due_as_of")
+    )
+    return Slippage(slips=tuple(months_between(original, due) for original, due in rows))
+
+
 __all__ = [
     "Classification",
+    "DeadlineHistory",
     "Progress",
+    "Slippage",
+    "deadline_history",
+    "due_date_as_of",
     "progress_by",
     "progress_of",
+    "slippage_of",
     "status_as_of",
     "status_counts",
     "with_status_as_of",

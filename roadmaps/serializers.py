@@ -7,6 +7,10 @@ CSV's (roadmaps.exports.milestone_row), in every list, download and page.
 from roadmaps.exports import json_document, milestone_row
 
 
+def _iso(day) -> str | None:
+    return day.isoformat() if day else None
+
+
 def sector_summary(sector, progress) -> dict:
     return {"sector": sector.slug, "name": sector.name, "progress": progress.as_dict()}
 
@@ -26,8 +30,12 @@ def update_row(update) -> dict:
     """One entry of a milestone's history; the author named as on every page and feed."""
     return {
         "created_at": update.created_at.isoformat(),
+        "kind": update.kind,
         "status_before": update.status_before,
         "status_after": update.status_after,
+        # A deadline change's old and new due date (null for a status change).
+        "due_date_before": _iso(update.due_date_before),
+        "due_date_after": _iso(update.due_date_after),
         "note": update.note,
         "evidence_url": update.evidence_url,
         "author": update.author_name,
@@ -49,6 +57,7 @@ def sector_document(page) -> dict:
         "targets": [
             target_row(target) for target in sorted(page.targets, key=lambda target: target.code)
         ],
+        "slippage": page.slippage.as_dict(),
     }
 
 
@@ -56,6 +65,7 @@ def milestone_document(page) -> dict:
     return {
         "as_of": page.as_of.isoformat(),
         "milestone": milestone_row(page.milestone, page.as_of),
+        "deadline": page.deadlines.as_dict(),
         "updates": [update_row(update) for update in page.updates],
     }
 

@@ -1,9 +1,11 @@
 """The only writers of milestones (and targets), one per kind of change.
 
 - `record_status_update`: a status change and its history row.
+- `record_deadline_change`: a due-date change and its history row (old and new date, reason).
 - `create_milestone` / `update_milestone_content`: everything else a milestone holds (title,
-  description, due date, source, target, stakeholder groups). The admin, the import and any
-  later form call these; a status never changes here.
+  description, source, target, stakeholder groups, project event; the due date only when
+  created). The admin, the import and any later form call these; a status or a due date never
+  changes here.
 
 Every writer owns `Milestone.version`: each change bumps it, a write made against a stale
 version raises StaleVersionError and writes nothing, and a write that changes nothing changes
@@ -20,7 +22,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pagecache.versions import bump_data_version
-from roadmaps.models import Milestone, MilestoneUpdate, Status, Target
+from roadmaps.models import (
+    EARLIEST_DUE_DATE,
+    LATEST_DUE_DATE,
+    Milestone,
+    MilestoneUpdate,
+    Status,
+    Target,
+    UpdateKind,
+)
 
 
 class StaleVersionError(Exception):
@@ -95,28 +105,120 @@ def record_status_update(
     return update
 
 
-# Milestone content: every field but the status (record_status_update) and the bookkeeping.
+def record_deadline_change(
+    *,
+    milestone: Milestone,
+    due_date: datetime.date,
+    reason: str,
+    evidence_url: str = "",
+    author=None,
+    expected_version: int,
+    created_at: datetime.datetime | None = None,
+) -> MilestoneUpdate:
+    """Re-date a milestone and append the history row (old and new due date), in one
+    transaction; the only write path for a due date once a milestone exists.
+
+    The same locking as record_status_update: the version check and the write are one
+    conditional UPDATE. Raises StaleVersionError for a stale `expected_version`, and
+    ValidationError naming the field (`due_date`, `reason`, `evidence_url`) for a date
+    outside 2020-01-01..2050-12-31 or equal to the current one, a missing reason or a bad
+    URL; in every case nothing is written.
+    """
+    now = created_at or timezone.now()
+    reason = (reason or "").strip()
+    evidence_url = (evidence_url or "").strip()
+    if not isinstance(due_date, datetime.date) or isinstance(due_date, datetime.datetime):
+        raise ValidationError({"due_date": _("Enter a valid date.")})
+    if not EARLIEST_DUE_DATE <= due_date <= LATEST_DUE_DATE:
+        raise ValidationError(
+            {
+                "due_date": _("%(date)s is outside %(earliest)s to %(latest)s.")
+                % {
+                    "date": due_date.isoformat(),
+                    "earliest": EARLIEST_DUE_DATE.isoformat(),
+                    "latest": LATEST_DUE_DATE.isoformat(),
+                }
+            }
+        )
+    if not reason:
+        raise ValidationError({"reason": _("Give the reason for the new due date.")})
+
+    with transaction.atomic():
+        current = Milestone.objects.select_for_update().get(pk=milestone.pk)
+        if current.version != expected_version:
+            raise StaleVersionError(current, expected_version)
+        if current.due_date == due_date:
+            raise ValidationError(
+                {
+                    "due_date": _("%(code)s is already due on %(date)s.")
+                    % {"code": current.code, "date": due_date.isoformat()}
+                }
+            )
+        update = MilestoneUpdate(
+            milestone=current,
+            kind=UpdateKind.DEADLINE,
+            status_before=current.status,
+            status_after=current.status,
+            due_date_before=current.due_date,
+            due_date_after=due_date,
+            note=reason,
+            evidence_url=evidence_url,
+            author=author,
+            created_at=now,
+        )
+        try:
+            update.full_clean(validate_unique=False, validate_constraints=False)
+        except ValidationError as exc:
+            # The history row calls the reason its note; the caller knows it as `reason`.
+            errors = exc.message_dict
+            if "note" in errors:
+                errors["reason"] = errors.pop("note")
+            raise ValidationError(errors) from exc
+        changed = Milestone.objects.filter(pk=current.pk, version=expected_version).update(
+            due_date=due_date, version=F("version") + 1, updated_at=now
+        )
+        if changed != 1:
+            current.refresh_from_db()
+            raise StaleVersionError(current, expected_version)
+        update.save()
+        bump_data_version()
+
+    milestone.due_date = due_date
+    milestone.version = expected_version + 1
+    milestone.updated_at = now
+    update.milestone = milestone
+    return update
+
+
+# Milestone content: every field but the status (record_status_update), the due date
+# (record_deadline_change: a re-dating is history) and the bookkeeping.
 MILESTONE_CONTENT_FIELDS = (
     "target",
     "code",
     "title",
     "description",
-    "due_date",
     "source_title",
     "source_url",
     "provenance",
+    "is_project_event",
 )
 # Many-to-many links a milestone's content includes (minerals and stages are declared on
 # Mineral and ValueChainStage; these are their reverse sides).
 MILESTONE_LINKS = ("stakeholder_groups", "minerals", "stages")
 MILESTONE_CHANGEABLE = {*MILESTONE_CONTENT_FIELDS, *MILESTONE_LINKS}
+# A new milestone also takes its first due date (later ones are deadline changes).
+MILESTONE_ON_CREATE = {*MILESTONE_CHANGEABLE, "due_date"}
 
 
-def _check_fields(changes: dict) -> None:
-    unknown = set(changes) - MILESTONE_CHANGEABLE
+def _check_fields(changes: dict, allowed=MILESTONE_CHANGEABLE) -> None:
+    unknown = set(changes) - allowed
     if unknown:
-        # A programming error, not bad input: status has its own writer, version is ours.
-        raise TypeError(f"update_milestone_content cannot change {sorted(unknown)}")
+        # A programming error, not bad input: status and due date have their own writers
+        # (with a history row each), version is ours.
+        raise TypeError(
+            f"cannot write {sorted(unknown)} as content: a status changes through "
+            "record_status_update, a due date through record_deadline_change"
+        )
 
 
 def _differences(current, changes: dict) -> dict:
@@ -150,7 +252,9 @@ def create_milestone(
     record_status_update (expected_version=1) afterwards, so the history says so.
     `links`: its minerals and stages ({"minerals": [...], "stages": [...]}), if any."""
     links = links or {}
-    _check_fields({**values, "stakeholder_groups": stakeholder_groups, **links})
+    _check_fields(
+        {**values, "stakeholder_groups": stakeholder_groups, **links}, MILESTONE_ON_CREATE
+    )
     with transaction.atomic():
         milestone = Milestone(
             target=target,
@@ -202,8 +306,6 @@ def update_milestone_content(
         if not differences:
             return False
         linked = {name: differences.pop(name) for name in MILESTONE_LINKS if name in differences}
-        # The one place a milestone's due date is written (a deadline-change writer with its
-        # own history, record_deadline_change, takes it over by routing `due_date` there).
         fields = dict(differences)
         for name, value in fields.items():
             setattr(current, name, value)

@@ -18,6 +18,11 @@ urlpatterns = [
         staff_views.update_milestone,
         name="staff-update",
     ),
+    path(
+        "staff/milestones/<code:code>/redate/",
+        staff_views.redate_milestone,
+        name="staff-redate",
+    ),
     path("feeds/updates.atom", feeds.UpdatesFeed(), name="updates-feed"),
     path("data/", open_data_views.open_data, name="open-data"),
     path(

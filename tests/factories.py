@@ -233,3 +233,19 @@ def make_stage(*, slug=None, name=None, order=0, milestones=()):
     )
     stage.milestones.set(milestones)
     return stage
+
+
+def make_deadline_change(milestone, before: str, after: str, day: str, note="Re-dated", **kw):
+    """A raw deadline-change history row at noon UTC of `day` (reads only; writes in the
+    product go through record_deadline_change). Does not touch the milestone's due date."""
+    return MilestoneUpdate.objects.create(
+        milestone=milestone,
+        kind="deadline",
+        status_before=milestone.status,
+        status_after=milestone.status,
+        due_date_before=datetime.date.fromisoformat(before),
+        due_date_after=datetime.date.fromisoformat(after),
+        note=note,
+        created_at=at_noon(day),
+        **kw,
+    )

@@ -96,6 +96,20 @@ def dataset():
     return sector
 
 
+def _basis(counted=(0, 0, 0), due=(0, 0, 0), achieved=(0, 0, 0), project_events=0) -> dict:
+    """The progress block's basis: each measure as (roadmap, eu-law, illustrative)."""
+
+    def by_provenance(counts):
+        return dict(zip(("roadmap", "eu-law", "illustrative"), counts, strict=True))
+
+    return {
+        "counted": by_provenance(counted),
+        "due": by_provenance(due),
+        "achieved": by_provenance(achieved),
+        "project_events_excluded": project_events,
+    }
+
+
 PAST_PROGRESS = {
     "counted": 4,
     "achieved": 1,
@@ -104,6 +118,8 @@ PAST_PROGRESS = {
     "actual": 0.25,
     "expected": 0.5,
     "classification": "off_track",
+    # MOB-2.2 is the one illustrative row; the rest are roadmap rows (the factory's default).
+    "basis": _basis(counted=(3, 0, 1), due=(2, 0, 0), achieved=(1, 0, 0)),
 }
 TODAY_PROGRESS = {
     "counted": 4,
@@ -113,6 +129,7 @@ TODAY_PROGRESS = {
     "actual": 0.5,
     "expected": 0.5,
     "classification": "on_track",
+    "basis": _basis(counted=(3, 0, 1), due=(2, 0, 0), achieved=(2, 0, 0)),
 }
 
 
@@ -151,6 +168,7 @@ def test_sector_dashboard_json_as_of_past_day_gives_exact_progress(client, datas
                     "actual": 0.5,
                     "expected": 1.0,
                     "classification": "off_track",
+                    "basis": _basis(counted=(2, 0, 0), due=(2, 0, 0), achieved=(1, 0, 0)),
                 },
             },
             {
@@ -166,9 +184,15 @@ def test_sector_dashboard_json_as_of_past_day_gives_exact_progress(client, datas
                     "actual": 0.0,
                     "expected": 0.0,
                     "classification": "on_track",
+                    "basis": _basis(counted=(1, 0, 1)),
                 },
             },
         ],
+        "slippage": {
+            "milestones_redated": 0,
+            "total_slip_months": 0,
+            "median_slip_months": None,
+        },
     }
 
 
@@ -292,6 +316,7 @@ def test_overview_as_of_past_day_gives_progress_per_sector(client, dataset):
                     "actual": None,
                     "expected": None,
                     "classification": "no_data",
+                    "basis": _basis(),
                 },
             },
         ],
@@ -369,8 +394,11 @@ def test_milestone_detail_shows_full_history_newest_first_with_authors(client, d
     assert response.json()["updates"] == [
         {
             "created_at": "2026-02-01T12:00:00+00:00",
+            "kind": "status",
             "status_before": "not_started",
             "status_after": "at_risk",
+            "due_date_before": None,
+            "due_date_after": None,
             "note": "<b>Slow</b> progress",
             "evidence_url": "https://example.org/evidence",
             "author": "Ana Lima",
@@ -582,8 +610,9 @@ def test_product_fixtures_render_the_three_dashboards(client):
 
 
 def _oracle(rows: list[dict], as_of: str) -> dict:
-    """design.md's progress semantics, written out plainly over export rows."""
-    counted = [row for row in rows if row["status"] != "discontinued"]
+    """design.md's progress semantics, written out plainly over export rows (whose status and
+    due date are those in force on `as_of`). Project events count nowhere."""
+    counted = [row for row in rows if row["status"] != "discontinued" and not row["project_event"]]
     due = [row for row in counted if row["due_date"] <= as_of]
     return {
         "counted": len(counted),
@@ -591,7 +620,7 @@ def _oracle(rows: list[dict], as_of: str) -> dict:
         "due": len(due),
         "overdue": sum(
             row["due_date"] < as_of and row["status"] not in ("achieved", "discontinued")
-            for row in rows
+            for row in counted
         ),
     }
 
@@ -625,7 +654,9 @@ def test_product_fixtures_numbers_agree_with_the_semantics_everywhere(client, as
         assert _counts(_section(html, "progress-title")) == expected
         assert [row["status"] for row in csv_rows] == [row["status"] for row in rows]
         assert [row["overdue"] == "true" for row in csv_rows] == [
-            row["due_date"] < day and row["status"] not in ("achieved", "discontinued")
+            row["due_date"] < day
+            and row["status"] not in ("achieved", "discontinued")
+            and not row["project_event"]
             for row in rows
         ]
         for target in dashboard["targets"]:
@@ -671,14 +702,14 @@ QUERY_COUNTS = [
     ("/", 1 + 4),
     # sectors, progress by sector
     ("/?format=json", 1 + 2),
-    # sector, roadmap, sector progress, targets, progress by target, by theme, timeline
-    # milestones, status counts, overdue milestones, stakeholder groups, progress by group,
-    # the sector's indicators (none here: their measurements are then not queried; with
+    # sector, roadmap, sector progress, targets, progress by target, slippage, by theme,
+    # timeline milestones, status counts, overdue milestones, stakeholder groups, progress by
+    # group, the sector's indicators (none here: their measurements are then not queried; with
     # indicators see tests/test_indicator_pages.py), the sector's minerals, value-chain
     # stages, progress by stage, milestones by stage
-    ("/sectors/mobility/", 1 + 16),
-    # sector, roadmap, sector progress, targets, progress by target
-    ("/sectors/mobility/?format=json", 1 + 5),
+    ("/sectors/mobility/", 1 + 17),
+    # sector, roadmap, sector progress, targets, progress by target, slippage
+    ("/sectors/mobility/?format=json", 1 + 6),
     # sector, count, page of milestones, their groups, theme/target/group/mineral/stage select
     # options
     ("/sectors/mobility/milestones/", 1 + 9),
@@ -734,8 +765,9 @@ def test_sector_dashboard_stays_bounded_for_large_sectors(
     monkeypatch.setattr(pages, "OVERDUE_LIMIT", 1)
     _grow(1)  # 3 more milestones in mobility, two of them overdue today
 
-    # The 12 queries of QUERY_COUNTS' dashboard, plus the minerals and value-chain view's 4.
-    with django_assert_num_queries(1 + 16):
+    # QUERY_COUNTS' dashboard (slippage, minerals and the value-chain view included): the
+    # timeline by year instead of markers.
+    with django_assert_num_queries(1 + 17):
         html = client.get("/sectors/mobility/").content.decode()
 
     timeline = _section(html, "timeline-section-title")

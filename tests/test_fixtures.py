@@ -59,7 +59,8 @@ def test_fixture_loads_the_three_sectors_groups_and_six_themes(loaded):
         assert min(years) <= 2025, sector.slug
         assert max(years) == 2050, sector.slug
     all_years = {m.due_date.year for m in Milestone.objects.all()}
-    assert min(all_years) == 2021
+    # The WEEE collection target (every year since 2019) is shown from the window's start.
+    assert min(all_years) == 2020
 
 
 def test_fixture_rows_have_sources_provenance_and_groups(loaded):
@@ -202,6 +203,134 @@ def test_load_resourcing_loads_only_into_an_empty_database():
     assert "not reloaded" in out.getvalue()
     call_command("load_resourcing", force=True, verbosity=0)
     assert Milestone.objects.get(code="MOB-1.1").title != "Changed by staff"
+
+
+# Issue 11: honest data ----------------------------------------------------------------------
+
+ELI = "http://data.europa.eu/eli/"
+
+
+def test_fixture_every_status_but_not_started_has_a_dated_evidenced_update(loaded):
+    for milestone in Milestone.objects.exclude(status=Status.NOT_STARTED):
+        last = milestone.updates.filter(kind="status").order_by("-created_at").first()
+        assert last is not None, milestone.code
+        assert last.status_after == milestone.status, milestone.code
+        assert last.status_before != last.status_after, milestone.code
+        assert last.evidence_url.startswith(("http://", "https://")), milestone.code
+        assert last.note.strip(), milestone.code
+        assert datetime.date(2020, 1, 1) <= last.created_at.date() <= datetime.date(2026, 11, 29)
+
+
+def test_fixture_every_re_dating_cites_an_act_and_chains_to_the_due_date(loaded):
+    for milestone in Milestone.objects.filter(updates__kind="deadline").distinct():
+        changes = list(milestone.updates.filter(kind="deadline").order_by("created_at"))
+        for change in changes:
+            assert change.evidence_url.startswith(ELI), milestone.code
+            assert change.status_before == change.status_after, milestone.code
+        for before, after in itertools.pairwise(changes):
+            assert before.due_date_after == after.due_date_before, milestone.code
+        assert changes[-1].due_date_after == milestone.due_date, milestone.code
+
+
+def test_fixture_re_datings_are_dated_on_the_amending_acts_entry_into_force(loaded):
+    rows = MilestoneUpdate.objects.filter(kind="deadline").order_by("milestone__code", "created_at")
+
+    assert [
+        (
+            row.milestone.code,
+            row.created_at.isoformat(),
+            row.due_date_before.isoformat(),
+            row.due_date_after.isoformat(),
+            row.evidence_url,
+        )
+        for row in rows
+    ] == [
+        (code, f"{day}T00:00:00+00:00", before, after, f"{ELI}{act}/oj")
+        for code in ("EEE-6.1", "MOB-4.2", "MOB-6.1", "RE-6.1")
+        for day, before, after, act in (
+            [("2025-07-31", "2025-08-18", "2027-08-18", "reg/2025/1561")]
+            if code == "MOB-4.2"
+            else [
+                ("2025-04-17", "2027-07-26", "2028-07-26", "dir/2025/794"),
+                ("2026-03-18", "2028-07-26", "2029-07-26", "dir/2026/470"),
+            ]
+        )
+    ]
+
+
+def test_fixture_statuses_follow_the_facts_file(loaded):
+    statuses = dict(Milestone.objects.values_list("code", "status"))
+    not_started = sorted(code for code, status in statuses.items() if status == "not_started")
+
+    assert {code: s for code, s in statuses.items() if s != "not_started"} == {
+        # An obligation that applies without published results, and every Directive whose
+        # transposition is unconfirmed: in progress.
+        "MOB-1.1": "in_progress",
+        "EEE-1.1": "in_progress",
+        "EEE-1.3": "in_progress",
+        "EEE-1.4": "in_progress",
+        # EU-wide trajectories with a measured value (or none published yet).
+        **dict.fromkeys(
+            ["RE-2.1", "RE-2.2", "RE-2.3", "RE-2.4", "RE-2.5", "RE-5.2"], "in_progress"
+        ),
+        **dict.fromkeys(["MOB-2.1", "MOB-2.2", "MOB-2.3", "MOB-2.4", "MOB-5.1"], "in_progress"),
+        **dict.fromkeys(["EEE-2.1", "EEE-2.2", "EEE-2.3", "EEE-5.1"], "in_progress"),
+        # WEEE collection: measured below the 65 % target.
+        "RE-1.2": "at_risk",
+        "EEE-1.5": "at_risk",
+        # Directly applicable rules that apply, worded so.
+        "EEE-1.2": "achieved",
+        "EEE-4.1": "achieved",
+        "RE-5.1": "achieved",
+    }
+    assert "MOB-4.2" in not_started and "RE-6.1" in not_started
+    assert Milestone.objects.get(code="EEE-4.1").title == (
+        "Due-diligence obligations of EU importers of tin, tantalum, tungsten and gold apply"
+    )
+
+
+def test_fixture_project_event_and_enablers_are_explicit(loaded):
+    assert list(Milestone.objects.filter(is_project_event=True).values_list("code", flat=True)) == [
+        "RE-5.1"
+    ]
+    assert sorted(Target.objects.filter(target_year=None).values_list("code", flat=True)) == [
+        "EEE-5",
+        "EEE-6",
+        "MOB-5",
+        "MOB-6",
+        "RE-5",
+        "RE-6",
+    ]
+    assert set(Target.objects.exclude(target_year=None).values_list("target_year", flat=True)) == {
+        2050
+    }
+    assert not Target.objects.filter(theme__is_enabler=True, target_year__isnull=False).exists()
+
+
+def test_fixture_progress_today_computed_by_hand(client, loaded):
+    """As of 2026-11-30 (project events and discontinued rows left out):
+    renewable-energy 12 counted, 1 due (RE-1.2, at risk), 0 achieved -> off track;
+    mobility 22 counted, 1 due (MOB-1.1, in progress), 0 achieved -> off track;
+    electronics 16 counted, 6 due (EEE-1.1 to 1.5, EEE-4.1), 2 achieved -> 1/3, off track."""
+    expected = {
+        "renewable-energy": (12, 1, 0, 1, "off_track", {"eu-law": 1, "roadmap": 0}),
+        "mobility": (22, 1, 0, 1, "off_track", {"eu-law": 1, "roadmap": 0}),
+        "electronics": (16, 6, 2, 4, "off_track", {"eu-law": 6, "roadmap": 0}),
+    }
+
+    for slug, (counted, due, achieved, overdue, classification, due_by) in expected.items():
+        block = client.get(f"/sectors/{slug}/", {"as_of": "2026-11-30", "format": "json"}).json()[
+            "progress"
+        ]
+        assert (
+            block["counted"],
+            block["due"],
+            block["achieved"],
+            block["overdue"],
+            block["classification"],
+        ) == (counted, due, achieved, overdue, classification), slug
+        assert {k: block["basis"]["due"][k] for k in due_by} == due_by, slug
+        assert block["basis"]["project_events_excluded"] == (slug == "renewable-energy")
 
 
 def test_loaddata_refuses_to_revert_milestones_changed_since_and_names_them(loaded):

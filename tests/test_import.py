@@ -1,6 +1,7 @@
 """import_roadmap: round trip, idempotence, every bad file refused with row and column."""
 
 import csv
+import datetime
 import io
 import json
 
@@ -429,7 +430,7 @@ def _bad_files():
     def short_row(rows):
         del rows[2][-3:]
 
-    yield "short-row", short_row, "row 3: 15 cells, but the header has 18 columns."
+    yield "short-row", short_row, "row 3: 16 cells, but the header has 19 columns."
 
 
 @pytest.mark.parametrize(
@@ -637,7 +638,7 @@ def _new_target_file(title_prefix: str) -> bytes:
         rows.append(
             f"sector-a,A-9,New target,circular-economy,2040,A-9.{number},"
             f"{title_prefix} {number},,2030-12-31,not_started,industry,roadmap,Source,"
-            "https://example.org/source,false,,,"
+            "https://example.org/source,false,,,,false"
         )
     return ("\r\n".join(rows) + "\r\n").encode()
 
@@ -727,6 +728,128 @@ def test_import_signed_numbers_and_inner_formula_characters_round_trip_as_they_a
     assert "milestones: created 0, updated 0, unchanged 3." in summary
     assert _dump() == before
     assert _export("sector-a") == exported
+
+
+# Issue 11: re-datings, project events, enablers ----------------------------------------------
+
+
+def test_import_due_date_change_is_a_deadline_change_with_the_file_as_reason(
+    tmp_path, small_roadmap
+):
+    author = make_user(username="importer", superuser=True)
+    edits = [_set(2, "due_date", "2032-12-31"), _set(2, "status", "at_risk")]
+    path = _write(
+        tmp_path, _edit(_export("sector-a"), lambda rows: [e(rows) for e in edits]), "july.csv"
+    )
+
+    summary = _import(path, "--author", "importer")
+
+    milestone = Milestone.objects.get(code="A-1.1")
+    assert (milestone.due_date.isoformat(), milestone.status, milestone.version) == (
+        "2032-12-31",
+        "at_risk",
+        3,
+    )
+    rows = list(MilestoneUpdate.objects.filter(milestone=milestone).order_by("created_at", "pk"))
+    assert [
+        (r.kind, r.due_date_before, r.due_date_after, r.status_before, r.status_after, r.note)
+        for r in rows
+    ] == [
+        (
+            "deadline",
+            datetime.date(2030, 12, 31),
+            datetime.date(2032, 12, 31),
+            "not_started",
+            "not_started",
+            "Imported from july.csv",
+        ),
+        ("status", None, None, "not_started", "at_risk", "Imported from july.csv"),
+    ]
+    assert {r.author for r in rows} == {author}
+    assert summary.endswith("milestones: created 0, updated 1, unchanged 2.\n")
+
+
+def test_import_file_without_project_event_column_keeps_existing_values(tmp_path, small_roadmap):
+    Milestone.objects.filter(code="A-1.1").update(is_project_event=True)
+    exported = _export("sector-a")
+
+    def drop_project_event_and_add_a_row(rows):
+        index = rows[0].index("project_event")
+        for row in rows:
+            del row[index]
+        rows.append([*rows[1][:5], "A-1.9", "New", "", *rows[1][8:]])
+
+    path = _write(tmp_path, _edit(exported, drop_project_event_and_add_a_row))
+
+    summary = _import(path)
+
+    flags = dict(
+        Milestone.objects.filter(code__startswith="A-").values_list("code", "is_project_event")
+    )
+    assert flags == {"A-1.1": True, "A-1.2": False, "A-2.1": False, "A-1.9": False}
+    assert summary.endswith("milestones: created 1, updated 0, unchanged 3.\n")
+
+
+def test_import_project_event_column_sets_the_flag(tmp_path, small_roadmap):
+    path = _write(tmp_path, _edit(_export("sector-a"), _set(3, "project_event", "true")))
+
+    summary = _import(path)
+
+    assert Milestone.objects.get(code="A-1.2").is_project_event is True
+    # A content change: update_milestone_content bumps the version (issue 9), no history row.
+    assert Milestone.objects.get(code="A-1.2").version == 2
+    assert not MilestoneUpdate.objects.filter(milestone__code="A-1.2").exists()
+    assert summary.endswith("milestones: created 0, updated 1, unchanged 2.\n")
+
+
+def test_import_bad_project_event_or_target_year_is_refused_with_row_and_column(
+    tmp_path, small_roadmap
+):
+    edits = [_set(2, "project_event", "yes"), _set(4, "target_year", "soon")]
+    path = _write(tmp_path, _edit(_export("sector-a"), lambda rows: [e(rows) for e in edits]))
+    before = _dump()
+
+    with pytest.raises(CommandError) as excinfo:
+        _import(path)
+
+    assert "row 2, project_event: must be true or false." in str(excinfo.value)
+    assert "row 4, target_year: " in str(excinfo.value)
+    assert _dump() == before
+
+
+def test_import_empty_target_year_creates_an_enabler_and_exports_it_empty(tmp_path, small_roadmap):
+    def new_enabler(rows):
+        rows.append(
+            [
+                "sector-a",
+                "A-9",
+                "Level playing field",
+                "circular-economy",
+                "",
+                "A-9.1",
+                "Same standards",
+                "",
+                "2030-12-31",
+                "not_started",
+                "industry",
+                "roadmap",
+                "Source",
+                "https://example.org/source",
+                "",
+                "",
+                "",
+                "",
+                "false",
+            ]
+        )
+
+    _import(_write(tmp_path, _edit(_export("sector-a"), new_enabler)))
+
+    assert Target.objects.get(code="A-9").target_year is None
+    exported = list(csv.DictReader(io.StringIO(_export("sector-a"))))
+    assert [(r["target"], r["target_year"]) for r in exported if r["code"] == "A-9.1"] == [
+        ("A-9", "")
+    ]
 
 
 # Bulk writes invalidate once (issue 9, defect 4) -----------------------------------------------

@@ -178,7 +178,7 @@ def test_milestone_list_csv_is_a_download_named_after_sector_and_day(client, mil
     assert header == (
         "sector,target,target_title,theme,target_year,code,title,description,due_date,status,"
         "stakeholder_groups,provenance,source_title,source_url,overdue,updated_at,minerals,"
-        "stages"
+        "stages,project_event"
     )
 
 

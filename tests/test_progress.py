@@ -47,6 +47,13 @@ def test_progress_block_rounds_shares_to_four_places():
         "actual": 0.3333,
         "expected": 0.6667,
         "classification": "off_track",
+        # Built without a query: no counts by provenance to state.
+        "basis": {
+            "counted": {"roadmap": 0, "eu-law": 0, "illustrative": 0},
+            "due": {"roadmap": 0, "eu-law": 0, "illustrative": 0},
+            "achieved": {"roadmap": 0, "eu-law": 0, "illustrative": 0},
+            "project_events_excluded": 0,
+        },
     }
     assert Progress().as_dict()["actual"] is None
     assert Progress().as_dict()["expected"] is None
@@ -91,6 +98,13 @@ def test_progress_of_counts_now():
         "actual": 0.2,
         "expected": 0.8,
         "classification": "off_track",
+        # Every factory milestone is a roadmap row.
+        "basis": {
+            "counted": {"roadmap": 5, "eu-law": 0, "illustrative": 0},
+            "due": {"roadmap": 4, "eu-law": 0, "illustrative": 0},
+            "achieved": {"roadmap": 1, "eu-law": 0, "illustrative": 0},
+            "project_events_excluded": 0,
+        },
     }
 
 

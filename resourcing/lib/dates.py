@@ -29,3 +29,14 @@ def add_months(day: datetime.date, months: int) -> datetime.date:
         except ValueError:
             continue
     raise AssertionError("unreachable")
+
+
+def months_between(start: datetime.date, end: datetime.date) -> int:
+    """Whole calendar months from `start` to `end` (negative when `end` is earlier): a
+    deadline moved from 2025-08-18 to 2027-08-18 slipped 24 months."""
+    months = (end.year - start.year) * 12 + end.month - start.month
+    if months > 0 and end.day < start.day:
+        months -= 1
+    elif months < 0 and end.day > start.day:
+        months += 1
+    return months

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('roadmaps', '0006_text_field_validators'),
+        ('roadmaps', '0007_deadline_changes'),
     ]
 
     operations = [

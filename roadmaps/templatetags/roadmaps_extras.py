@@ -3,9 +3,10 @@
 from django import template
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from roadmaps import charts
-from roadmaps.models import Status
+from roadmaps.models import Provenance, Status
 from roadmaps.progress import Classification
 
 register = template.Library()
@@ -79,3 +80,40 @@ def snapshot_query(context, separator="?"):
     # A plain str, so that "&" is escaped (a template literal arrives marked safe).
     separator = "&" if separator == "&" else "?"
     return format_html("{}as_of={}", separator, context["as_of"].isoformat())
+
+
+@register.simple_tag
+def progress_basis(progress):
+    """What a verdict rests on, as one sentence: "5 milestones due, 4 achieved (of 9 counted);
+    due by source: 5 EU law, 0 roadmap, 0 illustrative; 1 project event left out"."""
+    due = progress.provenance_counts("due")
+    sentence = ngettext(
+        "%(due)d milestone due, %(achieved)d achieved (of %(counted)d counted)",
+        "%(due)d milestones due, %(achieved)d achieved (of %(counted)d counted)",
+        progress.due,
+    ) % {"due": progress.due, "achieved": progress.achieved, "counted": progress.counted}
+    sentence += "; " + _(
+        "due by source: %(eu_law)d EU law, %(roadmap)d roadmap, %(illustrative)d illustrative"
+    ) % {
+        "eu_law": due[Provenance.EU_LAW],
+        "roadmap": due[Provenance.ROADMAP],
+        "illustrative": due[Provenance.ILLUSTRATIVE],
+    }
+    if progress.project_events:
+        sentence += "; " + ngettext(
+            "%(count)d project event left out",
+            "%(count)d project events left out",
+            progress.project_events,
+        ) % {"count": progress.project_events}
+    return sentence + "."
+
+
+@register.filter
+def signed_months(months):
+    """A slip in months with its sign: "+24 months", "-3 months", "0 months"."""
+    if months is None:
+        return NONE
+    sign = "+" if months > 0 else ""
+    return ngettext("%(months)s month", "%(months)s months", abs(months)) % {
+        "months": f"{sign}{months:g}" if isinstance(months, float) else f"{sign}{months}"
+    }
