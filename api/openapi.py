@@ -13,8 +13,8 @@ Badges, embeds and the HTML pages are left out: they are not JSON.
 from indicators.models import Direction
 from indicators.progress import Category, Method
 from roadmaps.exports import COLUMNS
-from roadmaps.models import Provenance, Status
-from roadmaps.progress import Classification
+from roadmaps.models import Provenance, Status, UpdateKind
+from roadmaps.progress import PROVENANCES, Classification
 
 OPENAPI_VERSION = "3.1.0"
 API_VERSION = "1.0.0"
@@ -107,7 +107,50 @@ MINERAL_PROPERTIES = {
     "sectors": {"type": "array", "items": SLUG},
 }
 
+BY_PROVENANCE = obj({str(p): {**INTEGER, "minimum": 0} for p in PROVENANCES})
+
 SCHEMAS = {
+    "Basis": obj(
+        {
+            "counted": {**BY_PROVENANCE, "description": "Milestones counted, by provenance."},
+            "due": {**BY_PROVENANCE, "description": "Counted milestones due, by provenance."},
+            "achieved": {**BY_PROVENANCE, "description": "Achieved, by provenance."},
+            "project_events_excluded": {
+                **INTEGER,
+                "minimum": 0,
+                "description": "Project events shown with the milestones but counted nowhere.",
+            },
+        },
+        "What a verdict rests on: its counts by provenance (roadmap, eu-law, illustrative).",
+    ),
+    "Slippage": obj(
+        {
+            "milestones_redated": {**INTEGER, "minimum": 0},
+            "total_slip_months": INTEGER,
+            "median_slip_months": nullable({"type": "number"}),
+        },
+        "How far the deadlines of re-dated milestones have moved by as_of.",
+    ),
+    "DeadlineChange": obj(
+        {
+            "created_at": DATE_TIME,
+            "due_date_before": DATE,
+            "due_date_after": DATE,
+            "slip_months": INTEGER,
+            "reason": STRING,
+            "evidence_url": URL_OR_EMPTY,
+        }
+    ),
+    "Deadline": obj(
+        {
+            "original_due_date": DATE,
+            "current_due_date": DATE,
+            "postponed": {"type": "boolean"},
+            "slip_months": INTEGER,
+            "changes": {"type": "array", "items": ref("DeadlineChange")},
+        },
+        "A milestone's deadline as of the day: original, in force, and every change.",
+    ),
     "Progress": obj(
         {
             "counted": {
@@ -127,6 +170,7 @@ SCHEMAS = {
                 "description": "due / counted, 4 decimals; null when nothing is counted.",
             },
             "classification": {"type": "string", "enum": CLASSIFICATIONS},
+            "basis": ref("Basis"),
         },
         "A progress block: the same definition on every page (see /methodology/).",
     ),
@@ -151,6 +195,7 @@ SCHEMAS = {
             "as_of": DATE,
             "progress": ref("Progress"),
             "targets": {"type": "array", "items": ref("TargetRow")},
+            "slippage": ref("Slippage"),
         }
     ),
     "MilestoneRow": obj(
@@ -163,7 +208,7 @@ SCHEMAS = {
             "code": STRING,
             "title": STRING,
             "description": STRING,
-            "due_date": DATE,
+            "due_date": {**DATE, "description": "The due date in force on as_of."},
             "status": {"type": "string", "enum": Status.values},
             "stakeholder_groups": {"type": "array", "items": SLUG},
             "provenance": {"type": "string", "enum": Provenance.values},
@@ -177,6 +222,10 @@ SCHEMAS = {
                 "items": SLUG,
                 "description": "Value-chain stage slugs.",
             },
+            "project_event": {
+                "type": "boolean",
+                "description": "A step of the project itself: shown, counted in no progress.",
+            },
         },
         "One milestone: the roadmap CSV's columns (/data/), the status as of the day asked for.",
     ),
@@ -189,8 +238,11 @@ SCHEMAS = {
     "MilestoneUpdate": obj(
         {
             "created_at": DATE_TIME,
+            "kind": {"type": "string", "enum": UpdateKind.values},
             "status_before": {"type": "string", "enum": Status.values},
             "status_after": {"type": "string", "enum": Status.values},
+            "due_date_before": {**nullable(DATE), "description": "Deadline changes only."},
+            "due_date_after": {**nullable(DATE), "description": "Deadline changes only."},
             "note": STRING,
             "evidence_url": URL_OR_EMPTY,
             "author": STRING,
@@ -200,6 +252,7 @@ SCHEMAS = {
         {
             "as_of": DATE,
             "milestone": ref("MilestoneRow"),
+            "deadline": ref("Deadline"),
             "updates": {
                 "type": "array",
                 "items": ref("MilestoneUpdate"),

@@ -18,7 +18,9 @@ from pagecache.middleware import cached_page
 from reuse import badges
 from roadmaps import pages
 from roadmaps.filters import PageParamsForm
+from roadmaps.models import Provenance
 from roadmaps.open_data_views import ATTRIBUTION, LICENCE_NAME, LICENCE_URL
+from roadmaps.progress import BASIS_MEASURES, PROVENANCES
 from roadmaps.responses import read_params
 
 # The one parameter badges and embeds take: a snapshot of a past day.
@@ -127,10 +129,23 @@ def sector_report(request, slug):
         return error
     as_of = params.cleaned_data["as_of"]
     report = pages.sector_report_page(slug, as_of)
+    progress = report.dashboard.progress
+    basis_rows = [
+        {
+            "label": Provenance(provenance).label,
+            **{
+                measure: progress.provenance_counts(measure)[provenance]
+                for measure in BASIS_MEASURES
+            },
+        }
+        for provenance in PROVENANCES
+    ]
     context = {
+        "basis_rows": basis_rows,
         **vars(report.dashboard),
         "report_overdue": report.overdue,
         "over_time": report.over_time,
+        "redated": report.redated,
         "params": params,
         "licence_name": LICENCE_NAME,
         "licence_url": LICENCE_URL,

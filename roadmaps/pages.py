@@ -32,6 +32,7 @@ from roadmaps.progress import (
     deadline_history,
     progress_by,
     progress_of,
+    redated,
     slippage_of,
     status_counts,
 )
@@ -425,15 +426,19 @@ class SectorReportPage:
     overdue: list[Milestone] = field(default_factory=list)
     # [(day, progress as of that day)], oldest first, the report's day last.
     over_time: list[tuple[datetime.date, Progress]] = field(default_factory=list)
+    # The milestones re-dated by the day (slippage_of's), by due date in force.
+    redated: list[Milestone] = field(default_factory=list)
 
 
 def sector_report_page(sector_slug: str, as_of: datetime.date) -> SectorReportPage:
-    """Queries: sector_dashboard_page's, every overdue milestone, then the sector's progress
-    on each of report_days(as_of) (one per day: a number fixed by the date, not the data)."""
+    """Queries: sector_dashboard_page's, every overdue milestone, the re-dated milestones, then
+    the sector's progress on each of report_days(as_of) (one per day: a number fixed by the
+    date, not the data)."""
     dashboard = sector_dashboard_page(sector_slug, as_of)
     milestones = Milestone.objects.in_sector(dashboard.sector)
     return SectorReportPage(
         dashboard=dashboard,
         overdue=list(milestones.overdue_as_of(as_of)),
+        redated=redated(milestones, as_of),
         over_time=[(day, progress_of(milestones, day)) for day in report_days(as_of)],
     )

@@ -1,10 +1,12 @@
 """A small sector with history and an indicator, for the reuse and API tests (badges, embeds,
-report, OpenAPI). As of 2025-06-30: 4 milestones counted, 2 due, 1 achieved, 1 overdue."""
+report, OpenAPI). As of 2025-06-30: 4 milestones counted, 2 due, 1 achieved, 1 overdue, 1
+re-dated (+24 months)."""
 
 import datetime
 
 from roadmaps.models import Status
 from tests.factories import (
+    make_deadline_change,
     make_group,
     make_history,
     make_milestone,
@@ -54,13 +56,15 @@ def make_reuse_data(*, prefix="MOB", slug="mobility", name="Mobility", order=1):
         groups=[industry],
         title="Battery passport",
     )
-    make_milestone(
+    postponed = make_milestone(
         target=second,
         code=f"{prefix}-2.1",
         due_date=datetime.date(2030, 12, 31),
         status=Status.IN_PROGRESS,
         title="Recycled content quota",
     )
+    # Re-dated by two years on 2025-02-01.
+    make_deadline_change(postponed, "2028-12-31", "2030-12-31", "2025-02-01", note="Postponed")
     make_milestone(
         target=second,
         code=f"{prefix}-2.2",

@@ -176,7 +176,8 @@ def test_badge_answers_304_and_is_cached_like_every_public_page(client, mobility
 
 def test_badge_reads_the_dashboard_page_read_and_nothing_more(client, mobility):
     """Queries: data version, then sector_dashboard_page(details=False)'s: sector, roadmap,
-    sector progress, targets, progress by target. The same with ten times the data."""
+    sector progress, targets, progress by target, slippage. The same with ten times the
+    data."""
     from django.core.cache import cache
 
     counts = []
@@ -188,7 +189,7 @@ def test_badge_reads_the_dashboard_page_read_and_nothing_more(client, mobility):
         with CaptureQueriesContext(connection) as queries:
             client.get(f"/sectors/mobility/badge.svg?as_of={AS_OF}")
         counts.append(len(queries))
-    assert counts == [6, 6]
+    assert counts == [7, 7]
 
 
 # Embeds
@@ -380,6 +381,7 @@ def test_sector_report_has_every_part(client, mobility):
         "Verdict",
         "Progress over time",
         "Targets",
+        "Re-dated milestones",
         "Overdue milestones",
         "Indicators",
         "Sources and licence",
@@ -402,9 +404,38 @@ def test_sector_report_has_every_part(client, mobility):
     ]
     assert [" ".join(row[8:]) for row in rows] == ["On track"] * 4 + ["On track", "Off track"]
     assert (
-        "Basis: 4 milestones counted (discontinued ones count nowhere), 2 due by 2025-06-30, "
-        "1 achieved."
+        '<p class="basis">2 milestones due, 1 achieved (of 4 counted); due by source: 0 EU law, '
+        "2 roadmap, 0 illustrative.</p>"
     ) in html
+    basis = html.split('class="stack report-basis"')[1].split("</table>")[0]
+    assert [
+        re.sub(r"<[^>]+>", " ", row).split() for row in re.findall(r"<tr>(.*?)</tr>", basis, re.S)
+    ][1:] == [
+        ["RE-SOURCING", "roadmap", "4", "2", "1"],
+        ["EU", "law", "0", "0", "0"],
+        ["Illustrative", "placeholder", "0", "0", "0"],
+    ]
+    redated = html.split('id="redated-title"')[1].split("</section>")[0]
+    assert (
+        "Deadlines moved: 1 milestone re-dated, total slip +24 months, median +24 months."
+    ) in redated
+    assert [
+        re.sub(r"<[^>]+>", " ", row).split() for row in re.findall(r"<tr>(.*?)</tr>", redated, re.S)
+    ][1:] == [
+        [
+            "MOB-2.1",
+            "Recycled",
+            "content",
+            "quota",
+            "2028-12-31",
+            "2030-12-31",
+            "+24",
+            "months",
+            "■",
+            "In",
+            "progress",
+        ]
+    ]
     overdue = html.split('id="overdue-title"')[1].split("</section>")[0]
     assert re.findall(r">(MOB-\d\.\d)</a>", overdue) == ["MOB-1.2"]
     targets = html.split('id="targets-title"')[1].split("</section>")[0]
@@ -452,19 +483,19 @@ def test_sector_report_refuses_a_bad_as_of_and_an_unknown_sector(client, mobilit
 @pytest.mark.parametrize(
     ("path", "expected"),
     [
-        # data version; sector, roadmap, sector progress, targets, progress by target
-        ("/embed/sectors/mobility/", 6),
+        # data version; sector, roadmap, sector progress, targets, progress by target, slippage
+        ("/embed/sectors/mobility/", 7),
         # data version; indicator, its measurements, its sectors
         ("/embed/indicators/MOB-RES/", 4),
         # data version; milestone with target and sector, its groups, its history
         ("/milestones/MOB-1.1/badge.svg", 4),
         ("/indicators/MOB-RES/badge.svg", 4),
-        # data version; the dashboard's 17 (sector, roadmap, sector progress, targets, progress
-        # by target, by theme, status counts, timeline milestones, overdue, groups, progress by
-        # group, indicators, measurements, minerals, stages, progress by stage, milestones
-        # placed by stage); every overdue milestone; progress at each of report_days (the
-        # year ends 2020-2025 and today, in 2026)
-        ("/sectors/mobility/report/", 19 + len(report_days(today()))),
+        # data version; the dashboard's 18 (sector, roadmap, sector progress, targets,
+        # progress by target, slippage, by theme, status counts, timeline milestones, overdue,
+        # groups, progress by group, indicators, measurements, minerals, stages, progress by
+        # stage, milestones placed by stage); every overdue milestone; the re-dated ones;
+        # progress at each of report_days (the year ends 2020-2025 and today, in 2026)
+        ("/sectors/mobility/report/", 21 + len(report_days(today()))),
     ],
 )
 def test_reuse_pages_make_a_fixed_number_of_queries(client, mobility, path, expected):
