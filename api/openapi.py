@@ -87,6 +87,12 @@ INDICATOR_PROPERTIES = {
     "publisher": STRING,
     "provenance": {"type": "string", "enum": Provenance.values},
     "sectors": {"type": "array", "items": SLUG},
+    "minerals": {
+        "type": "array",
+        "items": obj({"mineral": SLUG, "name": STRING, "url": STRING}),
+        "description": "The minerals the indicator concerns, with their pages.",
+    },
+    "stages": {"type": "array", "items": SLUG, "description": "Value-chain stage slugs."},
     "latest": nullable(ref("IndicatorValue")),
     "progress": ref("IndicatorProgress"),
     "values": {
@@ -261,7 +267,13 @@ SCHEMAS = {
         }
     ),
     "Mineral": obj(MINERAL_PROPERTIES, "A mineral; critical / strategic as in the CRMA."),
-    "MineralSummary": obj({**MINERAL_PROPERTIES, "progress": ref("Progress")}),
+    "MineralSummary": obj(
+        {
+            **MINERAL_PROPERTIES,
+            "progress": ref("Progress"),
+            "indicator_count": {**INTEGER, "minimum": 0},
+        }
+    ),
     "MineralIndex": obj(
         {"as_of": DATE, "minerals": {"type": "array", "items": ref("MineralSummary")}}
     ),
@@ -277,8 +289,19 @@ SCHEMAS = {
             },
             "progress_by_stage": {
                 "type": "array",
-                "items": obj({"stage": nullable(SLUG), "progress": ref("Progress")}),
+                "items": obj(
+                    {
+                        "stage": nullable(SLUG),
+                        "progress": ref("Progress"),
+                        "indicators": {"type": "array", "items": STRING},
+                    }
+                ),
                 "description": "By value-chain stage in order; stage null: no stage given.",
+            },
+            "indicators": {
+                "type": "array",
+                "items": ref("Indicator"),
+                "description": "The indicators concerning the mineral, with their progress.",
             },
             "count": {**INTEGER, "minimum": 0},
             "results": {"type": "array", "items": ref("MilestoneRow")},
@@ -329,6 +352,11 @@ SCHEMAS = {
             "source_url": URL_OR_EMPTY,
             "note": STRING,
             "current": {"type": "boolean"},
+            "minerals": {
+                "type": "string",
+                "description": "The indicator's mineral slugs, ;-joined.",
+            },
+            "stages": {"type": "string", "description": "The indicator's stage slugs, ;-joined."},
         },
         "One published value (the indicators CSV's columns); revisions are kept.",
     ),
