@@ -121,9 +121,13 @@ def test_browser_another_origin_frames_an_embed_but_not_a_normal_page(
 
     page.goto(partner_site)
     page.wait_for_load_state("load")
-
-    embed = page.frame(name="embed")
-    normal = page.frame(name="normal")
+    # Both frames have navigated (the refused one to Chromium's error document).
+    for _ in range(50):
+        embed, normal = page.frame(name="embed"), page.frame(name="normal")
+        if embed and normal and embed.url != "about:blank" and normal.url != "about:blank":
+            break
+        page.wait_for_timeout(200)
+    embed.wait_for_load_state("load")
     assert embed.url == f"{live_server.url}/embed/sectors/mobility/"
     assert embed.locator("h1").inner_text() == "Mobility roadmap progress"
     # Refused (X-Frame-Options: DENY, frame-ancestors 'none'): Chromium shows its own error
