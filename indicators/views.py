@@ -17,6 +17,7 @@ from indicators.models import Indicator, Measurement, current_values
 from indicators.progress import Category, required_path, with_progress
 from indicators.services import StaleVersionError, may_record, record_measurement
 from review.services import propose_measurement, review_required
+from roadmaps import pages
 
 # The shared page helpers of the public pages (400 naming a parameter, CSV responses).
 from roadmaps.responses import bad_request, read_params
@@ -83,8 +84,8 @@ def indicator_detail(request, code):
         return error
     as_of = params.cleaned_data["as_of"]
     output = params.cleaned_data["format"]
-    indicator = get_object_or_404(Indicator.objects.for_detail(as_of), code=code)
-    with_progress([indicator], as_of)
+    # The same read as the indicator's badge and embed (reuse.views).
+    indicator = pages.indicator_page(code, as_of)
     if output == "csv":
         return csv_response(
             exports.measurement_rows([indicator]),

@@ -44,6 +44,18 @@ def page_parameters() -> dict[str, frozenset[str]]:
         "indicators:indicator-detail": page,
         "stakeholders:group-list": page,
         # /search/?q= is left out: any words make a new page, so it is stored only empty.
+        # Badges and embeds take `as_of` only (anything else is a 400); the report as a page.
+        **dict.fromkeys(
+            [
+                "reuse:sector-badge",
+                "reuse:milestone-badge",
+                "reuse:indicator-badge",
+                "reuse:embed-sector",
+                "reuse:embed-indicator",
+            ],
+            frozenset({"as_of"}),
+        ),
+        "reuse:sector-report": page,
     }
 
 

@@ -26,6 +26,7 @@ page, for every page (not the 500 of an unexpected error).
 import datetime
 import hashlib
 import logging
+from functools import wraps
 
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
@@ -43,6 +44,10 @@ logger = logging.getLogger("pagecache")
 
 # Never cached nor answered 304 by this middleware: personal, staff or operational pages.
 EXCLUDED_PREFIXES = ("/staff/", "/admin/", "/accounts/", "/healthz", "/static/")
+# Cached and answered 304 by their views' own `cached_page` decorator instead: pages whose views
+# mark their responses for middleware outside this one (framable embeds: xframe_options_exempt,
+# django-csp's csp_replace). A 304 or a cached copy from here would skip those marks.
+VIEW_CACHED_PREFIXES = ("/embed/",)
 CACHE_KEY_PREFIX = "page:"
 # Headers that describe one response and must not be replayed from the cache.
 _NOT_STORED = {"set-cookie", "date", "content-length"}
@@ -62,11 +67,12 @@ def database_unavailable() -> HttpResponse:
     return response
 
 
-def takes_part(request) -> bool:
+def takes_part(request, *, in_view: bool = False) -> bool:
     """An anonymous read of a public page, the same for every such visitor."""
     if request.method not in ("GET", "HEAD"):
         return False
-    if request.path_info.startswith(EXCLUDED_PREFIXES):
+    excluded = EXCLUDED_PREFIXES if in_view else EXCLUDED_PREFIXES + VIEW_CACHED_PREFIXES
+    if request.path_info.startswith(excluded):
         return False
     cookies = request.COOKIES
     # Signed-in users and pending flash messages see personal pages: never cached, and the
@@ -146,7 +152,9 @@ class ConditionalPageCacheMiddleware:
     def __call__(self, request):
         if not takes_part(request):
             return self.get_response(request)
+        return self.serve(request)
 
+    def serve(self, request):
         try:
             version, changed_at = current_data_version()
         except DATABASE_DOWN as exc:
@@ -206,3 +214,20 @@ class ConditionalPageCacheMiddleware:
             store.database_outage.failed(exception)
             return database_unavailable()
         return None
+
+
+def cached_page(view):
+    """This middleware's conditional GET and page cache inside a view, for VIEW_CACHED_PREFIXES:
+    its 304s and cached copies come out of the view, so the decorators applied outside this
+    one mark them as they mark the rendered page."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        def render(request):
+            return view(request, *args, **kwargs)
+
+        if not takes_part(request, in_view=True):
+            return render(request)
+        return ConditionalPageCacheMiddleware(render).serve(request)
+
+    return wrapper

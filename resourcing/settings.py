@@ -52,6 +52,8 @@ INSTALLED_APPS = [
     "indicators",
     # Review before publication (proposals) and data calls to stewards.
     "review",
+    # Badges, embeddable views and the printable sector report.
+    "reuse",
 ]
 
 MIDDLEWARE = [
@@ -59,6 +61,9 @@ MIDDLEWARE = [
     "resourcing.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "resourcing.middleware.SecurityHeadersMiddleware",
+    # Any origin may read the public pages and their JSON (GET/HEAD, no credentials); outside
+    # the page cache and the 400/413 answers, so all of those carry the headers too.
+    "api.middleware.PublicReadCORSMiddleware",
     # whitenoise, keeping the static files manifest (staticfiles.json) private.
     "resourcing.middleware.StaticFilesMiddleware",
     # django-csp's CSPMiddleware, building the site-wide policy once per process.

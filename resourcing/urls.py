@@ -16,7 +16,13 @@ urlpatterns = [
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("stakeholders/", include("stakeholders.urls")),
+    # Badges, embeds and the printable report; the read API's description.
+    path("", include("reuse.urls")),
+    path("api/", include("api.urls")),
     path("", include("indicators.urls")),
     path("", include("review.urls")),
     path("", include("roadmaps.urls")),
 ]
+
+# 404 in the content type the client asked for: JSON for the API, SVG for a badge.
+handler404 = "api.views.not_found"

@@ -38,6 +38,7 @@ from roadmaps.progress import (
     progress_of,
     progress_over_time,
     progress_over_time_by,
+    redated,
     slippage_of,
     status_counts,
 )
@@ -470,3 +471,52 @@ def stakeholder_groups_page(as_of: datetime.date) -> list[dict]:
     Queries: the groups, progress by group."""
     by_group = progress_by(Milestone.objects.current().real(), "stakeholder_groups", as_of)
     return [{"group": group, "progress": by_group.get(group.pk, Progress())} for group in _groups()]
+
+
+def indicator_page(code: str, as_of: datetime.date, *, details: bool = True):
+    """One indicator with `.progress` and `.latest` (indicators.progress.with_progress).
+
+    Queries: the indicator, its measurements, its sectors; details add its targets, milestones
+    and stakeholder groups. The indicator page, its badge and its embed read this."""
+    indicators = (
+        Indicator.objects.for_detail(as_of) if details else Indicator.objects.for_list(as_of)
+    )
+    indicator = get_object_or_404(indicators, code=code)
+    return with_progress([indicator], as_of)[0]
+
+
+# The report's progress over time: at the end of each year since the roadmaps' first
+# milestones (2020), and on the report's day.
+REPORT_FIRST_YEAR = 2020
+
+
+def report_days(as_of: datetime.date) -> list[datetime.date]:
+    return [datetime.date(year, 12, 31) for year in range(REPORT_FIRST_YEAR, as_of.year)] + [as_of]
+
+
+@dataclass
+class SectorReportPage:
+    """The printable report: the dashboard's reads, every overdue milestone named, and the
+    sector's progress at the end of each year."""
+
+    dashboard: SectorDashboardPage
+    # Every overdue milestone as of the day, most overdue first (the dashboard shows a few).
+    overdue: list[Milestone] = field(default_factory=list)
+    # [(day, progress as of that day)], oldest first, the report's day last.
+    over_time: list[tuple[datetime.date, Progress]] = field(default_factory=list)
+    # The milestones re-dated by the day (slippage_of's), by due date in force.
+    redated: list[Milestone] = field(default_factory=list)
+
+
+def sector_report_page(sector_slug: str, as_of: datetime.date) -> SectorReportPage:
+    """Queries: sector_dashboard_page's, every overdue milestone, the re-dated milestones, then
+    the sector's progress on each of report_days(as_of) (one per day: a number fixed by the
+    date, not the data)."""
+    dashboard = sector_dashboard_page(sector_slug, as_of)
+    milestones = Milestone.objects.in_sector(dashboard.sector)
+    return SectorReportPage(
+        dashboard=dashboard,
+        overdue=list(milestones.overdue_as_of(as_of)),
+        redated=redated(milestones, as_of),
+        over_time=progress_over_time(milestones, report_days(as_of)),
+    )

@@ -376,6 +376,24 @@ def progress_over_time_by(queryset, field: str, days) -> dict:
     }
 
 
+def redated(queryset, as_of: datetime.date) -> list:
+    """The milestones slippage_of counts (re-dated by the end of `as_of`), each with
+    `original_due`, `due_as_of`, `status_as_of` and `slip_months`, by due date in force: one
+    query (their targets joined)."""
+    changes = _deadline_history()
+    original = changes.order_by("created_at", "pk").values("due_date_before")[:1]
+    milestones = list(
+        with_status_as_of(queryset, as_of)
+        .filter(Exists(changes.filter(created_at__lt=end_of_day(as_of))))
+        .annotate(original_due=Subquery(original))
+        .select_related("target")
+        .order_by("due_as_of", "code")
+    )
+    for milestone in milestones:
+        milestone.slip_months = months_between(milestone.original_due, milestone.due_as_of)
+    return milestones
+
+
 __all__ = [
     "Classification",
     "DeadlineHistory",
@@ -388,6 +406,7 @@ __all__ = [
     "progress_of",
     "progress_over_time",
     "progress_over_time_by",
+    "redated",
     "slippage_of",
     "status_as_of",
     "status_counts",

@@ -104,11 +104,17 @@ def test_every_listed_page_exists():
         "stakeholders:group-detail": {"slug": "x"},
         "roadmaps:mineral-detail": {"slug": "x"},
         "indicators:indicator-detail": {"code": "X-1"},
+        "reuse:sector-badge": {"slug": "x"},
+        "reuse:milestone-badge": {"code": "X-1.1"},
+        "reuse:indicator-badge": {"code": "X-1"},
+        "reuse:embed-sector": {"slug": "x"},
+        "reuse:embed-indicator": {"code": "X-1"},
+        "reuse:sector-report": {"slug": "x"},
     }
 
     paths = [reverse(name, kwargs=kwargs.get(name)) for name in names]
 
-    assert len(paths) == 11
+    assert len(paths) == 17
     assert page_parameters()["roadmaps:milestone-list"] == {
         "as_of",
         "format",

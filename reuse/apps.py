@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ReuseConfig(AppConfig):
+    name = "reuse"
+    verbose_name = "Reuse beyond the site: badges, embeds, printable report"
