@@ -96,14 +96,15 @@ def _add(difference: dict) -> None:
 
 
 @contextlib.contextmanager
-def maintained(milestones):
+def maintained(milestones, *, targets=(), roadmaps=()):
     """Around a write to a Milestone QuerySet (evaluated before and after): its counters
-    follow, in the caller's transaction."""
+    follow, in the caller's transaction. Inside a batch, no query: the batch notes the
+    `targets` and `roadmaps` the write touches (their ids) for its recount."""
     batch = _batch.get()
     if batch is not None:
-        batch.update(milestones.values_list("target__roadmap_id", flat=True))
+        batch["targets"].update(targets)
+        batch["roadmaps"].update(roadmaps)
         yield
-        batch.update(milestones.values_list("target__roadmap_id", flat=True))
         return
     before = tally(milestones)
     yield
@@ -111,27 +112,23 @@ def maintained(milestones):
     _add({key: after[key] - before[key] for key in before.keys() | after.keys()})
 
 
-def roadmaps_changed(*roadmap_ids) -> None:
-    """Inside a batch: these roadmaps' counters are rebuilt when it ends."""
-    batch = _batch.get()
-    if batch is not None:
-        batch.update(roadmap_ids)
-
-
 @contextlib.contextmanager
 def batched():
-    """Many writes, one rebuild of the counters of the roadmaps they touched, at the end (in
+    """Many writes, one recount of the counters of the roadmaps they touched, at the end (in
     the caller's transaction). Nested batches join the outer one."""
     if _batch.get() is not None:
         yield
         return
-    roadmaps = set()
-    token = _batch.set(roadmaps)
+    batch = {"targets": set(), "roadmaps": set()}
+    token = _batch.set(batch)
     try:
         yield
     finally:
         _batch.reset(token)
-    rebuild(roadmaps=roadmaps)
+    from roadmaps.models import Target
+
+    targets = Target.objects.filter(pk__in=batch["targets"])
+    rebuild(roadmaps={*batch["roadmaps"], *targets.values_list("roadmap_id", flat=True)})
 
 
 def rebuild(*, roadmaps=None, milestones=Milestone, model=ProgressCounter) -> None:

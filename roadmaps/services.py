@@ -90,7 +90,9 @@ def record_status_update(
         update.full_clean(
             exclude=["milestone", "author"], validate_unique=False, validate_constraints=False
         )
-        with counters.maintained(Milestone.objects.filter(pk=current.pk)):
+        with counters.maintained(
+            Milestone.objects.filter(pk=current.pk), targets=[current.target_id]
+        ):
             changed = Milestone.objects.filter(pk=current.pk, version=expected_version).update(
                 status=status, version=F("version") + 1, updated_at=now
             )
@@ -178,7 +180,9 @@ def record_deadline_change(
             if "note" in errors:
                 errors["reason"] = errors.pop("note")
             raise ValidationError(errors) from exc
-        with counters.maintained(Milestone.objects.filter(pk=current.pk)):
+        with counters.maintained(
+            Milestone.objects.filter(pk=current.pk), targets=[current.target_id]
+        ):
             changed = Milestone.objects.filter(pk=current.pk, version=expected_version).update(
                 due_date=due_date, version=F("version") + 1, updated_at=now
             )
@@ -260,7 +264,10 @@ def create_milestone(
     _check_fields(
         {**values, "stakeholder_groups": stakeholder_groups, **links}, MILESTONE_ON_CREATE
     )
-    with transaction.atomic(), counters.maintained(Milestone.objects.filter(code=code)):
+    with (
+        transaction.atomic(),
+        counters.maintained(Milestone.objects.filter(code=code), targets=[target.pk]),
+    ):
         milestone = Milestone(
             target=target,
             code=code,
@@ -323,7 +330,10 @@ def update_milestone_content(
             ("target_id" if name == "target" else name): (value.pk if name == "target" else value)
             for name, value in fields.items()
         }
-        with counters.maintained(Milestone.objects.filter(pk=current.pk)):
+        moved_to = [fields["target"].pk] if "target" in fields else []
+        with counters.maintained(
+            Milestone.objects.filter(pk=current.pk), targets=[current.target_id, *moved_to]
+        ):
             changed = Milestone.objects.filter(pk=current.pk, version=expected_version).update(
                 **column_values, version=F("version") + 1, updated_at=now
             )
@@ -382,6 +392,7 @@ def update_target_content(*, target: Target, changes: dict) -> bool:
         if not fields:
             return False
         groups = fields.pop("stakeholder_groups", None)
+        roadmap_before = current.roadmap_id
         for name, value in fields.items():
             setattr(current, name, value)
             setattr(target, name, value)
@@ -392,8 +403,15 @@ def update_target_content(*, target: Target, changes: dict) -> bool:
                 validate_constraints=False,
             )
             # Moved to another roadmap: its milestones' counters move with it.
-            moving = Milestone.objects.filter(target=current) if "roadmap" in fields else None
-            with counters.maintained(moving) if moving is not None else nullcontext():
+            moving = (
+                counters.maintained(
+                    Milestone.objects.filter(target=current),
+                    roadmaps=[roadmap_before, current.roadmap_id],
+                )
+                if "roadmap" in fields
+                else nullcontext()
+            )
+            with moving:
                 current.save(update_fields=list(fields))
         if groups is not None:
             current.stakeholder_groups.set(groups)
