@@ -16,7 +16,8 @@ on 127.0.0.1:5432 when it answers), each in turn:
    (DJANGO_PAGE_CACHE=0) at both sizes, then the largest worker's resident memory; warm (page
    cache on) at bench size, a 304 revalidation, and a 22 KB static file served by whitenoise
    as the yardstick.
-4. Times `import_roadmap` of a 10,000-row file of new milestones on the fixture-size database.
+4. Times `import_roadmap` of a file of 2,000 new milestones on the fixture-size database and
+   scales it to the budget's 10,000 rows.
 
 Then prints one table (each figure, its budget, met or not) and writes .bench/results.json.
 """
@@ -57,7 +58,10 @@ SEED = 1
 WRK_DURATION = os.environ.get("BENCH_WRK", "5s")
 WRK = ["-t2", "-c8", f"-d{WRK_DURATION}", "--latency", "--timeout", "10s"]
 STATIC_PATH = "/static/admin/css/base.css"  # about 20 KB, like the issue's yardstick
-IMPORT_ROWS = int(os.environ.get("BENCH_IMPORT_ROWS", 10000))
+# The budget is for 10,000 rows; the bench applies 2,000 (about 15 ms a row on a loaded
+# machine: 10,000 would take minutes) and scales the time to 10,000, saying so.
+IMPORT_BUDGET_ROWS = 10000
+IMPORT_ROWS = int(os.environ.get("BENCH_IMPORT_ROWS", 2000))
 COMPARE = {">=": operator.ge, "<=": operator.le, "<": operator.lt}
 LOCAL_POSTGRES = "postgres://postgres@127.0.0.1:5432/postgres"
 # (result key, figure, unit, budget per database, comparison) in the order of the table.
@@ -78,7 +82,13 @@ FIGURES = [
         "<=",
     ),
     ("worker_rss_mb", f"gunicorn worker RSS at {MILESTONES} milestones", " MB", lambda d: 150, "<"),
-    ("import_seconds", f"{IMPORT_ROWS}-row import, validated and applied", " s", lambda d: 10, "<"),
+    (
+        "import_seconds",
+        f"{IMPORT_BUDGET_ROWS}-row import (scaled from {IMPORT_ROWS})",
+        " s",
+        lambda d: 10,
+        "<",
+    ),
 ]
 
 
@@ -299,48 +309,61 @@ def _import_seconds(env: dict) -> float:
     return time.monotonic() - started
 
 
-def bench_database(label: str, base_url: str) -> dict:
+def prepare(label: str, base_url: str, static_root: str, secret: str) -> dict:
+    """Both databases of one engine, built in parallel, and their query counts."""
+    small = _env(
+        _database_url("resourcing_bench_small", base_url), static_root, secret, page_cache=False
+    )
+    big_url = _database_url("resourcing_bench", base_url)
+    big_cold = _env(big_url, static_root, secret, page_cache=False)
+    big_warm = _env(big_url, static_root, secret, page_cache=True)
+    with concurrent.futures.ThreadPoolExecutor(2) as pool:
+        for build in [
+            pool.submit(_build, f"{label} fixture size", small, big=False),
+            pool.submit(_build, f"{label} bench size", big_warm, big=True),
+        ]:
+            build.result()
+    return {
+        "label": label,
+        "small": small,
+        "big_cold": big_cold,
+        "big_warm": big_warm,
+        "small_probe": _probe(small),
+        "big_probe": _probe(big_cold),
+    }
+
+
+def bench_database(prepared: dict) -> dict:
     """Every figure on one database (SQLite, or a PostgreSQL server)."""
+    label = prepared["label"]
     _log(f"== {label}")
-    secret = secrets.token_urlsafe(50)
-    static_root = tempfile.mkdtemp(prefix="bench-static-")
-    try:
-        small_url = _database_url("resourcing_bench_small", base_url)
-        big_url = _database_url("resourcing_bench", base_url)
-        small = _env(small_url, static_root, secret, page_cache=False)
-        big_cold = _env(big_url, static_root, secret, page_cache=False)
-        big_warm = _env(big_url, static_root, secret, page_cache=True)
-        _manage(big_warm, "collectstatic", "--no-input")
-        with concurrent.futures.ThreadPoolExecutor(2) as pool:
-            for build in [
-                pool.submit(_build, "fixture size", small, big=False),
-                pool.submit(_build, "bench size", big_warm, big=True),
-            ]:
-                build.result()
-        small_probe = _probe(small)
-        big_probe = _probe(big_cold)
-        dashboard = big_probe["pages"]["sector dashboard"]
-        with _gunicorn(small, f"{label}-fixture-cold"):
-            cold_small = _measure(
-                "cold dashboard, fixtures",
-                small_probe["pages"]["sector dashboard"]["url"],
-                connections=2,
-            )
-        with _gunicorn(big_cold, f"{label}-bench-cold"):
-            cold_big = _measure(f"cold dashboard, {MILESTONES}", dashboard["url"], connections=2)
-            rss = _worker_rss_mb()
-        with _gunicorn(big_warm, f"{label}-bench-warm"):
-            static = _measure("static file", STATIC_PATH)
-            warm = _measure("warm dashboard", dashboard["url"])
-            etag = _get(dashboard["url"])[1].get("ETag")
-            revalidation = (
-                _measure("304", dashboard["url"], headers={"If-None-Match": etag}, expect=304)
-                if etag
-                else {"skipped": True}
-            )
-        import_seconds = _import_seconds(small)
-    finally:
-        shutil.rmtree(static_root, ignore_errors=True)
+    small, big_cold, big_warm = prepared["small"], prepared["big_cold"], prepared["big_warm"]
+    small_probe, big_probe = prepared["small_probe"], prepared["big_probe"]
+    dashboard = big_probe["pages"]["sector dashboard"]
+    with _gunicorn(small, f"{label}-fixture-cold"):
+        cold_small = _measure(
+            "cold dashboard, fixtures",
+            small_probe["pages"]["sector dashboard"]["url"],
+            connections=2,
+        )
+    with _gunicorn(big_cold, f"{label}-bench-cold"):
+        cold_big = _measure(f"cold dashboard, {MILESTONES}", dashboard["url"], connections=2)
+        rss = _worker_rss_mb()
+    with _gunicorn(big_warm, f"{label}-bench-warm"):
+        static = _measure("static file", STATIC_PATH)
+        warm = _measure("warm dashboard", dashboard["url"])
+        etag = _get(dashboard["url"])[1].get("ETag")
+        revalidation = (
+            _measure("304", dashboard["url"], headers={"If-None-Match": etag}, expect=304)
+            if etag
+            else {"skipped": True}
+        )
+    # The command's start-up once, its rows scaled to the budget's.
+    started = time.monotonic()
+    _manage(small, "check")
+    start_up = time.monotonic() - started
+    rows_seconds = _import_seconds(small) - start_up
+    import_seconds = start_up + rows_seconds * IMPORT_BUDGET_ROWS / IMPORT_ROWS
 
     def per_static(row):
         if row.get("skipped") or not static.get("rps"):
@@ -369,6 +392,7 @@ def bench_database(label: str, base_url: str) -> dict:
         "cold_ms": (1000 * 2 / cold_small["rps"], 1000 * 2 / cold_big["rps"]),
         "worker_rss_mb": rss,
         "import_seconds": import_seconds,
+        "import_ms_per_row": 1000 * rows_seconds / IMPORT_ROWS,
         "max_queries": queries,
         "pages": {"fixtures": small_probe["pages"], "bench": big_probe["pages"]},
     }
@@ -420,7 +444,19 @@ def main() -> int:
         databases.append(("PostgreSQL", postgres))
     else:
         _log("no PostgreSQL server answers: SQLite only")
-    results = [bench_database(label, url) for label, url in databases]
+    secret = secrets.token_urlsafe(50)
+    static_root = tempfile.mkdtemp(prefix="bench-static-")
+    try:
+        _manage(_env("", static_root, secret, page_cache=True), "collectstatic", "--no-input")
+        # Every database built at once (the builds wait on the disk as much as on the CPUs),
+        # then the figures one engine at a time.
+        with concurrent.futures.ThreadPoolExecutor(len(databases)) as pool:
+            prepared = list(
+                pool.map(lambda database: prepare(*database, static_root, secret), databases)
+            )
+        results = [bench_database(one) for one in prepared]
+    finally:
+        shutil.rmtree(static_root, ignore_errors=True)
 
     print()
     print(
@@ -435,7 +471,8 @@ def main() -> int:
         print(
             f"{result['database']}: static file {result['static_rps']:.0f} req/s; cold dashboard "
             f"{small_ms:.0f} ms at fixture size, {big_ms:.0f} ms at bench size (2 connections); "
-            f"at most {result['max_queries']} queries per page"
+            f"at most {result['max_queries']} queries per page; import "
+            f"{result['import_ms_per_row']:.1f} ms per row"
         )
     elapsed = time.monotonic() - started
     print(f"\nTotal {elapsed:.0f} s. Results: {BENCH_DIR / 'results.json'}")
