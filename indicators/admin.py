@@ -41,7 +41,14 @@ class IndicatorAdmin(admin.ModelAdmin):
     list_display = ["code", "title", "unit", "direction", "baseline_year", "target_year"]
     list_filter = ["sectors", "direction", "provenance"]
     search_fields = ["code", "title", "description", "dataset_code"]
-    filter_horizontal = ["sectors", "targets", "milestones", "stakeholder_groups"]
+    filter_horizontal = [
+        "sectors",
+        "targets",
+        "milestones",
+        "stakeholder_groups",
+        "minerals",
+        "stages",
+    ]
     readonly_fields = ["version"]
     inlines = [MeasurementInline]
 

@@ -22,8 +22,14 @@ COLUMNS = [
     "source_url",
     "note",
     "current",
+    "minerals",
+    "stages",
 ]
 READ_ONLY_COLUMNS = ["current"]
+# The indicator's links, repeated on each of its rows (slugs joined by ";"). A file without
+# them imports and leaves the links as they are.
+LINK_COLUMNS = {"minerals": "minerals", "stages": "stages"}
+OPTIONAL_COLUMNS = list(LINK_COLUMNS)
 FLAG_COLUMNS = {
     "provisional": "is_provisional",
     "estimated": "is_estimated",
@@ -43,7 +49,20 @@ COLUMN_DESCRIPTIONS = {
         "true for the value in force for its period: the last published (read-only: ignored "
         "on import)."
     ),
+    "minerals": _(
+        "The indicator's minerals, slugs joined by ; (e.g. cobalt;lithium); the same on every "
+        "row of the indicator. Optional: without the column the links stay as they are."
+    ),
+    "stages": _(
+        "The indicator's value-chain stages, slugs joined by ; (e.g. extraction;end-of-life); "
+        "the same on every row of the indicator. Optional, as minerals."
+    ),
 }
+
+
+def slugs(related) -> str:
+    """Prefetched minerals or stages as the CSV writes them."""
+    return ";".join(item.slug for item in related.all())
 
 
 def text(value) -> str:
@@ -60,6 +79,7 @@ def measurement_rows(indicators) -> list[dict]:
     rows = []
     for indicator in sorted(indicators, key=lambda item: item.code):
         current = {m.pk for m in current_values(indicator.published)}
+        links = {column: slugs(getattr(indicator, name)) for column, name in LINK_COLUMNS.items()}
         for measurement in indicator.published:
             rows.append(
                 {
@@ -73,6 +93,7 @@ def measurement_rows(indicators) -> list[dict]:
                     "source_url": measurement.source_url,
                     "note": measurement.note,
                     "current": measurement.pk in current,
+                    **links,
                 }
             )
     return rows
@@ -129,6 +150,11 @@ def indicator_dict(indicator, progress) -> dict:
         "publisher": indicator.publisher,
         "provenance": indicator.provenance,
         "sectors": [sector.slug for sector in indicator.sectors.all()],
+        "minerals": [
+            {"mineral": mineral.slug, "name": mineral.name, "url": mineral.get_absolute_url()}
+            for mineral in indicator.minerals.all()
+        ],
+        "stages": [stage.slug for stage in indicator.stages.all()],
         "latest": {
             "period": latest.period_label,
             "value": text(latest.value),

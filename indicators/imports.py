@@ -19,17 +19,31 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
-from indicators.exports import COLUMNS, FLAG_COLUMNS, READ_ONLY_COLUMNS
+from indicators.exports import (
+    COLUMNS,
+    FLAG_COLUMNS,
+    LINK_COLUMNS,
+    OPTIONAL_COLUMNS,
+    READ_ONLY_COLUMNS,
+)
 from indicators.forms import parse_period
 from indicators.models import Indicator, Measurement
-from indicators.services import check_measurement, parse_value, record_measurement
+from indicators.services import check_measurement, parse_value, record_measurement, set_links
 from pagecache.models import DataVersion
 from resourcing.lib.validators import http_url_validator, validate_no_control_characters
 from roadmaps.imports import MAX_BYTES, ImportFailed, RowError
-from roadmaps.models import NOTE_MAX_LENGTH
+from roadmaps.models import NOTE_MAX_LENGTH, Mineral, ValueChainStage
 
-REQUIRED_COLUMNS = [column for column in COLUMNS if column not in READ_ONLY_COLUMNS]
+REQUIRED_COLUMNS = [
+    column for column in COLUMNS if column not in READ_ONLY_COLUMNS + OPTIONAL_COLUMNS
+]
+LINK_MODELS = {"minerals": Mineral, "stages": ValueChainStage}
+UNKNOWN_LINK = {
+    "minerals": _lazy("unknown mineral \u201c%(value)s\u201d."),
+    "stages": _lazy("unknown value-chain stage \u201c%(value)s\u201d."),
+}
 BOOLEANS = {"true": True, "false": False, "": False}
 
 
@@ -45,6 +59,9 @@ class MeasurementPlan:
 class Plan:
     errors: list[RowError] = field(default_factory=list)
     rows: list[MeasurementPlan] = field(default_factory=list)
+    # Indicator -> {"minerals": [...], "stages": [...]} for the links the file changes (only
+    # the columns it has).
+    links: dict = field(default_factory=dict)
 
     def counts(self) -> dict[str, int]:
         counts = {"create": 0, "unchanged": 0}
@@ -54,10 +71,15 @@ class Plan:
 
     def summary(self) -> str:
         counts = self.counts()
-        return _("Measurements: created %(created)d, unchanged %(unchanged)d.") % {
+        summary = _("Measurements: created %(created)d, unchanged %(unchanged)d.") % {
             "created": counts["create"],
             "unchanged": counts["unchanged"],
         }
+        if self.links:
+            summary += " " + _("Indicators with new minerals or stages: %(codes)s.") % {
+                "codes": ", ".join(sorted(indicator.code for indicator in self.links))
+            }
+        return summary
 
 
 def _read(data: bytes) -> tuple[list[tuple[int, dict]], list[RowError]]:
@@ -138,14 +160,25 @@ def _existing_key(measurement) -> tuple:
 
 
 def validate(data: bytes, *, now: datetime.date | None = None) -> Plan:
-    """Every problem of the file, or the plan. Reads the database (three queries), writes
-    nothing."""
+    """Every problem of the file, or the plan. Reads the database (three queries, and two more per
+    link column: the stored links, the known slugs), writes nothing."""
     rows, errors = _read(data)
     plan = Plan(errors=errors)
     if errors:
         return plan
     codes = {cells["indicator"] for _number, cells in rows}
-    indicators = {i.code: i for i in Indicator.objects.filter(code__in=sorted(codes))}
+    # The link columns the file has (optional: without one, those links stay as they are).
+    present = [column for column in LINK_COLUMNS if column in rows[0][1]]
+    indicators = {
+        i.code: i
+        for i in Indicator.objects.filter(code__in=sorted(codes)).prefetch_related(*present)
+    }
+    known = {
+        column: {item.slug: item for item in LINK_MODELS[column].objects.all()}
+        for column in present
+    }
+    # (indicator code, column) -> (first row, the slugs it gives)
+    first_links = {}
     stored = {
         _existing_key(m) for m in Measurement.objects.filter(indicator__in=indicators.values())
     }
@@ -203,6 +236,21 @@ def validate(data: bytes, *, now: datetime.date | None = None) -> Plan:
             error("note", " ".join(exc.messages))
         if len(note) > NOTE_MAX_LENGTH:
             error("note", _("longer than %(limit)d characters.") % {"limit": NOTE_MAX_LENGTH})
+        for column in present:
+            given = sorted({part.strip() for part in cells[column].split(";") if part.strip()})
+            for slug in given:
+                if slug not in known[column]:
+                    error(column, UNKNOWN_LINK[column] % {"value": slug})
+            first = first_links.setdefault((cells["indicator"], column), (number, given))
+            if first[1] != given:
+                error(
+                    column,
+                    _(
+                        "\u201c%(value)s\u201d differs from row %(row)d: give an indicator's "
+                        "%(column)s the same on each of its rows."
+                    )
+                    % {"value": cells[column], "row": first[0], "column": column},
+                )
         if indicator and period is not None and value is not None and published_on:
             for column, message in check_measurement(
                 indicator=indicator,
@@ -258,6 +306,13 @@ def validate(data: bytes, *, now: datetime.date | None = None) -> Plan:
         plan.rows.append(MeasurementPlan(number, indicator, action, values))
     if plan.errors:
         plan.rows = []
+        return plan
+    for (code, column), (_row, given) in first_links.items():
+        indicator = indicators[code]
+        stored = sorted(item.slug for item in getattr(indicator, column).all())
+        if stored != given:
+            wanted = [known[column][slug] for slug in given]
+            plan.links.setdefault(indicator, {})[column] = wanted
     return plan
 
 
@@ -272,6 +327,8 @@ def import_file(data: bytes, *, author=None, dry_run: bool = False) -> Plan:
             raise ImportFailed(plan.errors)
         if dry_run:
             return plan
+        for indicator, links in plan.links.items():
+            set_links(indicator=indicator, **links)
         now = timezone.now()
         for offset, row in enumerate(plan.rows):
             if row.action != "create":

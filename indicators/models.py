@@ -64,7 +64,7 @@ class IndicatorQuerySet(models.QuerySet):
         )
 
     def for_list(self, as_of: datetime.date):
-        """The indicator list (and its CSV/JSON): indicators, measurements, sectors."""
+        """The indicator list: indicators, measurements, sectors."""
         from roadmaps.models import Sector
 
         return (
@@ -75,9 +75,24 @@ class IndicatorQuerySet(models.QuerySet):
             .order_by("code")
         )
 
+    def with_links(self):
+        """+ the minerals and value-chain stages the indicators concern (two queries): what
+        the indicators CSV and JSON give."""
+        from roadmaps.models import Mineral, ValueChainStage
+
+        return self.prefetch_related(
+            Prefetch("minerals", queryset=Mineral.objects.order_by("name", "slug")),
+            Prefetch("stages", queryset=ValueChainStage.objects.order_by("order", "slug")),
+        )
+
     def for_detail(self, as_of: datetime.date):
-        """One indicator's page: + its targets, milestones and stakeholder groups."""
-        return self.for_list(as_of).prefetch_related("targets", "milestones", "stakeholder_groups")
+        """One indicator's page: + its minerals, stages, targets, milestones and stakeholder
+        groups."""
+        return (
+            self.for_list(as_of)
+            .with_links()
+            .prefetch_related("targets", "milestones", "stakeholder_groups")
+        )
 
     # The summary under a sector, target or milestone (templates/indicators/_summary.html):
     # two queries, the indicators and their measurements.
@@ -155,6 +170,20 @@ class Indicator(models.Model):
     stakeholder_groups = models.ManyToManyField(
         "stakeholders.StakeholderGroup",
         verbose_name=_("stakeholder groups concerned"),
+        related_name="indicators",
+        blank=True,
+    )
+    # The minerals and value-chain stages the series concerns (issue 13): where the source
+    # makes it clear, none otherwise.
+    minerals = models.ManyToManyField(
+        "roadmaps.Mineral",
+        verbose_name=_("minerals concerned"),
+        related_name="indicators",
+        blank=True,
+    )
+    stages = models.ManyToManyField(
+        "roadmaps.ValueChainStage",
+        verbose_name=_("value-chain stages concerned"),
         related_name="indicators",
         blank=True,
     )
@@ -247,6 +276,8 @@ class Indicator(models.Model):
         "roadmaps.target",
         "roadmaps.milestone",
         "stakeholders.stakeholdergroup",
+        "roadmaps.mineral",
+        "roadmaps.valuechainstage",
     ]
 
     @property

@@ -157,3 +157,19 @@ def record_measurement(
         bump_data_version()
     indicator.version = expected_version + 1
     return measurement
+
+
+def set_links(*, indicator: Indicator, minerals=None, stages=None) -> bool:
+    """Set the minerals and/or value-chain stages an indicator concerns (None: leave as they
+    are). The import's only writer of these links; the admin edits them as content. Returns
+    whether anything changed; a change bumps the data version (through the m2m signal)."""
+    changed = False
+    with transaction.atomic():
+        for name, wanted in (("minerals", minerals), ("stages", stages)):
+            if wanted is None:
+                continue
+            related = getattr(indicator, name)
+            if {item.pk for item in related.all()} != {item.pk for item in wanted}:
+                related.set(wanted)
+                changed = True
+    return changed

@@ -33,7 +33,7 @@ def csv_response(rows, filename: str) -> HttpResponse:
 @require_safe
 def indicator_list(request):
     """Queries: the FilterSet's choice validations (one per given filter), indicators, their
-    measurements, their sectors; HTML adds the form's three selects."""
+    measurements, sectors, minerals and stages; HTML adds the form's three selects."""
     params, error = read_params(request, formats=("html", "csv", "json"))
     if error:
         return error
@@ -48,7 +48,7 @@ def indicator_list(request):
             template="indicators/indicator_list.html",
             context={"filter": filterset, "as_of": as_of, "params": params, "indicators": []},
         )
-    indicators = with_progress(list(filterset.qs.for_list(as_of)), as_of)
+    indicators = with_progress(list(filterset.qs.for_list(as_of).with_links()), as_of)
     if output == "csv":
         return csv_response(
             exports.measurement_rows(indicators),
@@ -74,7 +74,8 @@ def indicator_list(request):
 
 @require_safe
 def indicator_detail(request, code):
-    """Queries: the indicator, its measurements, sectors, targets, milestones, groups."""
+    """Queries: the indicator, its measurements, sectors, minerals, stages, targets,
+    milestones, groups."""
     params, error = read_params(request, formats=("html", "csv", "json"))
     if error:
         return error

@@ -707,11 +707,15 @@ class MineralQuerySet(models.QuerySet):
         return self.get(slug=slug)
 
     def for_index(self):
-        """The minerals page: every mineral with the sectors whose roadmaps name it (two
-        queries)."""
-        return self.prefetch_related(
-            models.Prefetch("sectors", queryset=Sector.objects.real().order_by("order", "slug"))
-        ).order_by("name", "slug")
+        """The minerals page: every mineral with the sectors whose roadmaps name it and
+        `indicator_count`, the indicators concerning it (two queries)."""
+        return (
+            self.prefetch_related(
+                models.Prefetch("sectors", queryset=Sector.objects.real().order_by("order", "slug"))
+            )
+            .annotate(indicator_count=models.Count("indicators", distinct=True))
+            .order_by("name", "slug")
+        )
 
 
 class Mineral(models.Model):

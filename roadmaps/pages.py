@@ -328,7 +328,7 @@ class MineralIndexPage:
 
 
 def mineral_index_page(as_of: datetime.date) -> MineralIndexPage:
-    """Queries: minerals, their sectors, progress by mineral."""
+    """Queries: minerals (with their indicator count), their sectors, progress by mineral."""
     minerals = list(Mineral.objects.for_index())
     progress = progress_by(Milestone.objects.current(), "minerals", as_of)
     for mineral in minerals:
@@ -347,6 +347,9 @@ class MineralPage:
     progress: Progress | None = None
     sector_rows: list[dict] = field(default_factory=list)
     stage_rows: list[dict] = field(default_factory=list)
+    # The indicators concerning it, each with `progress` and `latest` (indicators.progress);
+    # each stage row's "indicators" are those of its stage (or of none, in the last row).
+    indicators: list[Indicator] = field(default_factory=list)
     # Details: its targets, its overdue milestones, the rows placed in `stage_rows`.
     targets: list[Target] = field(default_factory=list)
     overdue: list[Milestone] = field(default_factory=list)
@@ -357,7 +360,8 @@ def mineral_page(slug: str, data, as_of: datetime.date, *, output: str) -> Miner
 
     Queries: the mineral, its sectors; with valid filters the milestones, their groups,
     minerals and stages (CSV stops here); then progress, progress by sector, the sectors,
-    the stages, progress by stage (JSON stops here); then its targets, its overdue
+    the stages, progress by stage, the indicators concerning it with their measurements,
+    sectors, minerals and stages (JSON stops here); then its targets, its overdue
     milestones. The HTML form adds its theme/target/group/stage options.
     """
     sectors = Prefetch("sectors", queryset=Sector.objects.real().order_by("order", "slug"))
@@ -388,6 +392,15 @@ def mineral_page(slug: str, data, as_of: datetime.date, *, output: str) -> Miner
     page.stage_rows = by_stage(
         progress_by(milestones, "stages", as_of), ValueChainStage.objects.all()
     )
+    concerning = Indicator.objects.filter(minerals=mineral).for_list(as_of).with_links()
+    page.indicators = with_progress(concerning, as_of)
+    for row in page.stage_rows:
+        stage = row["stage"]
+        row["indicators"] = [
+            indicator
+            for indicator in page.indicators
+            if (stage in indicator.stages.all() if stage else not indicator.stages.all())
+        ]
     if output == "json":
         return page
     page.targets = list(mineral.targets.select_related("roadmap__sector").order_by("code"))

@@ -4,6 +4,7 @@ The progress block is Progress.as_dict() (roadmaps.progress); a milestone row is
 CSV's (roadmaps.exports.milestone_row), in every list, download and page.
 """
 
+from indicators.exports import indicator_dict
 from roadmaps.exports import json_document, milestone_row
 
 
@@ -88,15 +89,20 @@ def mineral_index_document(page) -> dict:
     return {
         "as_of": page.as_of.isoformat(),
         "minerals": [
-            {**mineral_row(mineral), "progress": mineral.progress.as_dict()}
+            {
+                **mineral_row(mineral),
+                "progress": mineral.progress.as_dict(),
+                "indicator_count": mineral.indicator_count,
+            }
             for mineral in page.minerals
         ],
     }
 
 
 def mineral_document(page) -> dict:
-    """The mineral, its progress (overall, by sector, by stage) and its filtered milestones
-    as the roadmap CSV's rows (`count`, `results`, as every list's JSON)."""
+    """The mineral, its progress (overall, by sector, by stage), the indicators concerning
+    it (the indicator JSON's shape) and its filtered milestones as the roadmap CSV's rows
+    (`count`, `results`, as every list's JSON)."""
     return json_document(
         [milestone_row(milestone, page.as_of) for milestone in page.rows],
         as_of=page.as_of.isoformat(),
@@ -109,7 +115,10 @@ def mineral_document(page) -> dict:
             {
                 "stage": row["stage"].slug if row["stage"] else None,
                 "progress": row["progress"].as_dict(),
+                "indicators": [indicator.code for indicator in row["indicators"]],
             }
             for row in page.stage_rows
         ],
+        # Each with its progress from indicators.progress (the one indicator method).
+        indicators=[indicator_dict(indicator, indicator.progress) for indicator in page.indicators],
     )

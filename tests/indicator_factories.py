@@ -19,6 +19,8 @@ def make_indicator(
     targets=(),
     milestones=(),
     groups=(),
+    minerals=(),
+    stages=(),
     baseline=(2020, "10"),
     target=(2030, "30"),
     share=True,
@@ -43,6 +45,8 @@ def make_indicator(
     indicator.targets.set(targets)
     indicator.milestones.set(milestones)
     indicator.stakeholder_groups.set(groups)
+    indicator.minerals.set(minerals)
+    indicator.stages.set(stages)
     return indicator
 
 

@@ -23,7 +23,7 @@ PAGES = {
 @pytest.fixture
 def real_data():
     # The product's data: the pages are about these series.
-    call_command("loaddata", "resourcing", "indicators", verbosity=0)
+    call_command("loaddata", "resourcing", "minerals", "indicators", verbosity=0)
 
 
 @pytest.mark.parametrize("name", list(PAGES))

@@ -5,7 +5,7 @@ import datetime
 
 import pytest
 
-from roadmaps.models import Provenance, Status
+from roadmaps.models import Mineral, Provenance, Status, ValueChainStage
 from tests.factories import (
     make_group,
     make_history,
@@ -17,6 +17,7 @@ from tests.factories import (
     make_target,
     make_theme,
 )
+from tests.indicator_factories import make_indicator, make_series
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -88,6 +89,29 @@ def mineral_data():
         source_url="http://data.europa.eu/eli/reg/2024/1252/oj",
     )
     make_mineral(slug="tin", name="Tin", symbol="Sn", sectors=[electronics])
+    # Indicators concerning cobalt: one at a stage with values, one with no stage.
+    cobalt = Mineral.objects.get(slug="cobalt")
+    end = ValueChainStage.objects.get(slug="end-of-life")
+    collection = make_indicator(
+        code="BAT-COLL",
+        title="Collection rate of waste portable batteries",
+        sectors=[mobility],
+        minerals=[cobalt],
+        stages=[end],
+        baseline=(2020, "40"),
+        target=(2027, "63"),
+    )
+    make_series(collection, {2020: "40", 2022: "46"}, published_on="2024-01-10")
+    make_indicator(
+        code="CRMA-SP",
+        title="CRMA Strategic Projects selected",
+        share=False,
+        percent=False,
+        unit="projects",
+        baseline=None,
+        target=None,
+        minerals=[cobalt],
+    )
 
 
 PAGES = {

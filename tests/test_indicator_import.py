@@ -58,11 +58,11 @@ def _export(**options) -> str:
 def test_export_import_export_is_identical_and_idempotent(indicators, tmp_path):
     first = _export()
     assert first.splitlines()[1:] == [
-        "GHG,2024,63,false,false,true,2025-11-30,,,true",
-        "RES,2023,24.5,false,false,false,2024-12-19,,,false",
+        "GHG,2024,63,false,false,true,2025-11-30,,,true,,",
+        "RES,2023,24.5,false,false,false,2024-12-19,,,false,,",
         'RES,2023,24.6,false,true,false,2025-12-18,,"Revised, ""implied""',
-        'second line",true',
-        "RES,2024,25.2,true,false,false,2025-12-18,https://example.org/r,,true",
+        'second line",true,,',
+        "RES,2024,25.2,true,false,false,2025-12-18,https://example.org/r,,true,,",
     ]
     path = tmp_path / "indicators.csv"
     path.write_text(first, encoding="utf-8", newline="")

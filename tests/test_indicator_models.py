@@ -151,7 +151,7 @@ def test_current_values_newest_publication_wins_then_newest_record():
 
 
 def test_fixture_loads_validates_and_reloads_unchanged():
-    call_command("loaddata", "resourcing", "indicators", verbosity=0)
+    call_command("loaddata", "resourcing", "minerals", "indicators", verbosity=0)
     counts = (Indicator.objects.count(), Measurement.objects.count())
     call_command("loaddata", "indicators", verbosity=0)
     assert (Indicator.objects.count(), Measurement.objects.count()) == counts == (7, 36)

@@ -117,8 +117,10 @@ def test_list_json_and_csv_share_the_filter(client, data):
             "source_url",
             "note",
             "current",
+            "minerals",
+            "stages",
         ],
-        ["RES", "2022", "23", "false", "false", "false", "2023-12-15", "", "", "true"],
+        ["RES", "2022", "23", "false", "false", "false", "2023-12-15", "", "", "true", "", ""],
         [
             "RES",
             "2023",
@@ -130,8 +132,23 @@ def test_list_json_and_csv_share_the_filter(client, data):
             "https://example.org/2023",
             "",
             "false",
+            "",
+            "",
         ],
-        ["RES", "2023", "24.6", "false", "true", "false", "2025-12-18", "", "Revised", "true"],
+        [
+            "RES",
+            "2023",
+            "24.6",
+            "false",
+            "true",
+            "false",
+            "2025-12-18",
+            "",
+            "Revised",
+            "true",
+            "",
+            "",
+        ],
         [
             "RES",
             "2024",
@@ -143,6 +160,8 @@ def test_list_json_and_csv_share_the_filter(client, data):
             "",
             "First release <b>bold</b>",
             "true",
+            "",
+            "",
         ],
     ]
 
@@ -258,7 +277,7 @@ def test_sector_dashboard_and_milestone_page_show_their_indicators(client, data)
 def test_methodology_page_works_the_real_example(client, django_assert_num_queries):
     from django.core.management import call_command
 
-    call_command("loaddata", "resourcing", "indicators", verbosity=0)
+    call_command("loaddata", "resourcing", "minerals", "indicators", verbosity=0)
     # the data version; the two example indicators, their measurements, their sectors
     with django_assert_num_queries(1 + 3):
         html = client.get("/methodology/").content.decode()
@@ -285,15 +304,16 @@ def _grow(times):
 
 # Every public request first reads the data version (resourcing/caching.py): the "1 +".
 QUERY_COUNTS = [
-    # indicators, measurements, sectors; the form's sector, theme and group selects
-    ("/indicators/", 1 + 6),
+    # indicators, measurements, sectors, minerals, stages; the form's sector, theme and group
+    # selects
+    ("/indicators/", 1 + 8),
     # + validating the sector, theme and group choices
-    ("/indicators/?sector=mobility&theme=circular&stakeholder_group=industry", 1 + 9),
-    ("/indicators/?format=json", 1 + 3),
-    ("/indicators/?format=csv", 1 + 3),
-    # indicator, measurements, sectors, targets, milestones, groups
-    ("/indicators/RES/", 1 + 6),
-    ("/indicators/RES/?format=json", 1 + 6),
+    ("/indicators/?sector=mobility&theme=circular&stakeholder_group=industry", 1 + 11),
+    ("/indicators/?format=json", 1 + 5),
+    ("/indicators/?format=csv", 1 + 5),
+    # indicator, measurements, sectors, minerals, stages, targets, milestones, groups
+    ("/indicators/RES/", 1 + 8),
+    ("/indicators/RES/?format=json", 1 + 8),
 ]
 
 # The indicators summary on the sector dashboard and the milestone page: two queries each

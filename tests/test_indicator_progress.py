@@ -193,7 +193,7 @@ def test_required_path_reaches_the_target():
 
 def test_real_indicators_today():
     """The categories the report quotes, from fixtures/indicators.json, recomputed here."""
-    call_command("loaddata", "resourcing", "indicators", verbosity=0)
+    call_command("loaddata", "resourcing", "minerals", "indicators", verbosity=0)
     found = {
         indicator.code: progress_of(indicator, TODAY)
         for indicator in Indicator.objects.for_list(TODAY)

@@ -36,6 +36,7 @@ from tests.factories import (
     make_target,
     make_theme,
 )
+from tests.indicator_factories import make_indicator, make_series
 
 pytestmark = pytest.mark.django_db
 
@@ -762,8 +763,8 @@ def test_import_json_link_column_must_be_a_list(tmp_path, dataset):
 
 
 def _grow(scale: int):
-    """`scale` targets of 3 cobalt milestones with two updates each, at two stages, in each of
-    two sectors."""
+    """`scale` targets of 3 cobalt milestones with two updates each, at two stages, and an
+    indicator concerning cobalt at two stages with two values, in each of two sectors."""
     cobalt = Mineral.objects.get(slug="cobalt")
     stages = list(ValueChainStage.objects.all())
     for sector in Sector.objects.all():
@@ -783,20 +784,26 @@ def _grow(scale: int):
                 )
                 cobalt.milestones.add(milestone)
                 milestone.stages.set(stages[month - 1 : month + 1])
+            # An indicator concerning cobalt at two stages, with two values (issue 13: the
+            # mineral page's indicators).
+            indicator = make_indicator(minerals=[cobalt], stages=stages[0:2])
+            make_series(indicator, {2022: "12", 2023: "14"})
 
 
 # Every public request first reads the data version (resourcing/caching.py): the "1 +".
 MINERAL_QUERY_COUNTS = [
-    # minerals, their sectors, progress by mineral
+    # minerals (with their indicator count), their sectors, progress by mineral
     ("/minerals/", 1 + 3),
     ("/minerals/?format=json", 1 + 3),
     # mineral, its sectors, milestones, their groups, minerals, stages, progress, progress
-    # by sector, progress by stage, stages, sectors by progress, its targets, overdue
-    # milestones, the form's theme/target/group/stage options
-    ("/minerals/cobalt/", 1 + 17),
+    # by sector, progress by stage, stages, sectors by progress, the indicators concerning it,
+    # their measurements, sectors, minerals, stages, its targets, overdue milestones, the
+    # form's theme/target/group/stage options
+    ("/minerals/cobalt/", 1 + 22),
     # mineral, its sectors, milestones, their groups, minerals, stages, progress, progress by
-    # sector, progress by stage, stages, sectors of the progress
-    ("/minerals/cobalt/?format=json", 1 + 11),
+    # sector, progress by stage, stages, sectors of the progress, the indicators concerning
+    # it, their measurements, sectors, minerals, stages
+    ("/minerals/cobalt/?format=json", 1 + 16),
     # mineral, its sectors, milestones, their groups, minerals, stages
     ("/minerals/cobalt/?format=csv", 1 + 6),
     # + validating the stage choice

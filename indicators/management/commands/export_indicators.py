@@ -23,7 +23,7 @@ class Command(BaseCommand):
             indicators = indicators.filter(code=options["indicator"])
             if not indicators.exists():
                 raise CommandError(f"Unknown indicator {options['indicator']!r}.")
-        text = csv_text(measurement_rows(indicators.for_list(today())))
+        text = csv_text(measurement_rows(indicators.for_list(today()).with_links()))
         if options["output"]:
             try:
                 with open(options["output"], "w", encoding="utf-8", newline="") as stream:
