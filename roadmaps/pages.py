@@ -30,6 +30,7 @@ from roadmaps.progress import (
     DeadlineHistory,
     Progress,
     Slippage,
+    counts_by_due_year,
     deadline_history,
     progress_by,
     progress_of,
@@ -167,7 +168,9 @@ def sector_dashboard_page(
         page.timeline_milestones = list(milestones.for_timeline(as_of))
         page.timeline = charts.timeline(page.timeline_milestones, as_of)
     else:
-        page.timeline = charts.timeline_by_year(milestones.for_timeline_by_year(as_of), as_of)
+        page.timeline = charts.timeline_by_year(
+            counts_by_due_year(milestones, as_of, counters=counters), as_of
+        )
     page.breakdown = charts.status_breakdown(counts)
     page.overdue = list(milestones.overdue_as_of(as_of)[:OVERDUE_LIMIT])
     by_group = progress_by(milestones, "stakeholder_groups", as_of, counters=counters)

@@ -315,6 +315,23 @@ def status_counts(queryset, as_of: datetime.date, *, counters=None) -> dict:
     return counts
 
 
+def counts_by_due_year(queryset, as_of: datetime.date, *, counters=None) -> list[dict]:
+    """Milestones per due year and status as of `as_of` (dicts of due_year, status_as_of,
+    milestones, by year then status), from Milestone.for_timeline_by_year() or, today, from
+    the counters' year rows: one query."""
+    if not _from_counters(counters, as_of):
+        return list(queryset.for_timeline_by_year(as_of))
+    from roadmaps.models import ProgressCounter
+
+    return list(
+        counters.filter(group__isnull=True, granularity=ProgressCounter.YEAR)
+        .order_by()
+        .values("due_year", status_as_of=F("status"))
+        .annotate(milestones=Sum("milestones"))
+        .order_by("due_year", "status_as_of")
+    )
+
+
 @dataclass(frozen=True)
 class DeadlineHistory:
     """A milestone's deadline as of a day: the original and the current due date, the
@@ -409,6 +426,7 @@ __all__ = [
     "DeadlineHistory",
     "Progress",
     "Slippage",
+    "counts_by_due_year",
     "deadline_history",
     "due_date_as_of",
     "progress_by",

@@ -14,7 +14,7 @@ from resourcing.lib.dates import today
 from roadmaps import counters
 from roadmaps.imports import import_file
 from roadmaps.models import Milestone, ProgressCounter, Provenance, Roadmap, Sector, Status
-from roadmaps.progress import progress_by, progress_of, status_counts
+from roadmaps.progress import counts_by_due_year, progress_by, progress_of, status_counts
 from roadmaps.services import (
     create_milestone,
     record_deadline_change,
@@ -56,6 +56,9 @@ def _assert_counters_match():
                 progress_of(milestones, as_of).as_dict()
             )
             assert status_counts(milestones, as_of, counters=rows) == status_counts(
+                milestones, as_of
+            )
+            assert counts_by_due_year(milestones, as_of, counters=rows) == counts_by_due_year(
                 milestones, as_of
             )
             for field in FIELDS:
