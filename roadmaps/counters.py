@@ -81,7 +81,8 @@ def _add(difference: dict) -> None:
     """Adds each key's count (negative: removes), one UPDATE per key; new keys are inserted
     and emptied rows deleted."""
     new, emptied = [], set()
-    for key, n in difference.items():
+    # Always in the same order: two writers updating the same rows cannot deadlock.
+    for key, n in sorted(difference.items(), key=lambda item: [str(part) for part in item[0]]):
         if not n:
             continue
         lookup = dict(zip(COLUMNS, key, strict=True))
