@@ -34,6 +34,12 @@ chromium:
 	    echo "Browser tests need Debian's chromium: sudo apt-get install chromium"; \
 	  fi; }
 
+# Two test processes (pytest-xdist): the machine this runs on has two cores, and each browser
+# test worker starts its own Chromium, so more processes would only contend. pytest-django
+# gives each worker its own test database; tests/workers.py splits ports and Redis databases.
+# `make test PYTEST_ARGS=` runs in one process.
+PYTEST_ARGS ?= -n 2
+
 test: $(STAMP) chromium
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 

@@ -2,18 +2,24 @@
 
     python -m bench            (make bench installs wrk first when missing)
 
-1. Builds two fresh databases: fixture size (the RE-SOURCING fixtures) and bench size (the
-   fixtures plus 20,000 synthetic milestones and 200,000 updates from generate_demo_data).
-   SQLite files in .bench/, or PostgreSQL databases resourcing_bench_small / resourcing_bench
-   on the server of DATABASE_URL when it is set.
-2. Counts SQL queries per page with Django's test client against each database, page cache
-   off (what an uncached request costs), and prints EXPLAIN for a selective filtered list
-   (bench/probe.py, run inside Django in a subprocess).
+On SQLite, then on PostgreSQL (DATABASE_URL when it names PostgreSQL, else the local server
+on 127.0.0.1:5432 when it answers), each in turn:
+
+1. Builds two fresh databases (in parallel): fixture size (the RE-SOURCING fixtures) and bench
+   size (the fixtures plus 20,000 synthetic milestones and 200,000 updates from
+   generate_demo_data). SQLite files in .bench/, or PostgreSQL databases
+   resourcing_bench_small / resourcing_bench.
+2. Counts SQL queries per page with Django's test client, page cache off (bench/probe.py, run
+   inside Django in a subprocess).
 3. Starts gunicorn (2 sync workers, DJANGO_DEBUG=0, a generated secret key) on
-   127.0.0.1:8107 and drives each page with wrk (-t2 -c8 -d5s): warm (page cache on) on the
-   bench database, the sector dashboard cold (DJANGO_PAGE_CACHE=0) on both databases, a 304
-   revalidation, and a 22 KB static file served by whitenoise as the yardstick.
-4. Prints the table and the budgets, and writes .bench/results.json.
+   127.0.0.1:8107 and drives it with wrk (-t2 -c8 -d5s): the sector dashboard cold
+   (DJANGO_PAGE_CACHE=0) at both sizes, then the largest worker's resident memory; warm (page
+   cache on) at bench size, a 304 revalidation, and a 22 KB static file served by whitenoise
+   as the yardstick.
+4. Times `import_roadmap` of a file of 2,000 new milestones on the fixture-size database and
+   scales it to the budget's 10,000 rows.
+
+Then prints one table (each figure, its budget, met or not) and writes .bench/results.json.
 """
 
 # The bench runs its own commands (manage.py, gunicorn, wrk) and fetches loopback URLs.
@@ -21,7 +27,10 @@
 
 import argparse
 import concurrent.futures
+import csv
+import io
 import json
+import operator
 import os
 import re
 import secrets
@@ -40,16 +49,47 @@ from bench import HOST
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH_DIR = ROOT / ".bench"
-PORT = 8107
+PORT = int(os.environ.get("BENCH_PORT", 8107))
 BASE_URL = f"http://{HOST}:{PORT}"
-MILESTONES = 20000
-UPDATES = 200000
+# A smaller smoke run: BENCH_MILESTONES=2000 BENCH_UPDATES=2000 BENCH_WRK=1s python -m bench
+MILESTONES = int(os.environ.get("BENCH_MILESTONES", 20000))
+UPDATES = int(os.environ.get("BENCH_UPDATES", 200000))
 SEED = 1
-WRK_DURATION = "5s"
+WRK_DURATION = os.environ.get("BENCH_WRK", "5s")
 WRK = ["-t2", "-c8", f"-d{WRK_DURATION}", "--latency", "--timeout", "10s"]
 STATIC_PATH = "/static/admin/css/base.css"  # about 20 KB, like the issue's yardstick
-QUERY_BUDGET = 12
-BUDGETS = {"warm_dashboard": 0.8, "revalidation": 0.9, "cold_growth": 1.5}
+# The budget is for 10,000 rows; the bench applies 2,000 (about 15 ms a row on a loaded
+# machine: 10,000 would take minutes) and scales the time to 10,000, saying so.
+IMPORT_BUDGET_ROWS = 10000
+IMPORT_ROWS = int(os.environ.get("BENCH_IMPORT_ROWS", 2000))
+COMPARE = {">=": operator.ge, "<=": operator.le, "<": operator.lt}
+LOCAL_POSTGRES = "postgres://postgres@127.0.0.1:5432/postgres"
+# (result key, figure, unit, budget per database, comparison) in the order of the table.
+FIGURES = [
+    (
+        "warm_dashboard",
+        "warm sector dashboard / static file",
+        "x",
+        lambda database: 0.9 if database == "SQLite" else 0.8,
+        ">=",
+    ),
+    ("revalidation", "304 revalidation / static file", "x", lambda database: 0.9, ">="),
+    (
+        "cold_growth",
+        f"cold dashboard, {MILESTONES} milestones / fixtures",
+        "x",
+        lambda database: 2.0,
+        "<=",
+    ),
+    ("worker_rss_mb", f"gunicorn worker RSS at {MILESTONES} milestones", " MB", lambda d: 150, "<"),
+    (
+        "import_seconds",
+        f"{IMPORT_BUDGET_ROWS}-row import (scaled from {IMPORT_ROWS})",
+        " s",
+        lambda d: 10,
+        "<",
+    ),
+]
 
 
 # -- The driver ------------------------------------------------------------------------------
@@ -68,9 +108,9 @@ def _manage(env, *args, quiet=True):
     _run([sys.executable, "manage.py", *args], env, stdout=out)
 
 
-def _database_url(name: str) -> str:
-    """A fresh, empty database called `name`: SQLite in .bench/, or on DATABASE_URL's server."""
-    base = os.environ.get("DATABASE_URL", "").strip()
+def _database_url(name: str, base: str) -> str:
+    """A fresh, empty database called `name`: SQLite in .bench/ (base ""), or on the server
+    of the PostgreSQL URL `base`."""
     if not base or base.startswith("sqlite"):
         path = BENCH_DIR / f"{name}.sqlite3"
         for suffix in ("", "-wal", "-shm", "-journal"):
@@ -226,22 +266,168 @@ def _measure(name: str, path: str, *, headers=None, expect=200, connections=None
     return {"page": name, "url": path, "status": status, **figures}
 
 
-def _format(rows, static_rps) -> str:
-    header = f"{'page':<34} {'req/s':>9} {'p50 ms':>9} {'p99 ms':>9} {'queries':>8} {'x static':>9}"
-    lines = [header, "-" * len(header)]
-    for row in rows:
-        queries = "" if row.get("queries") is None else str(row["queries"])
-        if row.get("skipped"):
-            lines.append(f"{row['page']:<34} {'HTTP ' + str(row['status']):>9} (skipped)")
+def _worker_rss_mb() -> float:
+    """The largest resident set of gunicorn's workers on PORT (from /proc), in MB."""
+    masters, sizes = set(), {}
+    for stat in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            command = stat.read_bytes().replace(b"\0", b" ").decode()
+            status = (stat.parent / "status").read_text()
+        except OSError:
             continue
-        ratio = row["rps"] / static_rps if static_rps else 0
-        if row.get("requests", 1) == 0:
-            lines.append(f"{row['page']:<34} {'0':>9} (no request finished in {WRK_DURATION})")
+        if "gunicorn" not in command or f"{HOST}:{PORT}" not in command:
             continue
-        lines.append(
-            f"{row['page']:<34} {row['rps']:>9.0f} {row['p50_ms']:>9.2f} {row['p99_ms']:>9.2f} "
-            f"{queries:>8} {ratio:>8.2f}x"
+        fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
+        sizes[int(stat.parent.name)] = (int(fields["PPid"]), int(fields["VmRSS"].split()[0]))
+    masters = {pid for pid, (ppid, _rss) in sizes.items() if ppid not in sizes}
+    workers = [rss for pid, (ppid, rss) in sizes.items() if ppid in sizes and pid not in masters]
+    return max(workers, default=0) / 1024
+
+
+def _import_seconds(env: dict) -> float:
+    """Seconds for `import_roadmap` to validate and apply IMPORT_ROWS new milestones (each
+    with a status, so a history row too), on the fixture-size database."""
+    out = subprocess.run(
+        [sys.executable, "manage.py", "export_roadmap", "mobility"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    rows = list(csv.reader(io.StringIO(out, newline="")))
+    header, first = rows[0], dict(zip(rows[0], rows[1], strict=True))
+    path = BENCH_DIR / "import.csv"
+    with path.open("w", newline="", encoding="utf-8") as stream:
+        writer = csv.writer(stream)
+        writer.writerow(header)
+        for number in range(1, IMPORT_ROWS + 1):
+            row = {**first, "code": f"BENCH-IMPORT.{number}", "status": "in_progress"}
+            writer.writerow([row[name] for name in header])
+    started = time.monotonic()
+    _manage(env, "import_roadmap", str(path))
+    return time.monotonic() - started
+
+
+def prepare(label: str, base_url: str, static_root: str, secret: str) -> dict:
+    """Both databases of one engine, built in parallel, and their query counts."""
+    small = _env(
+        _database_url("resourcing_bench_small", base_url), static_root, secret, page_cache=False
+    )
+    big_url = _database_url("resourcing_bench", base_url)
+    big_cold = _env(big_url, static_root, secret, page_cache=False)
+    big_warm = _env(big_url, static_root, secret, page_cache=True)
+    with concurrent.futures.ThreadPoolExecutor(2) as pool:
+        for build in [
+            pool.submit(_build, f"{label} fixture size", small, big=False),
+            pool.submit(_build, f"{label} bench size", big_warm, big=True),
+        ]:
+            build.result()
+    return {
+        "label": label,
+        "small": small,
+        "big_cold": big_cold,
+        "big_warm": big_warm,
+        "small_probe": _probe(small),
+        "big_probe": _probe(big_cold),
+    }
+
+
+def bench_database(prepared: dict) -> dict:
+    """Every figure on one database (SQLite, or a PostgreSQL server)."""
+    label = prepared["label"]
+    _log(f"== {label}")
+    small, big_cold, big_warm = prepared["small"], prepared["big_cold"], prepared["big_warm"]
+    small_probe, big_probe = prepared["small_probe"], prepared["big_probe"]
+    dashboard = big_probe["pages"]["sector dashboard"]
+    with _gunicorn(small, f"{label}-fixture-cold"):
+        cold_small = _measure(
+            "cold dashboard, fixtures",
+            small_probe["pages"]["sector dashboard"]["url"],
+            connections=2,
         )
+    with _gunicorn(big_cold, f"{label}-bench-cold"):
+        cold_big = _measure(f"cold dashboard, {MILESTONES}", dashboard["url"], connections=2)
+        rss = _worker_rss_mb()
+    with _gunicorn(big_warm, f"{label}-bench-warm"):
+        static = _measure("static file", STATIC_PATH)
+        warm = _measure("warm dashboard", dashboard["url"])
+        etag = _get(dashboard["url"])[1].get("ETag")
+        revalidation = (
+            _measure("304", dashboard["url"], headers={"If-None-Match": etag}, expect=304)
+            if etag
+            else {"skipped": True}
+        )
+    # The command's start-up once, its rows scaled to the budget's.
+    started = time.monotonic()
+    _manage(small, "check")
+    start_up = time.monotonic() - started
+    rows_seconds = _import_seconds(small) - start_up
+    import_seconds = start_up + rows_seconds * IMPORT_BUDGET_ROWS / IMPORT_ROWS
+
+    def per_static(row):
+        if row.get("skipped") or not static.get("rps"):
+            return None
+        return row["rps"] / static["rps"]
+
+    # Time per uncached request at bench size over fixture size: from wrk when both runs
+    # completed enough requests, else from one in-process request each (the probe).
+    if min(cold_small.get("requests", 0), cold_big.get("requests", 0)) >= 5:
+        cold_growth = cold_small["rps"] / cold_big["rps"]
+    else:
+        cold_growth = dashboard["render_ms"] / small_probe["pages"]["sector dashboard"]["render_ms"]
+    queries = max(
+        page["queries"]
+        for probe_result in (small_probe, big_probe)
+        for page in probe_result["pages"].values()
+        if page["status"] == 200
+    )
+    return {
+        "database": label,
+        "milestones": big_probe["milestones"],
+        "static_rps": static.get("rps"),
+        "warm_dashboard": per_static(warm),
+        "revalidation": per_static(revalidation),
+        "cold_growth": cold_growth,
+        "cold_ms": (1000 * 2 / cold_small["rps"], 1000 * 2 / cold_big["rps"]),
+        "worker_rss_mb": rss,
+        "import_seconds": import_seconds,
+        "import_ms_per_row": 1000 * rows_seconds / IMPORT_ROWS,
+        "max_queries": queries,
+        "pages": {"fixtures": small_probe["pages"], "bench": big_probe["pages"]},
+    }
+
+
+def _postgres_url() -> str | None:
+    """DATABASE_URL when it names PostgreSQL, else the local server when it answers."""
+    url = os.environ.get("DATABASE_URL", "").strip()
+    if url.startswith(("postgres://", "postgresql://")):
+        return url
+    try:
+        import psycopg
+
+        psycopg.connect(LOCAL_POSTGRES, connect_timeout=2).close()
+    except psycopg.OperationalError:  # no server: the SQLite figures only
+        return None
+    return LOCAL_POSTGRES
+
+
+def _table(results: list[dict]) -> str:
+    """One row per figure: each database's value, its budget, met or not."""
+    lines = [
+        f"{'figure':<44} {'database':<10} {'value':>10} {'budget':>10}  met",
+        "-" * 82,
+    ]
+    for key, label, unit, budget_of, better in FIGURES:
+        for result in results:
+            value = result[key]
+            budget = budget_of(result["database"])
+            met = value is not None and COMPARE[better](value, budget)
+            shown = "n/a" if value is None else f"{value:.2f}{unit}"
+            lines.append(
+                f"{label:<44} {result['database']:<10} {shown:>10} "
+                f"{better + ' ' + f'{budget:g}{unit}':>10}  {'yes' if met else 'NO'}"
+            )
     return "\n".join(lines)
 
 
@@ -251,140 +437,48 @@ def main() -> int:
         return 2
     started = time.monotonic()
     BENCH_DIR.mkdir(exist_ok=True)
+    load = os.getloadavg()
+    databases = [("SQLite", "")]
+    postgres = _postgres_url()
+    if postgres:
+        databases.append(("PostgreSQL", postgres))
+    else:
+        _log("no PostgreSQL server answers: SQLite only")
     secret = secrets.token_urlsafe(50)
     static_root = tempfile.mkdtemp(prefix="bench-static-")
     try:
-        small_url = _database_url("resourcing_bench_small")
-        big_url = _database_url("resourcing_bench")
-        small = _env(small_url, static_root, secret, page_cache=False)
-        big_cold = _env(big_url, static_root, secret, page_cache=False)
-        big_warm = _env(big_url, static_root, secret, page_cache=True)
-        _manage(big_warm, "collectstatic", "--no-input")
-        _build("fixture size", small, big=False)
-        _build("bench size", big_warm, big=True)
-
-        small_probe = _probe(small)
-        big_probe = _probe(big_cold)
-        _log(f"EXPLAIN ({big_probe['vendor']}) of a sector's list ?status=at_risk:")
-        print(big_probe["explain"], flush=True)
-        pages = big_probe["pages"]
-
-        rows = []
-        with _gunicorn(small, "fixture-cold"):
-            url = small_probe["pages"]["sector dashboard"]["url"]
-            cold_small = _measure("sector dashboard, cold, fixtures", url, connections=2)
-            cold_small["queries"] = small_probe["pages"]["sector dashboard"]["queries"]
-        with _gunicorn(big_cold, "bench-cold"):
-            cold_big = _measure(
-                f"sector dashboard, cold, {MILESTONES} m.",
-                pages["sector dashboard"]["url"],
-                connections=2,
+        _manage(_env("", static_root, secret, page_cache=True), "collectstatic", "--no-input")
+        # Every database built at once (the builds wait on the disk as much as on the CPUs),
+        # then the figures one engine at a time.
+        with concurrent.futures.ThreadPoolExecutor(len(databases)) as pool:
+            prepared = list(
+                pool.map(lambda database: prepare(*database, static_root, secret), databases)
             )
-            cold_big["queries"] = pages["sector dashboard"]["queries"]
-        with _gunicorn(big_warm, "bench-warm"):
-            static = _measure("static file (whitenoise)", STATIC_PATH)
-            static["queries"] = 0
-            rows.append(static)
-            for name, page in pages.items():
-                row = _measure(f"{name}, warm", page["url"])
-                row["queries"] = page["queries"]
-                rows.append(row)
-            dashboard = pages["sector dashboard"]["url"]
-            etag = _get(dashboard)[1].get("ETag")
-            if etag:
-                revalidation = _measure(
-                    "sector dashboard, 304", dashboard, headers={"If-None-Match": etag}, expect=304
-                )
-                revalidation["queries"] = 1
-            else:
-                revalidation = {"page": "sector dashboard, 304", "skipped": True, "status": "-"}
-            rows.append(revalidation)
-        rows += [cold_small, cold_big]
+        results = [bench_database(one) for one in prepared]
     finally:
         shutil.rmtree(static_root, ignore_errors=True)
 
-    static_rps = static.get("rps", 0)
-    warm_dashboard = next(r for r in rows if r["page"] == "sector dashboard, warm")
-
-    def ratio(row):
-        return None if row.get("skipped") or not static_rps else row["rps"] / static_rps
-
-    # Time per uncached request at bench size over fixture size: from wrk when both runs
-    # completed enough requests, else from one in-process request each (the probe).
-    if min(cold_small.get("requests", 0), cold_big.get("requests", 0)) >= 5:
-        cold_growth, cold_source = cold_small["rps"] / cold_big["rps"], "wrk req/s"
-    else:
-        small_ms = small_probe["pages"]["sector dashboard"]["render_ms"]
-        big_ms = pages["sector dashboard"]["render_ms"]
-        cold_growth, cold_source = big_ms / small_ms, "one request each, in process"
-    query_counts = {
-        f"{size}: {name}": page["queries"]
-        for size, probe_result in (("fixtures", small_probe), ("bench", big_probe))
-        for name, page in probe_result["pages"].items()
-        if page["status"] == 200
-    }
-    budgets = [
-        (
-            f"warm sector dashboard >= {BUDGETS['warm_dashboard']}x static",
-            ratio(warm_dashboard),
-            ratio(warm_dashboard) is not None
-            and ratio(warm_dashboard) >= BUDGETS["warm_dashboard"],
-        ),
-        (
-            f"304 revalidation >= {BUDGETS['revalidation']}x static",
-            ratio(revalidation),
-            ratio(revalidation) is not None and ratio(revalidation) >= BUDGETS["revalidation"],
-        ),
-        (
-            f"cold dashboard at {MILESTONES} milestones within {BUDGETS['cold_growth']}x "
-            f"of fixture size (time per request, {cold_source})",
-            cold_growth,
-            cold_growth is not None and cold_growth <= BUDGETS["cold_growth"],
-        ),
-        (
-            f"every page <= {QUERY_BUDGET} queries (uncached, both sizes)",
-            max(query_counts.values(), default=None),
-            bool(query_counts) and max(query_counts.values()) <= QUERY_BUDGET,
-        ),
-    ]
-
     print()
     print(
-        f"Bench: {big_probe['milestones']} milestones ({big_probe['sector_milestones']} in the "
-        f"measured sector), {big_probe['vendor']}, gunicorn 2 sync workers, "
-        f"wrk {' '.join(WRK)}"
+        f"Bench: {MILESTONES} milestones and {UPDATES} updates at bench size, the fixtures at "
+        f"fixture size; gunicorn 2 sync workers; wrk {' '.join(WRK)}; load average "
+        f"{load[0]:.1f} at the start, {os.getloadavg()[0]:.1f} at the end "
+        f"({os.cpu_count()} CPUs)"
     )
-    print(_format(rows, static_rps))
-    print()
-    print("Queries per page, uncached (fixture size / bench size):")
-    for name in pages:
-        small_page, big_page = small_probe["pages"][name], pages[name]
+    print(_table(results))
+    for result in results:
+        small_ms, big_ms = result["cold_ms"]
         print(
-            f"  {name:<20} {small_page['queries']:>3} / {big_page['queries']:<3} "
-            f"(HTTP {small_page['status']}/{big_page['status']}, "
-            f"{big_page['bytes'] / 1024:.0f} KB, {big_page['render_ms']:.0f} ms at bench size)"
+            f"{result['database']}: static file {result['static_rps']:.0f} req/s; cold dashboard "
+            f"{small_ms:.0f} ms at fixture size, {big_ms:.0f} ms at bench size (2 connections); "
+            f"at most {result['max_queries']} queries per page; import "
+            f"{result['import_ms_per_row']:.1f} ms per row"
         )
-    print()
-    print("Budgets:")
-    for label, value, met in budgets:
-        shown = "n/a" if value is None else f"{value:.2f}"
-        print(f"  [{'met' if met else 'NOT MET'}] {label}: {shown}")
     elapsed = time.monotonic() - started
     print(f"\nTotal {elapsed:.0f} s. Results: {BENCH_DIR / 'results.json'}")
-
-    results = {
-        "database": big_probe["vendor"],
-        "milestones": big_probe["milestones"],
-        "updates": UPDATES,
-        "wrk": WRK,
-        "static_rps": static_rps,
-        "rows": [{**row, "ratio_to_static": ratio(row)} for row in rows],
-        "queries": {"fixtures": small_probe["pages"], "bench": pages},
-        "explain": big_probe["explain"],
-        "budgets": [{"budget": b, "value": v, "met": m} for b, v, m in budgets],
-        "seconds": round(elapsed),
-    }
-    (BENCH_DIR / "results.json").write_text(json.dumps(results, indent=2) + "\n")
+    (BENCH_DIR / "results.json").write_text(
+        json.dumps({"results": results, "load": load, "seconds": round(elapsed)}, indent=2) + "\n"
+    )
     return 0
 
 

@@ -17,3 +17,12 @@ class RoadmapsConfig(AppConfig):
         "Mineral",
         "ValueChainStage",
     ]
+
+    def ready(self):
+        from django.db.models.signals import pre_delete
+
+        from roadmaps import counters
+        from roadmaps.models import Milestone
+
+        # A deleted milestone (the admin, or its target or roadmap deleted) leaves the counts.
+        pre_delete.connect(counters.on_delete, sender=Milestone, dispatch_uid="progress-counters")

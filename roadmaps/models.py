@@ -872,3 +872,50 @@ class ValueChainStage(models.Model):
         return (self.slug,)
 
     natural_key.dependencies = ["roadmaps.milestone"]
+
+
+class ProgressCounterQuerySet(models.QuerySet):
+    def current(self):
+        """The counters of the sectors' current roadmaps (Milestone.objects.current())."""
+        return self.filter(roadmap__is_current=True)
+
+    def in_sector(self, sector):
+        """The counters of Milestone.objects.in_sector(sector)."""
+        return self.current().filter(roadmap__sector=sector)
+
+
+class ProgressCounter(models.Model):
+    """How many milestones share one set of the keys progress reads, kept by
+    roadmaps.counters in the transaction of every write that changes them, so the dashboards
+    "as of today" add up a few rows instead of every milestone (roadmaps.progress).
+
+    Rows of a target (group empty) or of a stakeholder group within a roadmap (target empty).
+    Each milestone is in one `year` row (due_date: the 31 December of its due year) and one
+    `day` row (its due date): a day as of which progress is read takes the day rows of its own
+    year and the year rows of every other year, which are wholly before or after it.
+    """
+
+    YEAR = "year"
+    DAY = "day"
+
+    roadmap = models.ForeignKey(Roadmap, on_delete=models.CASCADE, related_name="+")
+    target = models.ForeignKey(Target, on_delete=models.CASCADE, null=True, related_name="+")
+    group = models.ForeignKey(
+        "stakeholders.StakeholderGroup", on_delete=models.CASCADE, null=True, related_name="+"
+    )
+    granularity = models.CharField(max_length=4)
+    due_year = models.PositiveSmallIntegerField()
+    due_date = models.DateField()
+    status = models.CharField(max_length=20)
+    provenance = models.CharField(max_length=20)
+    is_project_event = models.BooleanField()
+    milestones = models.IntegerField()
+
+    objects = ProgressCounterQuerySet.as_manager()
+
+    class Meta:
+        indexes = [models.Index(fields=["roadmap", "granularity", "due_year"])]
+
+    def __str__(self):
+        scope = f"target {self.target_id}" if self.target_id else f"group {self.group_id}"
+        return f"{scope}, {self.granularity} {self.due_date}, {self.status}: {self.milestones}"

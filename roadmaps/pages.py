@@ -21,6 +21,7 @@ from roadmaps.models import (
     Milestone,
     MilestoneUpdate,
     Mineral,
+    ProgressCounter,
     Roadmap,
     Sector,
     Status,
@@ -31,6 +32,7 @@ from roadmaps.progress import (
     DeadlineHistory,
     Progress,
     Slippage,
+    counts_by_due_year,
     deadline_history,
     overdue_q,
     period_ends,
@@ -93,7 +95,12 @@ class OverviewPage:
 def overview_page(as_of: datetime.date, *, details: bool = True) -> OverviewPage:
     """Queries: sectors, progress by sector; details add next due milestones, updates, the
     stakeholder groups and progress by sector at each of period_ends(as_of) (one each)."""
-    progress = progress_by(Milestone.objects.current(), "target__roadmap__sector", as_of)
+    progress = progress_by(
+        Milestone.objects.current(),
+        "target__roadmap__sector",
+        as_of,
+        counters=ProgressCounter.objects.current(),
+    )
     page = OverviewPage(
         as_of=as_of,
         sectors=[
@@ -162,11 +169,13 @@ def sector_dashboard_page(
     interval (one aggregate)."""
     sector = get_object_or_404(Sector, slug=sector_slug)
     milestones = Milestone.objects.in_sector(sector)
+    # Today's progress adds up the sector's counters (roadmaps.counters), whatever its size.
+    counters = ProgressCounter.objects.in_sector(sector)
     page = SectorDashboardPage(
         as_of=as_of,
         sector=sector,
         roadmap=Roadmap.objects.current().filter(sector=sector).first(),
-        progress=progress_of(milestones, as_of),
+        progress=progress_of(milestones, as_of, counters=counters),
         targets=list(
             Target.objects.in_sector(sector)
             .select_related("theme")
@@ -174,13 +183,13 @@ def sector_dashboard_page(
         ),
         slippage=slippage_of(milestones, as_of),
     )
-    by_target = progress_by(milestones, "target", as_of)
+    by_target = progress_by(milestones, "target", as_of, counters=counters)
     for target in page.targets:
         target.progress = by_target.get(target.pk, Progress())
     if not details:
         return page
 
-    by_theme = progress_by(milestones, "target__theme", as_of)
+    by_theme = progress_by(milestones, "target__theme", as_of, counters=counters)
     for target in page.targets:
         if not page.themes or page.themes[-1]["theme"] != target.theme:
             page.themes.append(
@@ -191,19 +200,21 @@ def sector_dashboard_page(
                 }
             )
         page.themes[-1]["targets"].append(target)
-    counts = status_counts(milestones, as_of)
+    counts = status_counts(milestones, as_of, counters=counters)
     if sum(counts.values()) <= TIMELINE_MARKER_LIMIT:
         page.timeline_milestones = list(milestones.for_timeline(as_of))
         page.timeline = charts.timeline(page.timeline_milestones, as_of)
     else:
-        page.timeline = charts.timeline_by_year(milestones.for_timeline_by_year(as_of), as_of)
+        page.timeline = charts.timeline_by_year(
+            counts_by_due_year(milestones, as_of, counters=counters), as_of
+        )
     page.breakdown = charts.status_breakdown(counts)
     page.overdue = list(
         milestones.overdue_as_of(as_of)
         .with_review(as_of)
         .select_related("target__roadmap__sector")[:OVERDUE_LIMIT]
     )
-    by_group = progress_by(milestones, "stakeholder_groups", as_of)
+    by_group = progress_by(milestones, "stakeholder_groups", as_of, counters=counters)
     page.groups = [
         {"group": group, "progress": by_group.get(group.pk, Progress())} for group in _groups()
     ]

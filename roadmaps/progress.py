@@ -17,7 +17,7 @@ import statistics
 from dataclasses import dataclass, field
 from fractions import Fraction
 
-from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 
 from resourcing.lib.dates import end_of_day, months_between, today
@@ -109,8 +109,23 @@ PROVENANCES = [Provenance.ROADMAP, Provenance.EU_LAW, Provenance.ILLUSTRATIVE]
 BASIS_MEASURES = ("counted", "due", "achieved")
 
 
-def progress_aggregates(as_of: datetime.date, status_field: str = "status_as_of") -> dict:
-    """Conditional aggregates for a milestone QuerySet annotated by with_status_as_of().
+def _count_milestones(condition: Q):
+    return Count("pk", filter=condition, distinct=True)
+
+
+def _sum_counters(condition: Q):
+    return Sum("milestones", filter=condition)
+
+
+def progress_aggregates(
+    as_of: datetime.date,
+    status_field: str = "status_as_of",
+    due_field: str = "due_as_of",
+    tally=_count_milestones,
+) -> dict:
+    """Conditional aggregates for a milestone QuerySet annotated by with_status_as_of(), or
+    (status_field "status", due_field "due_date", tally _sum_counters) for progress counters:
+    the same rules over either.
 
     The basis (counted, due and achieved by provenance, project events left out) comes from
     the same query. distinct=True keeps the counts right when the query joins through a
@@ -120,19 +135,47 @@ def progress_aggregates(as_of: datetime.date, status_field: str = "status_as_of"
     measures = {
         "counted": counted,
         "achieved": counted & Q(**{status_field: Status.ACHIEVED}),
-        "due": counted & Q(due_as_of__lte=as_of),
+        "due": counted & Q(**{f"{due_field}__lte": as_of}),
     }
-    aggregates = {
-        name: Count("pk", filter=condition, distinct=True) for name, condition in measures.items()
-    }
-    aggregates["overdue"] = Count("pk", filter=overdue_q(as_of, status_field), distinct=True)
-    aggregates["project_events"] = Count("pk", filter=Q(is_project_event=True), distinct=True)
+    aggregates = {name: tally(condition) for name, condition in measures.items()}
+    aggregates["overdue"] = tally(overdue_q(as_of, status_field, due_field))
+    aggregates["project_events"] = tally(Q(is_project_event=True))
     for name in BASIS_MEASURES:
         for provenance in PROVENANCES:
-            aggregates[f"{name}__{provenance}"] = Count(
-                "pk", filter=measures[name] & Q(provenance=provenance), distinct=True
-            )
+            aggregates[f"{name}__{provenance}"] = tally(measures[name] & Q(provenance=provenance))
     return aggregates
+
+
+# Progress "as of today" (or later) from the progress counters (roadmaps.counters): the
+# statuses and due dates in force are the current ones, which is what the counters hold. A
+# page passes `counters`, the counter rows of the milestones it reads (ProgressCounter
+# QuerySet methods in_sector() / current()); past days compute from the history.
+COUNTER_FIELDS = {
+    "target": "target",
+    "target__theme": "target__theme",
+    "target__roadmap__sector": "roadmap__sector",
+    "stakeholder_groups": "group",
+}
+
+
+def _counter_rows(counters, as_of: datetime.date, field: str | None = None):
+    """The counter rows that add up to progress on `as_of`: of the targets (or the groups,
+    for progress by group), the day rows of `as_of`'s year and the year rows of the others."""
+    from roadmaps.models import ProgressCounter
+
+    rows = counters.filter(group__isnull=field != "stakeholder_groups")
+    return rows.filter(
+        Q(granularity=ProgressCounter.DAY, due_year=as_of.year)
+        | (Q(granularity=ProgressCounter.YEAR) & ~Q(due_year=as_of.year))
+    ).order_by()
+
+
+def _from_counters(counters, as_of: datetime.date) -> bool:
+    return counters is not None and as_of >= today()
+
+
+def _counter_aggregates(as_of: datetime.date) -> dict:
+    return progress_aggregates(as_of, "status", "due_date", _sum_counters)
 
 
 @dataclass(frozen=True)
@@ -221,14 +264,27 @@ def with_status_as_of(queryset, as_of: datetime.date):
     return queryset.annotate(status_as_of=status_as_of(as_of), due_as_of=due_date_as_of(as_of))
 
 
-def progress_of(queryset, as_of: datetime.date) -> Progress:
-    """Progress of a milestone QuerySet: one query."""
-    row = with_status_as_of(queryset, as_of).aggregate(**progress_aggregates(as_of))
+def progress_of(queryset, as_of: datetime.date, *, counters=None) -> Progress:
+    """Progress of a milestone QuerySet: one query (on the `counters` rows of the same
+    milestones, if given, when `as_of` is today or later)."""
+    if _from_counters(counters, as_of):
+        row = _counter_rows(counters, as_of).aggregate(**_counter_aggregates(as_of))
+    else:
+        row = with_status_as_of(queryset, as_of).aggregate(**progress_aggregates(as_of))
     return Progress.from_row(row)
 
 
-def progress_by(queryset, field: str, as_of: datetime.date) -> dict:
-    """Progress per value of `field` (e.g. "target", "target__theme__slug"): one query."""
+def progress_by(queryset, field: str, as_of: datetime.date, *, counters=None) -> dict:
+    """Progress per value of `field` (e.g. "target", "target__theme__slug"): one query (on
+    `counters` as for progress_of, for the fields of COUNTER_FIELDS). Progress by group
+    from the counters leaves out the milestones of no group (the key None)."""
+    if _from_counters(counters, as_of) and field in COUNTER_FIELDS:
+        rows = (
+            _counter_rows(counters, as_of, field)
+            .values(key=F(COUNTER_FIELDS[field]))
+            .annotate(**_counter_aggregates(as_of))
+        )
+        return {row["key"]: Progress.from_row(row) for row in rows}
     rows = (
         with_status_as_of(queryset, as_of)
         .order_by()
@@ -238,18 +294,42 @@ def progress_by(queryset, field: str, as_of: datetime.date) -> dict:
     return {row[field]: Progress.from_row(row) for row in rows}
 
 
-def status_counts(queryset, as_of: datetime.date) -> dict:
+def status_counts(queryset, as_of: datetime.date, *, counters=None) -> dict:
     """How many milestones had each status at the end of `as_of` (every status, zeros too):
-    one query."""
-    rows = (
-        with_status_as_of(queryset, as_of)
-        .order_by()
-        .values("status_as_of")
-        .annotate(milestones=Count("pk", distinct=True))
-    )
+    one query (on `counters` as for progress_of)."""
+    if _from_counters(counters, as_of):
+        rows = (
+            _counter_rows(counters, as_of)
+            .values(status_as_of=F("status"))
+            .annotate(milestones=Sum("milestones"))
+        )
+    else:
+        rows = (
+            with_status_as_of(queryset, as_of)
+            .order_by()
+            .values("status_as_of")
+            .annotate(milestones=Count("pk", distinct=True))
+        )
     counts = dict.fromkeys(Status.values, 0)
     counts.update({row["status_as_of"]: row["milestones"] for row in rows})
     return counts
+
+
+def counts_by_due_year(queryset, as_of: datetime.date, *, counters=None) -> list[dict]:
+    """Milestones per due year and status as of `as_of` (dicts of due_year, status_as_of,
+    milestones, by year then status), from Milestone.for_timeline_by_year() or, today, from
+    the counters' year rows: one query."""
+    if not _from_counters(counters, as_of):
+        return list(queryset.for_timeline_by_year(as_of))
+    from roadmaps.models import ProgressCounter
+
+    return list(
+        counters.filter(group__isnull=True, granularity=ProgressCounter.YEAR)
+        .order_by()
+        .values("due_year", status_as_of=F("status"))
+        .annotate(milestones=Sum("milestones"))
+        .order_by("due_year", "status_as_of")
+    )
 
 
 @dataclass(frozen=True)
@@ -399,6 +479,7 @@ __all__ = [
     "DeadlineHistory",
     "Progress",
     "Slippage",
+    "counts_by_due_year",
     "deadline_history",
     "due_date_as_of",
     "period_ends",

@@ -10,10 +10,12 @@
 Every writer owns `Milestone.version`: each change bumps it, a write made against a stale
 version raises StaleVersionError and writes nothing, and a write that changes nothing changes
 neither the version nor `updated_at`. Each bumps the data version (pagecache), once per
-transaction however many rows it writes.
+transaction however many rows it writes, and keeps the progress counters (roadmaps.counters)
+in the same transaction.
 """
 
 import datetime
+from contextlib import nullcontext
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -22,6 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pagecache.versions import bump_data_version
+from roadmaps import counters
 from roadmaps.models import (
     EARLIEST_DUE_DATE,
     LATEST_DUE_DATE,
@@ -93,12 +96,15 @@ def record_status_update(
             validate_unique=False,
             validate_constraints=False,
         )
-        changed = Milestone.objects.filter(pk=current.pk, version=expected_version).update(
-            status=status, version=F("version") + 1, updated_at=now
-        )
-        if changed != 1:
-            current.refresh_from_db()
-            raise StaleVersionError(current, expected_version)
+        with counters.maintained(
+            Milestone.objects.filter(pk=current.pk), targets=[current.target_id]
+        ):
+            changed = Milestone.objects.filter(pk=current.pk, version=expected_version).update(
+                status=status, version=F("version") + 1, updated_at=now
+            )
+            if changed != 1:
+                current.refresh_from_db()
+                raise StaleVersionError(current, expected_version)
         update.save()
         # The conditional UPDATE sends no signal; the history row's post_save bumps too, and
         # pagecache counts one bump per transaction (so a status change is one new version).
@@ -188,12 +194,15 @@ def record_deadline_change(
             if "note" in errors:
                 errors["reason"] = errors.pop("note")
             raise ValidationError(errors) from exc
-        changed = Milestone.objects.filter(pk=current.pk, version=expected_version).update(
-            due_date=due_date, version=F("version") + 1, updated_at=now
-        )
-        if changed != 1:
-            current.refresh_from_db()
-            raise StaleVersionError(current, expected_version)
+        with counters.maintained(
+            Milestone.objects.filter(pk=current.pk), targets=[current.target_id]
+        ):
+            changed = Milestone.objects.filter(pk=current.pk, version=expected_version).update(
+                due_date=due_date, version=F("version") + 1, updated_at=now
+            )
+            if changed != 1:
+                current.refresh_from_db()
+                raise StaleVersionError(current, expected_version)
         update.save()
         bump_data_version()
 
@@ -269,7 +278,10 @@ def create_milestone(
     _check_fields(
         {**values, "stakeholder_groups": stakeholder_groups, **links}, MILESTONE_ON_CREATE
     )
-    with transaction.atomic():
+    with (
+        transaction.atomic(),
+        counters.maintained(Milestone.objects.filter(code=code), targets=[target.pk]),
+    ):
         milestone = Milestone(
             target=target,
             code=code,
@@ -332,14 +344,18 @@ def update_milestone_content(
             ("target_id" if name == "target" else name): (value.pk if name == "target" else value)
             for name, value in fields.items()
         }
-        changed = Milestone.objects.filter(pk=current.pk, version=expected_version).update(
-            **column_values, version=F("version") + 1, updated_at=now
-        )
-        if changed != 1:
-            current.refresh_from_db()
-            raise StaleVersionError(current, expected_version)
-        for name, value in linked.items():
-            getattr(current, name).set(value)
+        moved_to = [fields["target"].pk] if "target" in fields else []
+        with counters.maintained(
+            Milestone.objects.filter(pk=current.pk), targets=[current.target_id, *moved_to]
+        ):
+            changed = Milestone.objects.filter(pk=current.pk, version=expected_version).update(
+                **column_values, version=F("version") + 1, updated_at=now
+            )
+            if changed != 1:
+                current.refresh_from_db()
+                raise StaleVersionError(current, expected_version)
+            for name, value in linked.items():
+                getattr(current, name).set(value)
         # The UPDATE sends no signal (pagecache counts one bump per transaction).
         bump_data_version()
 
@@ -390,6 +406,7 @@ def update_target_content(*, target: Target, changes: dict) -> bool:
         if not fields:
             return False
         groups = fields.pop("stakeholder_groups", None)
+        roadmap_before = current.roadmap_id
         for name, value in fields.items():
             setattr(current, name, value)
             setattr(target, name, value)
@@ -399,7 +416,17 @@ def update_target_content(*, target: Target, changes: dict) -> bool:
                 validate_unique="code" in fields,
                 validate_constraints=False,
             )
-            current.save(update_fields=list(fields))
+            # Moved to another roadmap: its milestones' counters move with it.
+            moving = (
+                counters.maintained(
+                    Milestone.objects.filter(target=current),
+                    roadmaps=[roadmap_before, current.roadmap_id],
+                )
+                if "roadmap" in fields
+                else nullcontext()
+            )
+            with moving:
+                current.save(update_fields=list(fields))
         if groups is not None:
             current.stakeholder_groups.set(groups)
     return True

@@ -6,6 +6,7 @@ import itertools
 
 from django.utils import timezone
 
+from roadmaps import counters
 from roadmaps.models import Milestone, MilestoneUpdate, Roadmap, Sector, Status, Target, Theme
 from stakeholders.models import StakeholderGroup, User
 
@@ -105,6 +106,8 @@ def make_milestone(
         **kw,
     )
     milestone.stakeholder_groups.set(groups)
+    # Written past roadmaps.services: counted as the writers would have.
+    counters.add(Milestone.objects.filter(pk=milestone.pk))
     return milestone
 
 

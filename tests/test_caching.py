@@ -17,9 +17,13 @@ from roadmaps.exports import COLUMNS
 from roadmaps.models import Milestone, Sector, Status
 from roadmaps.services import record_status_update
 from tests.factories import make_group, make_milestone, make_user
+from tests.workers import redis_url
 
 DASHBOARD = "/sectors/sector-a/"
 CSV = "/sectors/sector-a/milestones/?format=csv"
+
+# Redis database 15 for the first test worker, 0 for the second (tests/workers.py).
+REDIS = redis_url(15)
 
 
 def _age_data_version(hours=2):
@@ -309,13 +313,13 @@ def test_signing_in_does_not_invalidate(client):
 def test_redis_backend_shares_cached_pages(client, milestone_a, settings):
     redis = pytest.importorskip("redis")
     try:
-        redis.Redis.from_url("redis://127.0.0.1:6379/15").ping()
+        redis.Redis.from_url(REDIS).ping()
     except redis.exceptions.ConnectionError:
         pytest.skip("Redis is not running on 127.0.0.1:6379")
     settings.CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": "redis://127.0.0.1:6379/15",
+            "LOCATION": REDIS,
             "KEY_PREFIX": "test-caching",
         }
     }
@@ -323,7 +327,7 @@ def test_redis_backend_shares_cached_pages(client, milestone_a, settings):
 
     cache.clear()
     first = client.get(CSV)
-    entries = redis.Redis.from_url("redis://127.0.0.1:6379/15").keys("test-caching*")
+    entries = redis.Redis.from_url(REDIS).keys("test-caching*")
     second = client.get(CSV)
     cache.clear()
 

@@ -17,10 +17,12 @@ import pytest
 from django.db import connection
 
 from tests.factories import make_milestone, make_roadmap, make_sector, make_target
+from tests.workers import redis_url, worker_ports
 
 ROOT = Path(__file__).resolve().parent.parent
-PORTS = range(8240, 8260)
-REDIS_URL = "redis://127.0.0.1:6379/7"
+# Each xdist worker starts its servers on its own ports, with its own Redis database.
+PORTS = worker_ports(range(8240, 8260))
+REDIS_URL = redis_url(7)
 BEFORE = "Freshness Sector Before"
 AFTER = "Freshness Sector After"
 
@@ -33,7 +35,7 @@ def _free_port() -> int:
             except OSError:
                 continue
             return port
-    pytest.skip("no free port in 8240-8259")
+    pytest.skip(f"no free port in {PORTS.start}-{PORTS.stop - 1}")
 
 
 def _redis_answers() -> bool:

@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from pagecache import store
 from pagecache.keys import page_parameters
+from tests.workers import redis_url
 
 LIST = "/sectors/sector-a/milestones/"
 
@@ -137,7 +138,7 @@ def test_every_listed_page_exists():
 @pytest.mark.django_db
 def test_junk_query_strings_add_no_redis_keys(client, milestone_a, settings):
     redis = pytest.importorskip("redis")
-    url = "redis://127.0.0.1:6379/7"
+    url = redis_url(9)
     try:
         redis.Redis.from_url(url).ping()
     except redis.exceptions.ConnectionError:

@@ -19,9 +19,11 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 
 from pagecache.versions import bump_data_version
+from roadmaps import counters
 from roadmaps.models import (
     Milestone,
     MilestoneUpdate,
+    ProgressCounter,
     Provenance,
     Roadmap,
     Sector,
@@ -58,6 +60,7 @@ def _delete_synthetic() -> int:
     milestones = Milestone.objects.filter(target__roadmap__sector__in=sectors)
     targets = Target.objects.filter(roadmap__sector__in=sectors)
     steps = [
+        ProgressCounter.objects.filter(roadmap__sector__in=sectors),
         MilestoneUpdate.objects.filter(milestone__in=milestones),
         Milestone.stakeholder_groups.through.objects.filter(milestone__in=milestones),
         milestones,
@@ -111,6 +114,7 @@ class Command(BaseCommand):
             groups = self._groups()
             targets = self._targets(rng, n_sectors, per_sector, themes, groups)
             self._milestones_and_history(rng, targets, groups, n_milestones, n_updates)
+            counters.rebuild()
             bump_data_version()
 
         # Fresh bulk-loaded tables have no planner statistics; without them PostgreSQL and
