@@ -48,6 +48,27 @@ class StaleVersionError(Exception):
         )
 
 
+def _versioned_update(
+    current: Milestone, expected_version: int, now, targets=(), links=None, **columns
+):
+    """The one conditional UPDATE every milestone writer makes: the columns, the next version
+    and `updated_at`, only if the row is still at `expected_version` (so of two writers holding
+    the same version exactly one wins, on SQLite and PostgreSQL alike), then its many-to-many
+    `links`, with the progress counters kept in the same transaction (they count links too).
+    Raises StaleVersionError, writing nothing."""
+    with counters.maintained(
+        Milestone.objects.filter(pk=current.pk), targets=[current.target_id, *targets]
+    ):
+        changed = Milestone.objects.filter(pk=current.pk, version=expected_version).update(
+            **columns, version=F("version") + 1, updated_at=now
+        )
+        if changed != 1:
+            current.refresh_from_db()
+            raise StaleVersionError(current, expected_version)
+        for name, value in (links or {}).items():
+            getattr(current, name).set(value)
+
+
 def record_status_update(
     *,
     milestone: Milestone,
@@ -96,15 +117,7 @@ def record_status_update(
             validate_unique=False,
             validate_constraints=False,
         )
-        with counters.maintained(
-            Milestone.objects.filter(pk=current.pk), targets=[current.target_id]
-        ):
-            changed = Milestone.objects.filter(pk=current.pk, version=expected_version).update(
-                status=status, version=F("version") + 1, updated_at=now
-            )
-            if changed != 1:
-                current.refresh_from_db()
-                raise StaleVersionError(current, expected_version)
+        _versioned_update(current, expected_version, now, status=status)
         update.save()
         # The conditional UPDATE sends no signal; the history row's post_save bumps too, and
         # pagecache counts one bump per transaction (so a status change is one new version).
@@ -194,15 +207,7 @@ def record_deadline_change(
             if "note" in errors:
                 errors["reason"] = errors.pop("note")
             raise ValidationError(errors) from exc
-        with counters.maintained(
-            Milestone.objects.filter(pk=current.pk), targets=[current.target_id]
-        ):
-            changed = Milestone.objects.filter(pk=current.pk, version=expected_version).update(
-                due_date=due_date, version=F("version") + 1, updated_at=now
-            )
-            if changed != 1:
-                current.refresh_from_db()
-                raise StaleVersionError(current, expected_version)
+        _versioned_update(current, expected_version, now, due_date=due_date)
         update.save()
         bump_data_version()
 
@@ -345,17 +350,9 @@ def update_milestone_content(
             for name, value in fields.items()
         }
         moved_to = [fields["target"].pk] if "target" in fields else []
-        with counters.maintained(
-            Milestone.objects.filter(pk=current.pk), targets=[current.target_id, *moved_to]
-        ):
-            changed = Milestone.objects.filter(pk=current.pk, version=expected_version).update(
-                **column_values, version=F("version") + 1, updated_at=now
-            )
-            if changed != 1:
-                current.refresh_from_db()
-                raise StaleVersionError(current, expected_version)
-            for name, value in linked.items():
-                getattr(current, name).set(value)
+        _versioned_update(
+            current, expected_version, now, targets=moved_to, links=linked, **column_values
+        )
         # The UPDATE sends no signal (pagecache counts one bump per transaction).
         bump_data_version()
 
