@@ -207,7 +207,8 @@ def test_browser_large_sector_dashboard_timeline_by_year_is_accessible(
     monkeypatch.setattr(pages, "OVERDUE_LIMIT", 1)
     page.set_viewport_size({"width": width, "height": 900})
 
-    page.goto(f"{live_server.url}/sectors/mobility/")
+    # A generous wait: on a loaded machine the live server's first dashboard took over 30 s.
+    page.goto(f"{live_server.url}/sectors/mobility/", timeout=120_000)
 
     assert page.locator("svg.timeline text.timeline-count").count() >= 3
     assert page.get_by_text("Milestones per due year and status").count() == 1
