@@ -76,10 +76,10 @@ def work_queue(request):
     )
 
 
-@never_cache
-@login_required
-@require_http_methods(["GET", "HEAD", "POST"])
-def update_milestone(request, code):
+def _milestone_change(request, code, change):
+    """The flow both staff forms share: the steward check, the form, the writer (or, with
+    review before publication, a proposal), a stale version answered 409 with the newer values
+    and what was typed kept, a writer's ValidationError 400 on its field, a redirect after."""
     require_staff_member(request.user)
     milestones = Milestone.objects.select_related("target__roadmap__sector")
     milestone = get_object_or_404(milestones, code=code)
@@ -88,52 +88,39 @@ def update_milestone(request, code):
     conflict = None
     status = 200
     if request.method != "POST":
-        form = StatusUpdateForm(initial={"status": milestone.status, "version": milestone.version})
+        form = change.form({**change.initial(milestone), "version": milestone.version})
     else:
-        form = StatusUpdateForm(request.POST)
+        form = change.form(request.POST, bound=True)
         if form.is_valid():
-            # With review before publication the change waits for another steward.
+            before = change.before(milestone)
             held = review_required(milestone, request.user)
-            write = propose_status_change if held else record_status_update
+            write = change.propose if held else change.write
             who = {"proposer": request.user} if held else {"author": request.user}
             try:
                 write(
                     milestone=milestone,
-                    status=form.cleaned_data["status"],
-                    note=form.cleaned_data["note"],
-                    evidence_url=form.cleaned_data["evidence_url"],
                     expected_version=form.cleaned_data["version"],
+                    **change.arguments(form.cleaned_data),
                     **who,
                 )
             except StaleVersionError as exc:
-                # Keep what the steward typed; confirming again means against the new version.
-                milestone.status = exc.milestone.status
-                milestone.version = exc.milestone.version
-                milestone.updated_at = exc.milestone.updated_at
+                # Keep what the steward typed; confirming again means against the new version
+                # (the page shows the newer values and the latest change).
+                for name in ("status", "due_date", "version", "updated_at"):
+                    setattr(milestone, name, getattr(exc.milestone, name))
                 conflict = milestone.updates.select_related("author").latest_first().first()
                 data = request.POST.copy()
                 data["version"] = str(milestone.version)
-                form = StatusUpdateForm(data)
+                form = change.form(data, bound=True)
                 status = 409
             except ValidationError as exc:
                 _add_service_errors(form, exc)
                 status = 400
             else:
                 if held:
-                    messages.success(
-                        request,
-                        _(
-                            "Your change of %(code)s awaits review: another steward of the "
-                            "sector approves it before it is public."
-                        )
-                        % {"code": milestone.code},
-                    )
+                    messages.success(request, change.held_message % {"code": milestone.code})
                     return redirect("roadmaps:staff-queue")
-                messages.success(
-                    request,
-                    _("%(code)s is now “%(status)s”. Your note is in its public history.")
-                    % {"code": milestone.code, "status": milestone.get_status_display()},
-                )
+                messages.success(request, change.done_message(milestone, before))
                 return redirect(milestone)
         else:
             status = 400
@@ -141,10 +128,101 @@ def update_milestone(request, code):
     recent = milestone.updates.select_related("author").latest_first()[:RECENT_UPDATES]
     return render(
         request,
-        "staff/update_milestone.html",
+        change.template,
         {"milestone": milestone, "form": form, "conflict": conflict, "recent": recent},
         status=status,
     )
+
+
+class _StatusChange:
+    template = "staff/update_milestone.html"
+    write = staticmethod(record_status_update)
+    propose = staticmethod(propose_status_change)
+
+    @staticmethod
+    def form(data, bound=False):
+        return StatusUpdateForm(data) if bound else StatusUpdateForm(initial=data)
+
+    @staticmethod
+    def initial(milestone):
+        return {"status": milestone.status}
+
+    @staticmethod
+    def before(milestone):
+        return milestone.status
+
+    @staticmethod
+    def arguments(cleaned):
+        return {
+            "status": cleaned["status"],
+            "note": cleaned["note"],
+            "evidence_url": cleaned["evidence_url"],
+        }
+
+    @property
+    def held_message(self):
+        return _(
+            "Your change of %(code)s awaits review: another steward of the "
+            "sector approves it before it is public."
+        )
+
+    @staticmethod
+    def done_message(milestone, before):
+        return _("%(code)s is now “%(status)s”. Your note is in its public history.") % {
+            "code": milestone.code,
+            "status": milestone.get_status_display(),
+        }
+
+
+class _DeadlineChange:
+    template = "staff/redate_milestone.html"
+    write = staticmethod(record_deadline_change)
+    propose = staticmethod(propose_deadline_change)
+
+    @staticmethod
+    def form(data, bound=False):
+        return DeadlineChangeForm(data) if bound else DeadlineChangeForm(initial=data)
+
+    @staticmethod
+    def initial(milestone):
+        return {"due_date": milestone.due_date}
+
+    @staticmethod
+    def before(milestone):
+        return milestone.due_date
+
+    @staticmethod
+    def arguments(cleaned):
+        return {
+            "due_date": cleaned["due_date"],
+            "reason": cleaned["reason"],
+            "evidence_url": cleaned["evidence_url"],
+        }
+
+    @property
+    def held_message(self):
+        return _(
+            "Your re-dating of %(code)s awaits review: another steward of the "
+            "sector approves it before it is public."
+        )
+
+    @staticmethod
+    def done_message(milestone, before):
+        return _(
+            "%(code)s is now due %(new)s (was %(old)s). Your reason is in its public history."
+        ) % {
+            "code": milestone.code,
+            "new": milestone.due_date.isoformat(),
+            "old": before.isoformat(),
+        }
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def update_milestone(request, code):
+    """A steward records a status change of a milestone of their sector, with a note."""
+    return _milestone_change(request, code, _StatusChange())
 
 
 def _add_service_errors(form, exc: ValidationError) -> None:
@@ -160,79 +238,4 @@ def _add_service_errors(form, exc: ValidationError) -> None:
 def redate_milestone(request, code):
     """A steward re-dates a milestone of their sector: the change and its reason are history
     (record_deadline_change), like a status update."""
-    require_staff_member(request.user)
-    milestones = Milestone.objects.select_related("target__roadmap__sector")
-    milestone = get_object_or_404(milestones, code=code)
-    require_steward(request.user, milestone)
-
-    conflict = None
-    status = 200
-    if request.method != "POST":
-        form = DeadlineChangeForm(
-            initial={"due_date": milestone.due_date, "version": milestone.version}
-        )
-    else:
-        form = DeadlineChangeForm(request.POST)
-        if form.is_valid():
-            previous = milestone.due_date
-            # With review before publication the re-dating waits for another steward.
-            held = review_required(milestone, request.user)
-            write = propose_deadline_change if held else record_deadline_change
-            who = {"proposer": request.user} if held else {"author": request.user}
-            try:
-                write(
-                    milestone=milestone,
-                    due_date=form.cleaned_data["due_date"],
-                    reason=form.cleaned_data["reason"],
-                    evidence_url=form.cleaned_data["evidence_url"],
-                    expected_version=form.cleaned_data["version"],
-                    **who,
-                )
-            except StaleVersionError as exc:
-                # Keep what the steward typed; confirming again means against the new version
-                # (the page shows the newer due date and the latest change).
-                milestone.due_date = exc.milestone.due_date
-                milestone.status = exc.milestone.status
-                milestone.version = exc.milestone.version
-                conflict = milestone.updates.select_related("author").latest_first().first()
-                data = request.POST.copy()
-                data["version"] = str(milestone.version)
-                form = DeadlineChangeForm(data)
-                status = 409
-            except ValidationError as exc:
-                _add_service_errors(form, exc)
-                status = 400
-            else:
-                if held:
-                    messages.success(
-                        request,
-                        _(
-                            "Your re-dating of %(code)s awaits review: another steward of the "
-                            "sector approves it before it is public."
-                        )
-                        % {"code": milestone.code},
-                    )
-                    return redirect("roadmaps:staff-queue")
-                messages.success(
-                    request,
-                    _(
-                        "%(code)s is now due %(new)s (was %(old)s). Your reason is in its "
-                        "public history."
-                    )
-                    % {
-                        "code": milestone.code,
-                        "new": milestone.due_date.isoformat(),
-                        "old": previous.isoformat(),
-                    },
-                )
-                return redirect(milestone)
-        else:
-            status = 400
-
-    recent = milestone.updates.select_related("author").latest_first()[:RECENT_UPDATES]
-    return render(
-        request,
-        "staff/redate_milestone.html",
-        {"milestone": milestone, "form": form, "conflict": conflict, "recent": recent},
-        status=status,
-    )
+    return _milestone_change(request, code, _DeadlineChange())
