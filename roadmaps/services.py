@@ -69,6 +69,21 @@ def _versioned_update(
             getattr(current, name).set(value)
 
 
+def _write_with_history(update, current, milestone, expected_version: int, now, **columns):
+    """A status or deadline change: the versioned UPDATE, its history row, one data-version
+    bump (the conditional UPDATE sends no signal; pagecache counts one bump per transaction,
+    so a change is one new version); the caller's instance then shows the new state."""
+    _versioned_update(current, expected_version, now, **columns)
+    update.save()
+    bump_data_version()
+    for name, value in columns.items():
+        setattr(milestone, name, value)
+    milestone.version = expected_version + 1
+    milestone.updated_at = now
+    update.milestone = milestone
+    return update
+
+
 def record_status_update(
     *,
     milestone: Milestone,
@@ -117,17 +132,7 @@ def record_status_update(
             validate_unique=False,
             validate_constraints=False,
         )
-        _versioned_update(current, expected_version, now, status=status)
-        update.save()
-        # The conditional UPDATE sends no signal; the history row's post_save bumps too, and
-        # pagecache counts one bump per transaction (so a status change is one new version).
-        bump_data_version()
-
-    milestone.status = status
-    milestone.version = expected_version + 1
-    milestone.updated_at = now
-    update.milestone = milestone
-    return update
+        return _write_with_history(update, current, milestone, expected_version, now, status=status)
 
 
 def check_deadline_change(*, due_date, reason: str) -> None:
@@ -207,15 +212,9 @@ def record_deadline_change(
             if "note" in errors:
                 errors["reason"] = errors.pop("note")
             raise ValidationError(errors) from exc
-        _versioned_update(current, expected_version, now, due_date=due_date)
-        update.save()
-        bump_data_version()
-
-    milestone.due_date = due_date
-    milestone.version = expected_version + 1
-    milestone.updated_at = now
-    update.milestone = milestone
-    return update
+        return _write_with_history(
+            update, current, milestone, expected_version, now, due_date=due_date
+        )
 
 
 # Milestone content: every field but the status (record_status_update), the due date
