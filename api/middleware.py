@@ -2,7 +2,10 @@
 
 from django.http import HttpResponse
 
-# Signed-in and operational areas: no CORS headers there (nothing to read from elsewhere).
+from resourcing.lib.languages import unprefixed
+
+# Signed-in and operational areas, in every language: no CORS headers there (nothing to read
+# from elsewhere).
 PRIVATE_PREFIXES = ("/staff/", "/admin/", "/accounts/")
 ALLOWED_METHODS = "GET, HEAD"
 # A conditional GET from a script sends these, which are not CORS-safelisted.
@@ -24,7 +27,7 @@ class PublicReadCORSMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if request.path_info.startswith(PRIVATE_PREFIXES):
+        if unprefixed(request.path_info).startswith(PRIVATE_PREFIXES):
             return self.get_response(request)
         if request.method == "OPTIONS" and "access-control-request-method" in request.headers:
             return self.preflight(request)

@@ -77,3 +77,22 @@ def canonical_query(request) -> str | None:
             return None
         pairs.extend((name, value) for value in values if value != "")
     return urlencode(sorted(pairs))
+
+
+def page_query(request) -> str:
+    """The query string of this page's own address ("" for none): the parameters it takes,
+    sorted, empty ones dropped; for a page not in page_parameters() (search, staff pages, never
+    stored with a query), every parameter as sent. Its printed footer and its addresses in the
+    other languages carry it: utm_source and the like are left out, so they change no page."""
+    try:
+        taken = page_parameters().get(resolve(request.path_info).view_name)
+    except Resolver404:
+        taken = None
+    pairs = [
+        (name, value)
+        for name, values in request.GET.lists()
+        if taken is None or name in taken
+        for value in values
+        if taken is None or value != ""
+    ]
+    return urlencode(pairs if taken is None else sorted(pairs))

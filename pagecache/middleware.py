@@ -11,9 +11,12 @@ primary-key query) before anything else:
   `REDIS_URL` is set) under the same key. A write changes the key, so every cached page is
   stale at once; old entries simply expire.
 
+Pages are keyed by their language too (the URL's: resourcing/lib/languages.py), so a page is
+never served, nor answered 304, in another language than its address's.
+
 Only anonymous GET/HEAD requests for public pages take part: never /staff/, /admin/,
-/accounts/, never a request carrying a session or messages cookie (a signed-in user, a flash
-message), and only 200 responses that set no cookie, embed no CSRF token and do not forbid
+/accounts/ (in any language), never a request carrying a session or messages cookie (a
+signed-in user, a flash message), and only 200 responses that set no cookie, embed no CSRF token and do not forbid
 caching. Pages are keyed and stored under their canonical query only (pagecache.keys), with
 their gzip and Brotli encodings made once when stored; a client gets the best one it accepts
 (`Vary: Accept-Encoding`, the same ETag: a weak one, equal for every encoding).
@@ -35,10 +38,12 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.http import http_date
+from django.utils.translation import get_language
 
 from pagecache import store
 from pagecache.keys import canonical_query
 from pagecache.versions import current_data_version
+from resourcing.lib.languages import unprefixed
 
 logger = logging.getLogger("pagecache")
 
@@ -72,7 +77,7 @@ def takes_part(request, *, in_view: bool = False) -> bool:
     if request.method not in ("GET", "HEAD"):
         return False
     excluded = EXCLUDED_PREFIXES if in_view else EXCLUDED_PREFIXES + VIEW_CACHED_PREFIXES
-    if request.path_info.startswith(excluded):
+    if unprefixed(request.path_info).startswith(excluded):
         return False
     cookies = request.COOKIES
     # Signed-in users and pending flash messages see personal pages: never cached, and the
@@ -93,12 +98,16 @@ def page_key(request, version: int, changed_at: datetime.datetime, query: str | 
 
     # The timestamp keeps keys unique even if the counter restarts (a rebuilt database
     # sharing a Redis cache); today's date because "as of today" pages change at midnight.
-    # One language only (settings.LANGUAGES), so Accept-Language is not part of the key.
+    # The language is the URL's (resourcing.middleware.URLLanguageMiddleware, outside this
+    # one), so the path alone keeps languages apart; it is named too, so that no page can be
+    # stored or validated under another language's key even if a path ever served two.
+    # Accept-Language and cookies never choose it, so they are not part of the key.
     material = "|".join(
         [
             str(version),
             changed_at.isoformat(),
             today().isoformat(),
+            get_language(),
             request.get_host(),
             request.get_full_path() if query is None else f"{request.path}?{query}",
         ]

@@ -1,4 +1,5 @@
-"""Request log line and the security headers Django does not set itself."""
+"""Request log line, the request's language, and the security headers Django does not set
+itself."""
 
 import logging
 import time
@@ -7,12 +8,16 @@ from csp.constants import HEADER, HEADER_REPORT_ONLY
 from csp.middleware import CheckableLazyObject, CSPMiddleware
 from csp.utils import build_policy
 from django.conf import settings
-from django.http import HttpResponse, HttpResponseBadRequest
+from django.http import HttpResponse, HttpResponseBadRequest, HttpResponsePermanentRedirect
 from django.template.defaultfilters import filesizeformat
 from django.template.loader import render_to_string
-from django.urls import reverse
+from django.urls import Resolver404, resolve, reverse
+from django.utils import translation
+from django.utils.encoding import escape_uri_path, iri_to_uri
 from django.utils.translation import gettext as _
 from whitenoise.middleware import WhiteNoiseMiddleware
+
+from resourcing.lib import languages
 
 logger = logging.getLogger("resourcing.requests")
 
@@ -59,6 +64,65 @@ class SecurityHeadersMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
         return response
+
+
+def _redirect_unprefixed(request, path_info: str) -> HttpResponsePermanentRedirect:
+    script_prefix = request.path[: len(request.path) - len(request.path_info)]
+    url = escape_uri_path(script_prefix + path_info)
+    query = request.META.get("QUERY_STRING", "")
+    return HttpResponsePermanentRedirect(f"{url}?{iri_to_uri(query)}" if query else url)
+
+
+class URLLanguageMiddleware:
+    """The request's language from its URL alone (resourcing/lib/languages.py).
+
+    In place of Django's LocaleMiddleware, which falls back on a cookie and `Accept-Language`
+    (and so sends `Vary: Accept-Language`): here one address is one page in one language, so
+    every page is cacheable and shareable as it is. The language is active for the whole
+    request (the page cache's key, 400/413/503 answers, the view) and restored after it.
+
+    `/en/...` (the default language's prefix) answers a permanent redirect to the unprefixed
+    address when a page is there, 404 otherwise: English keeps one address per page, and a
+    visitor who guesses `/en/` from a `/es/` link still lands on it.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        language, path_info = languages.split_path(request.path_info)
+        if language == settings.LANGUAGE_CODE and self._is_page(path_info):
+            return _redirect_unprefixed(request, path_info)
+        language = language or settings.LANGUAGE_CODE
+        with translation.override(language):
+            request.LANGUAGE_CODE = language
+            response = self.get_response(request)
+            response.headers.setdefault("Content-Language", translation.get_language())
+        return response
+
+    @staticmethod
+    def _is_page(path_info: str) -> bool:
+        # Never `//host` or `/\host`: browsers read those as another site's address.
+        if path_info[1:2] in ("/", "\\"):
+            return False
+        with translation.override(settings.LANGUAGE_CODE):
+            try:
+                resolve(path_info)
+            except Resolver404:
+                return False
+        return True
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        """Data is English whatever the URL's language: `?format=csv|json` of any page, and
+        the views marked `language_neutral`, which live at their unprefixed address only."""
+        neutral = getattr(view_func, "language_neutral", False)
+        language, path_info = languages.split_path(request.path_info)
+        if neutral and language is not None:
+            return _redirect_unprefixed(request, path_info)
+        if neutral or languages.is_data_request(request):
+            translation.activate(settings.LANGUAGE_CODE)
+            request.LANGUAGE_CODE = settings.LANGUAGE_CODE
+        return None
 
 
 class SiteWideCSPMiddleware(CSPMiddleware):

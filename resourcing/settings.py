@@ -10,6 +10,7 @@ from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy as _
 
 from resourcing.lib.env import env_bool, env_list
 
@@ -60,6 +61,9 @@ MIDDLEWARE = [
     # Outermost: its duration covers the whole stack (one log line per request).
     "resourcing.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # The language from the URL alone (/es/, /fr/, /pt/, /de/; English unprefixed), before
+    # the page cache and every early answer, so each is in the page's language.
+    "resourcing.middleware.URLLanguageMiddleware",
     "resourcing.middleware.SecurityHeadersMiddleware",
     # Any origin may read the public pages and their JSON (GET/HEAD, no credentials); outside
     # the page cache and the 400/413 answers, so all of those carry the headers too.
@@ -77,7 +81,6 @@ MIDDLEWARE = [
     # (the data version) and no session, CSRF or template work; the headers above still apply.
     "pagecache.middleware.ConditionalPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -202,7 +205,8 @@ else:
 LOGIN_URL = "login"
 # Stewards come to work: after signing in they land on their queue (a `next` wins).
 LOGIN_REDIRECT_URL = "roadmaps:staff-queue"
-LOGOUT_REDIRECT_URL = "/"
+# The overview in the language signed out in.
+LOGOUT_REDIRECT_URL = "roadmaps:overview"
 
 # Cache: local memory per process by default; Redis (shared by all workers) when REDIS_URL is set.
 _redis_url = os.environ.get("REDIS_URL", "").strip()
@@ -240,9 +244,23 @@ PAGE_CACHE_SECONDS = 600
 # Off in tests (resourcing/settings_test.py), whose writes are rolled back and never notified.
 PAGE_CACHE_LISTEN = env_bool("DJANGO_PAGE_CACHE_LISTEN", default=True)
 
+# English is the default and canonical language: its pages have no prefix, and data (CSV,
+# JSON, Atom, the API's document) is English whatever the page's language. The other languages
+# are /es/, /fr/, /pt/, /de/ (resourcing/lib/languages.py); the switcher shows each name in
+# its own language (Django's language info), these names are for the admin and the like.
 LANGUAGE_CODE = "en"
-LANGUAGES = [("en", "English")]
+LANGUAGES = [
+    ("en", _("English")),
+    ("es", _("Spanish")),
+    ("fr", _("French")),
+    ("pt", _("Portuguese")),
+    ("de", _("German")),
+]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Compiled by `python -m resourcing.catalogues` (make run / make test), never committed.
+# Dates on pages: English keeps the site's ISO dates (resourcing/formats/en); the others use
+# Django's formats for their locale.
+FORMAT_MODULE_PATH = ["resourcing.formats"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True

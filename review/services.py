@@ -17,7 +17,7 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from indicators.models import Indicator
@@ -304,15 +304,14 @@ def change_url(proposal: Proposal) -> str:
 def _mail_returned(proposal: Proposal) -> bool:
     if not proposal.proposer.email:
         return False
-    context = {"proposal": proposal, "change_url": change_url(proposal)}
-    subject = _("Your proposal for %(code)s was returned") % {"code": proposal.subject.code}
+    # In English with English links, as the data calls: the language of the page the proposal
+    # was returned from says nothing of the proposer's.
+    with translation.override(settings.LANGUAGE_CODE):
+        context = {"proposal": proposal, "change_url": change_url(proposal)}
+        subject = _("Your proposal for %(code)s was returned") % {"code": proposal.subject.code}
+        body = render_to_string("review/email/proposal_returned.txt", context)
     try:
-        send_mail(
-            subject,
-            render_to_string("review/email/proposal_returned.txt", context),
-            None,
-            [proposal.proposer.email],
-        )
+        send_mail(subject, body, None, [proposal.proposer.email])
     except OSError:  # smtplib.SMTPException is an OSError
         logger.exception("Could not e-mail the proposer of proposal %s", proposal.pk)
         return False

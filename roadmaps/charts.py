@@ -7,6 +7,7 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from resourcing.lib import numbers
 from roadmaps.models import EARLIEST_DUE_DATE, LATEST_DUE_DATE, Status
 
 # Lanes of the timeline, top to bottom; every status has its own shape too (see _timeline.html).
@@ -285,7 +286,8 @@ def over_time(points, *, size: str = "full", scale: float | None = None) -> Over
     gridlines = [
         {
             "y": _coordinate(y_of(share / 100)),
-            "label": f"{share}%",
+            # Visible text, in the reader's locale ("50 %" in German); coordinates are not.
+            "label": numbers.percent(share / 100, places=0),
             "label_y": _coordinate(y_of(share / 100) + 4),
         }
         for share in ((0, 25, 50, 75, 100) if size == "full" else (0, 50, 100))

@@ -1,5 +1,6 @@
 from django.urls import path, register_converter
 
+from resourcing.lib.languages import language_neutral
 from resourcing.lib.validators import CodeConverter
 from roadmaps import feeds, info_views, open_data_views, staff_views, views, views_minerals
 
@@ -26,21 +27,26 @@ urlpatterns = [
     path("methodology/", info_views.methodology, name="methodology"),
     path("search/", info_views.search_view, name="search"),
     path("feeds/", info_views.feeds_page, name="feeds"),
-    path("feeds/updates.atom", feeds.UpdatesFeed(), name="updates-feed"),
+    # Data: English, at one address whatever the language (resourcing/lib/languages.py).
+    path("feeds/updates.atom", language_neutral(feeds.UpdatesFeed()), name="updates-feed"),
     path("data/", open_data_views.open_data, name="open-data"),
     path(
         "data/resourcing-milestones.csv",
-        open_data_views.dataset,
+        language_neutral(open_data_views.dataset),
         {"data_format": "csv"},
         name="open-data-csv",
     ),
     path(
         "data/resourcing-milestones.json",
-        open_data_views.dataset,
+        language_neutral(open_data_views.dataset),
         {"data_format": "json"},
         name="open-data-json",
     ),
-    path("sectors/<slug:slug>/updates.atom", feeds.SectorUpdatesFeed(), name="sector-updates-feed"),
+    path(
+        "sectors/<slug:slug>/updates.atom",
+        language_neutral(feeds.SectorUpdatesFeed()),
+        name="sector-updates-feed",
+    ),
     path("minerals/", views_minerals.mineral_index, name="mineral-index"),
     path("minerals/<slug:slug>/", views_minerals.mineral_detail, name="mineral-detail"),
 ]

@@ -1,13 +1,11 @@
 """Display helpers of the indicator pages: a category as a word and a symbol, numbers as text."""
 
-from decimal import Decimal
-
 from django import template
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from indicators.exports import text
 from indicators.progress import Category, Method
+from resourcing.lib import numbers
 
 register = template.Library()
 
@@ -41,17 +39,18 @@ def category_badge(category):
 
 @register.filter
 def number(value):
-    """A Decimal as plain text (no exponent, no trailing zeros); a dash for none."""
+    """A Decimal in full (no exponent, no trailing zeros) in the reader's locale ("12,5" in
+    German); a dash for none."""
     if value is None:
         return NONE
-    return text(Decimal(value))
+    return numbers.decimal(value)
 
 
 @register.filter
 def rounded(value, places=2):
     if value is None:
         return NONE
-    return f"{float(value):.{int(places)}f}"
+    return numbers.fixed(value, places)
 
 
 @register.simple_tag
@@ -61,8 +60,8 @@ def rate(progress, which):
     if value is None:
         return NONE
     if progress.method == Method.SHARE:
-        return _("%(value)s percentage points a year") % {"value": f"{float(value):+.3f}"}
-    return _("%(value)s %% a year") % {"value": f"{float(value) * 100:+.3f}"}
+        return _("%(value)s percentage points a year") % {"value": numbers.signed(value, 3)}
+    return _("%(value)s %% a year") % {"value": numbers.signed(float(value) * 100, 3)}
 
 
 @register.filter

@@ -2,7 +2,7 @@
 
 from django import template
 from django.urls import reverse
-from django.utils.formats import number_format
+from django.utils.formats import date_format, number_format
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
@@ -19,7 +19,7 @@ def _ratio(progress) -> str:
 @register.simple_tag
 def verdict_reason(progress, as_of):
     """Why a progress block has its classification, in one sentence."""
-    day = as_of.isoformat()
+    day = date_format(as_of)
     classification = progress.classification
     if classification == Classification.NO_DATA:
         return _("No milestone is counted here yet, so there is nothing to assess.")
@@ -76,25 +76,10 @@ def method_link(classification, text=None):
 
 @register.simple_tag(takes_context=True)
 def printed_url(context):
-    """The page's address for its printed footer: the parameters the page takes, sorted;
-    others (utm_source and the like) left out, so that they do not change the page."""
-    from urllib.parse import urlencode
-
-    from django.urls import Resolver404, resolve
-
-    from pagecache.keys import page_parameters
+    """The page's address for its printed footer, with the page's own parameters only
+    (pagecache.keys.page_query: utm_source and the like left out, so they change no page)."""
+    from pagecache.keys import page_query
 
     request = context["request"]
-    try:
-        taken = page_parameters().get(resolve(request.path_info).view_name, frozenset())
-    except Resolver404:
-        taken = frozenset()
-    pairs = sorted(
-        (name, value)
-        for name, values in request.GET.lists()
-        if name in taken
-        for value in values
-        if value != ""
-    )
-    query = f"?{urlencode(pairs)}" if pairs else ""
-    return request.build_absolute_uri(request.path) + query
+    query = page_query(request)
+    return request.build_absolute_uri(request.path) + (f"?{query}" if query else "")

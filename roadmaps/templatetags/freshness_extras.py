@@ -1,6 +1,7 @@
 """How recent an item is, and what its status rests on: words, never colour alone."""
 
 from django import template
+from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
@@ -18,8 +19,13 @@ def _mark(freshness):
         '<span class="tag not-reviewed">{} <time datetime="{}">{}</time></span>',
         _("Not reviewed since"),
         freshness.reviewed_on.isoformat(),
-        freshness.reviewed_on.isoformat(),
+        _shown(freshness.reviewed_on),
     )
+
+
+def _shown(day) -> str:
+    """A day as the reader's locale writes it in a table (ISO in English)."""
+    return date_format(day, "SHORT_DATE_FORMAT")
 
 
 @register.simple_tag
@@ -46,8 +52,8 @@ def last_reviewed(milestone, as_of):
         return mark
     if freshness.reviewed_on is None:
         return format_html("{}", _("Never"))
-    day = freshness.reviewed_on.isoformat()
-    return format_html('<time datetime="{}">{}</time>', day, day)
+    day = freshness.reviewed_on
+    return format_html('<time datetime="{}">{}</time>', day.isoformat(), _shown(day))
 
 
 @register.simple_tag
@@ -55,16 +61,16 @@ def indicator_last_reviewed(indicator, as_of):
     freshness = indicator_freshness(indicator, as_of)
     if freshness.reviewed_on is None:
         return format_html('<span class="tag not-reviewed">{}</span>', _("No value yet"))
-    day = freshness.reviewed_on.isoformat()
+    day = freshness.reviewed_on
     if not freshness.is_current:
         return _mark(freshness)
     return format_html(
         '<time datetime="{}">{}</time> ({} <time datetime="{}">{}</time>)',
-        day,
-        day,
+        day.isoformat(),
+        _shown(day),
         _("next release expected by"),
         freshness.review_due.isoformat(),
-        freshness.review_due.isoformat(),
+        _shown(freshness.review_due),
     )
 
 

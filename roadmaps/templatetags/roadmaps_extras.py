@@ -5,6 +5,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from resourcing.lib import numbers
 from roadmaps import charts
 from roadmaps.models import Provenance, Status
 from roadmaps.progress import Classification
@@ -54,10 +55,11 @@ def status_badge(status):
 
 @register.filter
 def percent(share):
-    """A share (Fraction or None) as a percentage with one decimal: "33.3%"; a dash when none."""
+    """A share (Fraction or None) as a percentage with one decimal, in the reader's locale:
+    "33.3%" ("33,3 %" in German); a dash when none."""
     if share is None:
         return NONE
-    return f"{float(share) * 100:.1f}%"
+    return numbers.percent(share)
 
 
 @register.inclusion_tag("roadmaps/_progress_bar.html")
@@ -115,11 +117,11 @@ def signed_months(months):
         return NONE
     sign = "+" if months > 0 else ""
     return ngettext("%(months)s month", "%(months)s months", abs(months)) % {
-        "months": f"{sign}{months:g}" if isinstance(months, float) else f"{sign}{months}"
+        "months": f"{sign}{numbers.localized(f'{months:g}')}"
     }
 
 
 @register.filter
 def last_day(rows):
-    """The last period's day of a progress-over-time chart, as YYYY-MM-DD."""
-    return rows[-1]["day"].isoformat() if rows else ""
+    """The last period's day of a progress-over-time chart (None for no rows)."""
+    return rows[-1]["day"] if rows else None
