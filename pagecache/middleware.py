@@ -16,10 +16,11 @@ never served, nor answered 304, in another language than its address's.
 
 Only anonymous GET/HEAD requests for public pages take part: never /staff/, /admin/,
 /accounts/ (in any language), never a request carrying a session or messages cookie (a
-signed-in user, a flash message), and only 200 responses that set no cookie, embed no CSRF token and do not forbid
-caching. Pages are keyed and stored under their canonical query only (pagecache.keys), with
-their gzip and Brotli encodings made once when stored; a client gets the best one it accepts
-(`Vary: Accept-Encoding`, the same ETag: a weak one, equal for every encoding).
+signed-in user, a flash message), and only 200 responses that set no cookie, embed no CSRF
+token and do not forbid caching. Pages are keyed and stored under their canonical query only
+(pagecache.keys), with their gzip and Brotli encodings made once when stored; a client gets
+the best one it accepts (`Vary: Accept-Encoding`, the same ETag: a weak one, equal for every
+encoding).
 
 Outages: a cache that fails is skipped (pagecache.store: one warning per outage, pages are
 rendered); a database that does not answer gives 503 with `Retry-After` and the site's error
