@@ -24,6 +24,9 @@ RUN pip install . \
 
 COPY . .
 
+# The translation catalogues, compiled in Python (polib; .mo files are never committed).
+RUN python -m resourcing.catalogues
+
 # Hashed, compressed static files for whitenoise. The key exists only for this build step:
 # settings refuse to start without one when DEBUG is off.
 RUN DJANGO_SECRET_KEY=collectstatic-only-not-a-secret \

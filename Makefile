@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-dev
 
-.PHONY: run test bench lint install clean chromium
+.PHONY: run test bench lint install clean chromium catalogues messages gettext
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -17,7 +17,13 @@ $(STAMP): pyproject.toml | $(BIN)/python
 
 install: $(STAMP)
 
-run: $(STAMP)
+# The translation catalogues (locale/*/LC_MESSAGES/django.po) compiled to .mo in Python
+# (polib): no GNU gettext needed to run. Fails, naming file and line, on a broken catalogue.
+# The .mo files are build output, never committed.
+catalogues: $(STAMP)
+	$(BIN)/python -m resourcing.catalogues
+
+run: $(STAMP) catalogues
 	DJANGO_DEBUG=1 $(BIN)/python manage.py migrate --no-input
 	DJANGO_DEBUG=1 $(BIN)/python manage.py load_resourcing
 	DJANGO_DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:8000
@@ -34,13 +40,30 @@ chromium:
 	    echo "Browser tests need Debian's chromium: sudo apt-get install chromium"; \
 	  fi; }
 
+# GNU gettext (xgettext, msgmerge) extracts messages: `make messages` and the test that the
+# catalogues are up to date with the code need it. Installed like chromium.
+gettext:
+	@command -v xgettext >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "Installing GNU gettext for the message catalogues"; \
+	    DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gettext >/dev/null; \
+	  else \
+	    echo "Extracting messages needs GNU gettext: sudo apt-get install gettext"; \
+	  fi; }
+
+# For developers: re-extract every marked string into the four catalogues (new ones empty,
+# gone ones dropped), after changing user-facing text. Translators then fill them in.
+messages: $(STAMP) gettext
+	DJANGO_DEBUG=1 $(BIN)/python manage.py makemessages -l es -l fr -l pt -l de --ignore=.venv --ignore=staticfiles --ignore=tests --ignore=bench --no-obsolete --add-location=file
+
 # Two test processes (pytest-xdist): the machine this runs on has two cores, and each browser
 # test worker starts its own Chromium, so more processes would only contend. pytest-django
 # gives each worker its own test database; tests/workers.py splits ports and Redis databases.
 # `make test PYTEST_ARGS=` runs in one process.
 PYTEST_ARGS ?= -n 2
 
-test: $(STAMP) chromium
+test: $(STAMP) chromium gettext catalogues
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # Figures, not a test: fresh bench databases (SQLite in .bench/, or PostgreSQL databases
