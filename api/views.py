@@ -80,8 +80,9 @@ def reference(request):
         {
             "name": name,
             "description": schema.get("description", ""),
+            # (key, type in words, the schema it is when a bare reference, description)
             "properties": [
-                (key, _type_text(value), value.get("description", ""))
+                (key, _type_text(value), _schema_name(value), value.get("description", ""))
                 for key, value in schema.get("properties", {}).items()
             ],
         }

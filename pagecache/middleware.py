@@ -205,6 +205,9 @@ class ConditionalPageCacheMiddleware:
         ):
             return response
         if cache_on and len(response.content) <= store.MAX_PAGE_BYTES:
+            # Stored with the language it was made in (English for data on a /es/ page):
+            # the copy must say so without the view.
+            response.headers.setdefault("Content-Language", get_language())
             headers = [
                 (name, value) for name, value in response.items() if name.lower() not in _NOT_STORED
             ]

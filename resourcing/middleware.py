@@ -8,12 +8,11 @@ from csp.constants import HEADER, HEADER_REPORT_ONLY
 from csp.middleware import CheckableLazyObject, CSPMiddleware
 from csp.utils import build_policy
 from django.conf import settings
-from django.http import HttpResponse, HttpResponseBadRequest, HttpResponsePermanentRedirect
+from django.http import HttpResponse, HttpResponseBadRequest
 from django.template.defaultfilters import filesizeformat
 from django.template.loader import render_to_string
 from django.urls import Resolver404, resolve, reverse
 from django.utils import translation
-from django.utils.encoding import escape_uri_path, iri_to_uri
 from django.utils.translation import gettext as _
 from whitenoise.middleware import WhiteNoiseMiddleware
 
@@ -66,20 +65,14 @@ class SecurityHeadersMiddleware:
         return response
 
 
-def _redirect_unprefixed(request, path_info: str) -> HttpResponsePermanentRedirect:
-    script_prefix = request.path[: len(request.path) - len(request.path_info)]
-    url = escape_uri_path(script_prefix + path_info)
-    query = request.META.get("QUERY_STRING", "")
-    return HttpResponsePermanentRedirect(f"{url}?{iri_to_uri(query)}" if query else url)
-
-
 class URLLanguageMiddleware:
     """The request's language from its URL alone (resourcing/lib/languages.py).
 
     In place of Django's LocaleMiddleware, which falls back on a cookie and `Accept-Language`
     (and so sends `Vary: Accept-Language`): here one address is one page in one language, so
     every page is cacheable and shareable as it is. The language is active for the whole
-    request (the page cache's key, 400/413/503 answers, the view) and restored after it.
+    request (the page cache's key, 400/413/503 answers, the view) and restored after it; a
+    view answering with data switches to English (languages.use_data_language).
 
     `/en/...` (the default language's prefix) answers a permanent redirect to the unprefixed
     address when a page is there, 404 otherwise: English keeps one address per page, and a
@@ -92,11 +85,13 @@ class URLLanguageMiddleware:
     def __call__(self, request):
         language, path_info = languages.split_path(request.path_info)
         if language == settings.LANGUAGE_CODE and self._is_page(path_info):
-            return _redirect_unprefixed(request, path_info)
+            return languages.redirect_unprefixed(request, path_info)
         language = language or settings.LANGUAGE_CODE
         with translation.override(language):
             request.LANGUAGE_CODE = language
             response = self.get_response(request)
+            # The language the response was made in (English for data); a cached copy keeps
+            # the one it was stored with (pagecache.middleware).
             response.headers.setdefault("Content-Language", translation.get_language())
         return response
 
@@ -111,18 +106,6 @@ class URLLanguageMiddleware:
             except Resolver404:
                 return False
         return True
-
-    def process_view(self, request, view_func, view_args, view_kwargs):
-        """Data is English whatever the URL's language: `?format=csv|json` of any page, and
-        the views marked `language_neutral`, which live at their unprefixed address only."""
-        neutral = getattr(view_func, "language_neutral", False)
-        language, path_info = languages.split_path(request.path_info)
-        if neutral and language is not None:
-            return _redirect_unprefixed(request, path_info)
-        if neutral or languages.is_data_request(request):
-            translation.activate(settings.LANGUAGE_CODE)
-            request.LANGUAGE_CODE = settings.LANGUAGE_CODE
-        return None
 
 
 class SiteWideCSPMiddleware(CSPMiddleware):

@@ -5,6 +5,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from resourcing.lib.dates import today
+from resourcing.lib.languages import use_data_language
 from roadmaps.exports import COLUMN_DESCRIPTIONS, COLUMNS, export_rows, json_document
 from roadmaps.pages import open_data_page, published_milestones
 from roadmaps.responses import csv_response
@@ -40,6 +41,7 @@ def open_data(request):
 
 def dataset(request, data_format):
     """Every milestone of every sector's current roadmap, in export order: two queries."""
+    use_data_language()
     rows = export_rows(published_milestones(), today())
     filename = f"{DOWNLOAD_NAME}.{data_format}"
     if data_format == "csv":

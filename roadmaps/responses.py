@@ -6,6 +6,7 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 
+from resourcing.lib.languages import DATA_FORMATS, use_data_language
 from roadmaps import exports
 from roadmaps.filters import PageParamsForm
 from roadmaps.pages import with_group_names
@@ -14,7 +15,13 @@ PAGE_SIZE = 50
 
 
 def read_params(request, formats):
-    """Validate `as_of` and `format`; returns (form, error response or None)."""
+    """Validate `as_of` and `format`; returns (form, error response or None).
+
+    Asked for data (`format=csv|json`, once, among `formats`), the page answers in English
+    whatever its language, errors included: data has one canonical form."""
+    asked = request.GET.getlist("format")
+    if len(asked) == 1 and asked[0] in formats and asked[0] in DATA_FORMATS:
+        use_data_language()
     params = PageParamsForm(request.GET, formats=formats)
     if params.is_valid():
         return params, None

@@ -181,7 +181,7 @@ def test_reference_page_is_rendered_from_the_document(client, db):
     for path, item in doc["paths"].items():
         assert f'<h3 id="op-{item["get"]["operationId"]}"><code>GET {path}</code></h3>' in html
     for name in doc["components"]["schemas"]:
-        assert f'<h3 id="schema-{name}">{name}</h3>' in html
+        assert f'<h3 id="schema-{name}"><code>{name}</code></h3>' in html
     assert '<a href="/api/openapi.json">' in html
 
 

@@ -6,12 +6,16 @@ page in one language, so every page can be cached (by us, by shared caches) and 
 shows what its sender saw. `resourcing.middleware.URLLanguageMiddleware` applies these rules;
 the page cache, CORS and the language switcher read them from here.
 
-Data is language-neutral: CSV, JSON (`?format=csv|json` of any page) and the endpoints marked
-`language_neutral` (Atom feeds, the open-data files, the API's document) are English whatever
-the URL's language, so a prefixed page's data is byte for byte the unprefixed one's.
+Data is language-neutral: CSV and JSON (`?format=csv|json` of a page, see
+roadmaps.responses.read_params) and the views marked `language_neutral` (Atom feeds, the
+open-data files, the API's document) are English whatever the URL's language, so a prefixed
+page's data is byte for byte the unprefixed one's.
 """
 
+from functools import wraps
+
 from django.conf import settings
+from django.http import HttpResponsePermanentRedirect
 from django.urls import get_script_prefix, reverse
 from django.utils import translation
 from django.utils.encoding import escape_uri_path, iri_to_uri
@@ -47,17 +51,32 @@ def prefixed(language: str, path: str) -> str:
     return f"/{language}{path}"
 
 
-def is_data_request(request) -> bool:
-    """Asks for data rather than a page: `?format=csv` or `?format=json` (as the views read
-    it, the last value)."""
-    return request.GET.get("format") in DATA_FORMATS
+def use_data_language() -> None:
+    """From here on this request answers with data: English, whatever the page's language.
+    URLLanguageMiddleware restores the page's language after the request."""
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+def redirect_unprefixed(request, path_info: str) -> HttpResponsePermanentRedirect:
+    """301 to `path_info` (an unprefixed path) with the request's query string."""
+    url = escape_uri_path(get_script_prefix().rstrip("/") + path_info)
+    query = request.META.get("QUERY_STRING", "")
+    return HttpResponsePermanentRedirect(f"{url}?{iri_to_uri(query)}" if query else url)
 
 
 def language_neutral(view):
-    """Marks a view as data: English whatever the URL, and at its unprefixed address only (a
-    prefixed request is redirected there). See URLLanguageMiddleware.process_view."""
-    view.language_neutral = True
-    return view
+    """A data endpoint (a feed, a data file, the API's document): in English, at its one,
+    unprefixed address; a prefixed request is redirected there."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        language, path_info = split_path(request.path_info)
+        if language is not None:
+            return redirect_unprefixed(request, path_info)
+        use_data_language()
+        return view(request, *args, **kwargs)
+
+    return wrapper
 
 
 def data_reverse(viewname: str, *args, **kwargs) -> str:

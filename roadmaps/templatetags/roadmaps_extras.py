@@ -116,7 +116,10 @@ def signed_months(months):
     if months is None:
         return NONE
     sign = "+" if months > 0 else ""
-    return ngettext("%(months)s month", "%(months)s months", abs(months)) % {
+    # gettext's plural forms take whole numbers (a float is deprecated, and an error in the
+    # suite); a fraction (a median of 1.5) takes the plural form, as in these five languages.
+    count = int(abs(months)) if float(months).is_integer() else 2
+    return ngettext("%(months)s month", "%(months)s months", count) % {
         "months": f"{sign}{numbers.localized(f'{months:g}')}"
     }
 
