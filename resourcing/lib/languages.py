@@ -21,6 +21,8 @@ from django.utils import translation
 from django.utils.encoding import escape_uri_path, iri_to_uri
 from django.utils.text import capfirst
 
+from pagecache.keys import page_query
+
 # `?format=` values that answer with data instead of the page.
 DATA_FORMATS = frozenset({"csv", "json"})
 
@@ -100,8 +102,6 @@ def language_links(request=None, *, home: bool = False) -> list[dict]:
     re-encoded), so a parameter the page ignores changes no page, cached or not, and nothing a
     visitor sent reaches the page unescaped (the template escapes the attribute as well).
     """
-    from pagecache.keys import page_query
-
     current = translation.get_language()
     query = "" if home else page_query(request)
     links = []
