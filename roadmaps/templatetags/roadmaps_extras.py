@@ -1,5 +1,7 @@
 """Display helpers of the public pages: classification and status as a word and a symbol."""
 
+import datetime
+
 from django import template
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -122,6 +124,12 @@ def signed_months(months):
     return ngettext("%(months)s month", "%(months)s months", count) % {
         "months": f"{sign}{numbers.localized(f'{months:g}')}"
     }
+
+
+@register.filter
+def iso_date(text):
+    """A YYYY-MM-DD string (as proposals keep dates) as a date, for the `date` filter."""
+    return datetime.date.fromisoformat(text) if text else None
 
 
 @register.filter
