@@ -11,12 +11,14 @@ import re
 from html.parser import HTMLParser
 
 import pytest
+from django.core import mail
 from django.core.cache import cache
 from django.test import RequestFactory
 from django.utils import translation
 
 from pagecache.middleware import database_unavailable, page_key
 from pagecache.versions import current_data_version
+from review.services import propose_status_change
 from roadmaps.models import Status
 from tests.factories import (
     make_group,
@@ -24,6 +26,7 @@ from tests.factories import (
     make_milestone,
     make_roadmap,
     make_sector,
+    make_steward,
     make_target,
     make_theme,
     make_user,
@@ -337,6 +340,32 @@ def test_i18n_data_not_found_is_english_and_names_the_address_asked_for(
     assert english.json()["errors"]["path"] == [
         "Nothing at /sectors/atlantis/: no such sector, milestone, group or indicator."
     ]
+
+
+def test_i18n_returned_proposal_email_is_english_from_any_page(
+    client, settings, pseudo, sector_a, steward_a, milestone_a
+):
+    settings.SITE_URL = "https://tracker.example.org"
+    sector_a.review_required = True
+    sector_a.save()
+    steward_a.email = "ines@example.org"
+    steward_a.save()
+    proposal = propose_status_change(
+        milestone=milestone_a,
+        status="in_progress",
+        note="Pilots running.",
+        proposer=steward_a,
+        expected_version=milestone_a.version,
+    )
+    client.force_login(make_steward(sector=sector_a, username="jonas"))
+
+    response = client.post(f"/es/staff/proposals/{proposal.pk}/return/", {"comment": "Link it."})
+
+    assert (response.status_code, response["Location"]) == (302, "/es/staff/")
+    [message] = mail.outbox
+    assert message.subject == "Your proposal for A-1.1 was returned"
+    assert "https://tracker.example.org/staff/milestones/A-1.1/update/" in message.body
+    assert "[es]" not in message.body
 
 
 def test_i18n_pseudo_translations_reach_the_pages(client, roadmap_data, pseudo):
