@@ -164,7 +164,8 @@ def check(page, axe_script, url, expected_status, english, name) -> list[str]:
         problems.append(f"status {response.status}, not {expected_status}")
     left = sorted({text for text in page.evaluate(TEXTS_JS) if text in english})
     if left:
-        problems.append(f"English left: {left}")
+        more = f" and {len(left) - 8} more" if len(left) > 8 else ""
+        problems.append(f"English left: {left[:8]}{more}")
     page.evaluate(axe_script)
     for width in WIDTHS:
         page.set_viewport_size({"width": width, "height": 900})
