@@ -29,7 +29,7 @@ from indicators.exports import (
 from indicators.forms import parse_period
 from indicators.models import Indicator, Measurement
 from indicators.services import check_measurement, parse_value, record_measurement, set_links
-from pagecache.models import DataVersion
+from pagecache.versions import lock_data_version
 from resourcing.lib import tables
 from resourcing.lib.tables import ImportFailed, Row, RowError
 from resourcing.lib.validators import http_url_validator, validate_no_control_characters
@@ -273,7 +273,7 @@ def import_file(data: bytes, *, author=None, dry_run: bool = False) -> Plan:
     with transaction.atomic():
         if not dry_run:
             # One import at a time, as for the roadmap CSV: take the data version's row lock.
-            list(DataVersion.objects.select_for_update().filter(pk=DataVersion.SINGLETON_PK))
+            lock_data_version()
         plan = validate(data)
         if plan.errors:
             raise ImportFailed(plan.errors)

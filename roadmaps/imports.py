@@ -28,7 +28,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from pagecache.models import DataVersion
+from pagecache.versions import lock_data_version
 from resourcing.lib import tables
 from resourcing.lib.tables import MAX_BYTES, ImportFailed, Row, RowError
 from resourcing.lib.validators import CONTROL_CHARACTERS
@@ -787,7 +787,7 @@ def import_file(
     """
     with transaction.atomic():
         if not dry_run:
-            list(DataVersion.objects.select_for_update().filter(pk=DataVersion.SINGLETON_PK))
+            lock_data_version()
         plan = validate(data)
         if plan.errors:
             raise ImportFailed(plan.errors)
