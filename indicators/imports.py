@@ -40,8 +40,8 @@ REQUIRED_COLUMNS = [
 ]
 LINK_MODELS = {"minerals": Mineral, "stages": ValueChainStage}
 UNKNOWN_LINK = {
-    "minerals": _lazy("unknown mineral \u201c%(value)s\u201d."),
-    "stages": _lazy("unknown value-chain stage \u201c%(value)s\u201d."),
+    "minerals": _lazy("unknown mineral “%(value)s”."),
+    "stages": _lazy("unknown value-chain stage “%(value)s”."),
 }
 BOOLEANS = {"true": True, "false": False, "": False}
 
@@ -145,7 +145,7 @@ def validate(data: bytes, *, now: datetime.date | None = None) -> Plan:
         if indicator is None:
             error(
                 "indicator",
-                _("unknown indicator \u201c%(value)s\u201d.") % {"value": cells["indicator"]},
+                _("unknown indicator “%(value)s”.") % {"value": cells["indicator"]},
             )
         try:
             period, month = parse_period(cells["period"])
@@ -162,7 +162,7 @@ def validate(data: bytes, *, now: datetime.date | None = None) -> Plan:
             raw = cells[column].lower()
             if raw not in BOOLEANS:
                 error(
-                    column, _("write true or false (got \u201c%(value)s\u201d).") % {"value": raw}
+                    column, _("write true or false (got “%(value)s”).") % {"value": raw}
                 )
             flags[name] = BOOLEANS.get(raw, False)
         try:
@@ -170,7 +170,7 @@ def validate(data: bytes, *, now: datetime.date | None = None) -> Plan:
         except ValueError:
             error(
                 "published_on",
-                _("\u201c%(value)s\u201d is not a date written YYYY-MM-DD.")
+                _("“%(value)s” is not a date written YYYY-MM-DD.")
                 % {"value": cells["published_on"]},
             )
             published_on = None
@@ -198,7 +198,7 @@ def validate(data: bytes, *, now: datetime.date | None = None) -> Plan:
                 error(
                     column,
                     _(
-                        "\u201c%(value)s\u201d differs from row %(row)d: give an indicator's "
+                        "“%(value)s” differs from row %(row)d: give an indicator's "
                         "%(column)s the same on each of its rows."
                     )
                     % {"value": cells[column], "row": first[0], "column": column},

@@ -52,10 +52,10 @@ def parse_value(raw) -> Decimal:
     try:
         value = Decimal(text)
     except InvalidOperation:
-        raise ValueError(_("\u201c%(value)s\u201d is not a number.") % {"value": text}) from None
+        raise ValueError(_("“%(value)s” is not a number.") % {"value": text}) from None
     if not value.is_finite():
         raise ValueError(
-            _("\u201c%(value)s\u201d is not a finite number (NaN and infinity are refused).")
+            _("“%(value)s” is not a finite number (NaN and infinity are refused).")
             % {"value": text}
         )
     if value != value.quantize(Decimal(1).scaleb(-DECIMAL_PLACES), rounding="ROUND_DOWN"):

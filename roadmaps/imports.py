@@ -356,11 +356,11 @@ def _describe(error: ValidationError, value: str) -> str:
             "limit": params["limit_value"],
         }
     if error.code == "invalid_choice":
-        return _("unknown value \u201c%(value)s\u201d.") % {"value": value}
+        return _("unknown value “%(value)s”.") % {"value": value}
     if error.code == "blank":
         return _("is required.")
     message = " ".join(error.messages)
-    return f"\u201c{value}\u201d: {message}" if value else message
+    return f"“{value}”: {message}" if value else message
 
 
 @dataclass
@@ -431,10 +431,10 @@ def _plan_row(plan: Plan, row: Row, known: _Known) -> list[RowError]:
 
     sector = known.sectors.get(cells["sector"])
     if sector is None:
-        error("sector", _("unknown sector \u201c%(value)s\u201d.") % {"value": cells["sector"]})
+        error("sector", _("unknown sector “%(value)s”.") % {"value": cells["sector"]})
     theme = known.themes.get(cells["theme"])
     if theme is None:
-        error("theme", _("unknown theme \u201c%(value)s\u201d.") % {"value": cells["theme"]})
+        error("theme", _("unknown theme “%(value)s”.") % {"value": cells["theme"]})
     groups = []
     slugs = [slug.strip() for slug in cells["stakeholder_groups"].split(GROUP_SEPARATOR)]
     for slug in dict.fromkeys(slug for slug in slugs if slug):
@@ -443,7 +443,7 @@ def _plan_row(plan: Plan, row: Row, known: _Known) -> list[RowError]:
         else:
             error(
                 "stakeholder_groups",
-                _("unknown stakeholder group \u201c%(value)s\u201d.") % {"value": slug},
+                _("unknown stakeholder group “%(value)s”.") % {"value": slug},
             )
     links = {}
     for column in LINK_COLUMNS:
@@ -455,11 +455,11 @@ def _plan_row(plan: Plan, row: Row, known: _Known) -> list[RowError]:
             if slug in known.links[column]:
                 links[column].append(known.links[column][slug])
             elif column == "minerals":
-                error(column, _("unknown mineral \u201c%(value)s\u201d.") % {"value": slug})
+                error(column, _("unknown mineral “%(value)s”.") % {"value": slug})
             else:
                 error(
                     column,
-                    _("unknown value-chain stage \u201c%(value)s\u201d.") % {"value": slug},
+                    _("unknown value-chain stage “%(value)s”.") % {"value": slug},
                 )
 
     # The target: the model's rules, one definition per file, in the row's sector.
@@ -475,7 +475,7 @@ def _plan_row(plan: Plan, row: Row, known: _Known) -> list[RowError]:
                 error(
                     column,
                     _(
-                        "\u201c%(value)s\u201d differs from row %(row)d (\u201c%(first)s\u201d) "
+                        "“%(value)s” differs from row %(row)d (“%(first)s”) "
                         "for target %(target)s."
                     )
                     % {

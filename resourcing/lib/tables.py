@@ -73,7 +73,7 @@ def decode(data: bytes, *, max_bytes: int = MAX_BYTES) -> tuple[str, list[RowErr
                 None,
                 _(
                     "the file is not UTF-8: byte 0x%(byte)02X at offset %(offset)d cannot be "
-                    "read. Save it as \u201cCSV UTF-8\u201d and try again."
+                    "read. Save it as “CSV UTF-8” and try again."
                 )
                 % {"byte": data[exc.start], "offset": exc.start},
             )
