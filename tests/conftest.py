@@ -68,6 +68,26 @@ CHROMIUM_ARGS = [
 ]
 
 
+# Playwright waits 30 s by default; a page of the live server (one thread) on a loaded 2-core
+# machine has been seen to need more. A longer wait only matters when something is slow.
+BROWSER_TIMEOUT_MS = 90_000
+
+
+class _PatientBrowser:
+    """The browser, whose every new context waits up to BROWSER_TIMEOUT_MS."""
+
+    def __init__(self, browser):
+        self._browser = browser
+
+    def new_context(self, **options):
+        context = self._browser.new_context(**options)
+        context.set_default_timeout(BROWSER_TIMEOUT_MS)
+        return context
+
+    def __getattr__(self, name):
+        return getattr(self._browser, name)
+
+
 @pytest.fixture(scope="session")
 def browser():
     if not Path(CHROMIUM).exists():
@@ -81,7 +101,7 @@ def browser():
         instance = playwright.chromium.launch(
             executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
         )
-        yield instance
+        yield _PatientBrowser(instance)
         instance.close()
 
 
