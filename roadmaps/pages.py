@@ -94,7 +94,7 @@ class OverviewPage:
 
 def overview_page(as_of: datetime.date, *, details: bool = True) -> OverviewPage:
     """Queries: sectors, progress by sector; details add next due milestones, updates, the
-    stakeholder groups and progress by sector at each of period_ends(as_of) (one each)."""
+    stakeholder groups and progress by sector at every one of period_ends(as_of) (one)."""
     progress = progress_by(
         Milestone.objects.current(),
         "target__roadmap__sector",
@@ -164,8 +164,8 @@ def sector_dashboard_page(
     progress by theme, timeline milestones (or counts per due year), status counts, overdue
     milestones, stakeholder groups, progress by group, the sector's indicators with their
     measurements, the sector's minerals and the value chain (stages, progress by stage,
-    milestones placed by stage), at-risk milestones, the next due, progress at each of
-    period_ends(as_of) (one query each), and its milestones reviewed within the sector's
+    milestones placed by stage), at-risk milestones, the next due, progress at every one of
+    period_ends(as_of) (one query), and its milestones reviewed within the sector's
     interval (one aggregate)."""
     sector = get_object_or_404(Sector, slug=sector_slug)
     milestones = Milestone.objects.in_sector(sector)
@@ -521,8 +521,7 @@ class SectorReportPage:
 
 def sector_report_page(sector_slug: str, as_of: datetime.date) -> SectorReportPage:
     """Queries: sector_dashboard_page's, every overdue milestone, the re-dated milestones, then
-    the sector's progress on each of report_days(as_of) (one per day: a number fixed by the
-    date, not the data)."""
+    the sector's progress on every one of report_days(as_of) (one query)."""
     dashboard = sector_dashboard_page(sector_slug, as_of)
     milestones = Milestone.objects.in_sector(dashboard.sector)
     return SectorReportPage(
