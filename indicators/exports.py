@@ -10,6 +10,7 @@ import io
 from django.utils.translation import gettext_lazy as _
 
 from indicators.models import current_values
+from resourcing.lib.validators import starts_like_formula
 
 COLUMNS = [
     "indicator",
@@ -26,6 +27,8 @@ COLUMNS = [
     "stages",
 ]
 READ_ONLY_COLUMNS = ["current"]
+# The one free-text column (the others are codes, slugs, dates, numbers, booleans, a URL).
+NOTE = COLUMNS.index("note")
 # The indicator's links, repeated on each of its rows (slugs joined by ";"). A file without
 # them imports and leaves the links as they are.
 LINK_COLUMNS = {"minerals": "minerals", "stages": "stages"}
@@ -113,7 +116,13 @@ def write_csv(rows, stream) -> None:
     writer = csv.writer(stream, lineterminator="\r\n")
     writer.writerow(COLUMNS)
     for row in rows:
-        writer.writerow(csv_cells(row))
+        cells = csv_cells(row)
+        # As in the roadmap CSV (roadmaps.exports.write_csv): Measurement.note refuses what a
+        # spreadsheet would run, so valid rows round-trip exactly; a note stored before that
+        # rule gets the leading apostrophe spreadsheets read as "this is text".
+        if starts_like_formula(cells[NOTE]):
+            cells[NOTE] = "'" + cells[NOTE]
+        writer.writerow(cells)
 
 
 def csv_text(rows) -> str:
