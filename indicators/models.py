@@ -99,6 +99,19 @@ class IndicatorQuerySet(models.QuerySet):
     def for_sector(self, sector, as_of: datetime.date):
         return self.filter(sectors=sector).with_measurements(as_of).order_by("code")
 
+    def for_sector_dashboard(self, sector, as_of: datetime.date):
+        """The sector's indicators (for_sector), each with `sector_targets`: the targets of the
+        sector's current roadmap it measures (one more query), to place it under them."""
+        from roadmaps.models import Target
+
+        return self.for_sector(sector, as_of).prefetch_related(
+            Prefetch(
+                "targets",
+                queryset=Target.objects.in_sector(sector).only("pk").order_by("pk"),
+                to_attr="sector_targets",
+            )
+        )
+
     def for_target(self, target, as_of: datetime.date):
         return self.filter(targets=target).with_measurements(as_of).order_by("code")
 

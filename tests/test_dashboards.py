@@ -809,3 +809,54 @@ def test_sector_dashboard_stays_bounded_for_large_sectors(
     assert overdue.count('<a href="/milestones/') == 1
     assert "/sectors/mobility/milestones/?overdue=yes" in overdue
     assert "See all 2 overdue milestones" in overdue
+
+
+def test_sector_dashboard_first_screen_shows_the_top_items_and_links_the_full_lists(
+    client, dataset
+):
+    """As of PAST: MOB-1.2 overdue; three at-risk milestones coming due, and one overdue
+    at-risk one (listed as overdue). The first screen shows three items: the overdue ones
+    first (most overdue first), then the at-risk ones coming due first."""
+    target = dataset.roadmaps.get().targets.get(code="MOB-2")
+    for code, due in (("MOB-2.7", "2026-06-30"), ("MOB-2.5", "2027-12-31")):
+        make_milestone(
+            target=target, code=code, due_date=datetime.date.fromisoformat(due), status="at_risk"
+        )
+    make_milestone(
+        target=target, code="MOB-2.6", due_date=datetime.date(2025, 5, 31), status="at_risk"
+    )
+    make_milestone(
+        target=target, code="MOB-2.8", due_date=datetime.date(2029, 1, 31), status="at_risk"
+    )
+
+    html = client.get("/sectors/mobility/", {"as_of": "2025-06-30"}).content.decode()
+
+    risks = _section(html, "overdue-title")
+    assert re.findall(r'<li><a href="/milestones/([\w.-]+)/\?as_of=2025-06-30">', risks) == [
+        "MOB-1.2",  # due 2025-03-31
+        "MOB-2.6",  # due 2025-05-31, at risk and overdue
+        "MOB-2.7",  # at risk, due 2026-06-30
+    ]
+    assert risks.count('<span class="tag overdue">') == 2
+    assert (
+        '<a href="/sectors/mobility/milestones/?overdue=yes&amp;as_of=2025-06-30">'
+        "See all 2 overdue milestones</a>" in risks
+    )
+    assert (
+        '<a href="/sectors/mobility/milestones/?status=at_risk&amp;as_of=2025-06-30">'
+        "All at risk</a>" in risks
+    )
+    upcoming = _section(html, "next-title")
+    assert re.findall(r'<a href="/milestones/([\w.-]+)/\?as_of=2025-06-30">', upcoming) == [
+        "MOB-2.7",
+        "MOB-2.5",
+        "MOB-2.2",  # in progress, due 2028-12-31
+    ]
+    full_list = (
+        "/sectors/mobility/milestones/?due_from=2025-06-30&amp;status=not_started&amp;"
+        "status=in_progress&amp;status=at_risk&amp;as_of=2025-06-30"
+    )
+    assert f'<a href="{full_list}">All open milestones due from 2025-06-30</a>' in upcoming
+    # The link's list: every open milestone due from that day, the shown three first.
+    rows = client.get(full_list.replace("&amp;", "&") + "&format=json").json()["results"]
+    assert [row["code"] for row in rows] == ["MOB-2.7", "MOB-2.5", "MOB-2.2", "MOB-2.8", "MOB-2.1"]
