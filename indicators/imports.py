@@ -183,7 +183,8 @@ def validate(data: bytes, *, now: datetime.date | None = None) -> Plan:
                 error("source_url", " ".join(exc.messages))
         note = cells["note"]
         try:
-            validate_no_control_characters(note)
+            # The model field's own validators (control characters, spreadsheet formulas).
+            Measurement._meta.get_field("note").run_validators(note)
         except ValidationError as exc:
             error("note", " ".join(exc.messages))
         if len(note) > NOTE_MAX_LENGTH:

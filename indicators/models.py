@@ -17,12 +17,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from resourcing.lib.fields import HttpURLField
-from resourcing.lib.validators import (
-    code_validator,
-    http_url_q,
-    validate_no_control_characters,
-)
-from roadmaps.models import NOTE_MAX_LENGTH, Provenance
+from resourcing.lib.validators import code_validator, http_url_q
+from roadmaps.models import CSV_TEXT, NOTE_MAX_LENGTH, SHOWN_TEXT, Provenance
 
 # Public series of the EU's 2030/2050 goals start with the Climate Law's 1990 reference year.
 EARLIEST_PERIOD = 1990
@@ -103,6 +99,19 @@ class IndicatorQuerySet(models.QuerySet):
     def for_sector(self, sector, as_of: datetime.date):
         return self.filter(sectors=sector).with_measurements(as_of).order_by("code")
 
+    def for_sector_dashboard(self, sector, as_of: datetime.date):
+        """The sector's indicators (for_sector), each with `sector_targets`: the targets of the
+        sector's current roadmap it measures (one more query), to place it under them."""
+        from roadmaps.models import Target
+
+        return self.for_sector(sector, as_of).prefetch_related(
+            Prefetch(
+                "targets",
+                queryset=Target.objects.in_sector(sector).only("pk").order_by("pk"),
+                to_attr="sector_targets",
+            )
+        )
+
     def for_target(self, target, as_of: datetime.date):
         return self.filter(targets=target).with_measurements(as_of).order_by("code")
 
@@ -112,9 +121,14 @@ class IndicatorQuerySet(models.QuerySet):
 
 class Indicator(models.Model):
     code = models.CharField(_("code"), max_length=30, unique=True, validators=[code_validator])
-    title = models.CharField(_("title"), max_length=300)
-    description = models.TextField(_("description"), blank=True)
-    unit = models.CharField(_("unit"), max_length=100, help_text=_('For example "%".'))
+    # The indicator's own text is shown on pages and in JSON, never in a CSV cell (the
+    # indicators CSV carries its code): control characters are refused, as for every shown
+    # text (roadmaps.models.SHOWN_TEXT). A measurement's note reaches the CSV: CSV_TEXT.
+    title = models.CharField(_("title"), max_length=300, validators=SHOWN_TEXT)
+    description = models.TextField(_("description"), blank=True, validators=SHOWN_TEXT)
+    unit = models.CharField(
+        _("unit"), max_length=100, help_text=_('For example "%".'), validators=SHOWN_TEXT
+    )
     is_percent = models.BooleanField(
         _("values are percentages"),
         default=False,
@@ -148,12 +162,16 @@ class Indicator(models.Model):
         blank=True,
     )
     target_source_title = models.CharField(
-        _("act or document setting the target"), max_length=300, blank=True
+        _("act or document setting the target"), max_length=300, blank=True, validators=SHOWN_TEXT
     )
     target_source_url = HttpURLField(_("its URL"), max_length=500, blank=True)
-    source_title = models.CharField(_("source title"), max_length=300, blank=True)
+    source_title = models.CharField(
+        _("source title"), max_length=300, blank=True, validators=SHOWN_TEXT
+    )
     source_url = HttpURLField(_("source URL"), max_length=500, blank=True)
-    dataset_code = models.CharField(_("dataset code"), max_length=60, blank=True)
+    dataset_code = models.CharField(
+        _("dataset code"), max_length=60, blank=True, validators=SHOWN_TEXT
+    )
     # Freshness (roadmaps/freshness.py): the data set's next release is expected this long
     # after the latest value's publication; past it without a newer value, the indicator is
     # marked "not reviewed since". Most Eurostat series are yearly.
@@ -163,7 +181,7 @@ class Indicator(models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(120)],
         help_text=_("How often the data set publishes a new value (12: yearly)."),
     )
-    publisher = models.CharField(_("publisher"), max_length=150, blank=True)
+    publisher = models.CharField(_("publisher"), max_length=150, blank=True, validators=SHOWN_TEXT)
     provenance = models.CharField(
         _("provenance"), max_length=20, choices=Provenance.choices, default=Provenance.EU_LAW
     )
@@ -393,12 +411,8 @@ class Measurement(models.Model):
     is_estimated = models.BooleanField(_("estimated"), default=False)
     is_break_in_series = models.BooleanField(_("break in series"), default=False)
     source_url = HttpURLField(_("source URL"), max_length=500, blank=True)
-    note = models.TextField(
-        _("note"),
-        max_length=NOTE_MAX_LENGTH,
-        blank=True,
-        validators=[validate_no_control_characters],
-    )
+    # In the indicators CSV's `note` column: nothing a spreadsheet would run as a formula.
+    note = models.TextField(_("note"), max_length=NOTE_MAX_LENGTH, blank=True, validators=CSV_TEXT)
     published_on = models.DateField(_("published on"))
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -152,10 +152,12 @@ def timeline(milestones, as_of: datetime.date) -> Timeline:
     return _timeline(lanes, as_of)
 
 
-BREAKDOWN_WIDTH = 480
-BREAKDOWN_LEFT = 130
-BREAKDOWN_BAR_HEIGHT = 22
-BREAKDOWN_GAP = 10
+# Drawn at about its own size beside the stakeholder groups on the sector dashboard: labels
+# stay 13 px.
+BREAKDOWN_WIDTH = 360
+BREAKDOWN_LEFT = 120
+BREAKDOWN_BAR_HEIGHT = 18
+BREAKDOWN_GAP = 8
 
 
 def status_breakdown(counts: dict) -> dict:

@@ -407,8 +407,8 @@ def slippage_of(queryset, as_of: datetime.date) -> Slippage:
     return Slippage(slips=tuple(months_between(original, due) for original, due in rows))
 
 
-# Progress over time (sector dashboard, overview): the year ends since the first due dates,
-# then quarter ends for the recent years, then the page's day.
+# Progress over time (sector dashboard, overview, report): the year ends since the first due
+# dates, then quarter ends for the recent years, then the page's day; all in one query.
 HISTORY_START_YEAR = 2020
 QUARTERLY_YEARS = 2
 
@@ -425,21 +425,49 @@ def period_ends(as_of: datetime.date) -> list[datetime.date]:
     return [day for day in days if day < as_of] + [as_of]
 
 
+def _over_time_aggregates(days) -> tuple[dict, dict]:
+    """Progress at the end of each of `days` in one query: the status and due date in force
+    on day i annotated as status_as_of_<i> and due_as_of_<i> (the expressions every count
+    reads), and progress_aggregates over them named p<i>__<measure>."""
+    annotations, aggregates = {}, {}
+    for index, day in enumerate(days):
+        status_field, due_field = f"status_as_of_{index}", f"due_as_of_{index}"
+        annotations[status_field] = status_as_of(day)
+        annotations[due_field] = due_date_as_of(day)
+        for name, aggregate in progress_aggregates(day, status_field, due_field).items():
+            aggregates[f"p{index}__{name}"] = aggregate
+    return annotations, aggregates
+
+
+def _progress_by_day(row: dict, days) -> list[tuple[datetime.date, Progress]]:
+    series = []
+    for index, day in enumerate(days):
+        prefix = f"p{index}__"
+        measures = {key.removeprefix(prefix): n for key, n in row.items() if key.startswith(prefix)}
+        series.append((day, Progress.from_row(measures)))
+    return series
+
+
 def progress_over_time(queryset, days) -> list[tuple[datetime.date, Progress]]:
-    """Progress of a milestone QuerySet at the end of each day: one query per day, each
-    with the same rules as every other count (progress_of)."""
-    return [(day, progress_of(queryset, day)) for day in days]
+    """Progress of a milestone QuerySet at the end of each day, with the same rules as every
+    other count (progress_of): one query whatever the number of days (conditional aggregates
+    per day over the statuses and due dates in force that day)."""
+    days = list(days)
+    if not days:
+        return []
+    annotations, aggregates = _over_time_aggregates(days)
+    return _progress_by_day(queryset.annotate(**annotations).aggregate(**aggregates), days)
 
 
 def progress_over_time_by(queryset, field: str, days) -> dict:
-    """{value of `field`: [(day, Progress), ...]}: one query per day (progress_by)."""
-    series = {}
-    for day in days:
-        for key, progress in progress_by(queryset, field, day).items():
-            series.setdefault(key, {})[day] = progress
-    return {
-        key: [(day, by_day.get(day, Progress())) for day in days] for key, by_day in series.items()
-    }
+    """{value of `field`: [(day, Progress), ...]}, each day as progress_by would give it: one
+    query whatever the number of days."""
+    days = list(days)
+    if not days:
+        return {}
+    annotations, aggregates = _over_time_aggregates(days)
+    rows = queryset.annotate(**annotations).order_by().values(field).annotate(**aggregates)
+    return {row[field]: _progress_by_day(row, days) for row in rows}
 
 
 def redated(queryset, as_of: datetime.date) -> list:
