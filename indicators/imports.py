@@ -161,9 +161,7 @@ def validate(data: bytes, *, now: datetime.date | None = None) -> Plan:
         for column, name in FLAG_COLUMNS.items():
             raw = cells[column].lower()
             if raw not in BOOLEANS:
-                error(
-                    column, _("write true or false (got “%(value)s”).") % {"value": raw}
-                )
+                error(column, _("write true or false (got “%(value)s”).") % {"value": raw})
             flags[name] = BOOLEANS.get(raw, False)
         try:
             published_on = datetime.date.fromisoformat(cells["published_on"])

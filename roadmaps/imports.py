@@ -474,10 +474,7 @@ def _plan_row(plan: Plan, row: Row, known: _Known) -> list[RowError]:
             if cells[column] != first.cells[column]:
                 error(
                     column,
-                    _(
-                        "“%(value)s” differs from row %(row)d (“%(first)s”) "
-                        "for target %(target)s."
-                    )
+                    _("“%(value)s” differs from row %(row)d (“%(first)s”) for target %(target)s.")
                     % {
                         "value": cells[column],
                         "row": first.number,
