@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from resourcing.lib.fields import HttpURLField
+from resourcing.lib.translations import TranslationReview, translation_review_constraints
 from resourcing.lib.validators import (
     code_validator,
     http_url_q,
@@ -84,7 +85,7 @@ class IndicatorQuerySet(models.QuerySet):
         from roadmaps.models import Mineral, ValueChainStage
 
         return self.prefetch_related(
-            Prefetch("minerals", queryset=Mineral.objects.order_by("name", "slug")),
+            Prefetch("minerals", queryset=Mineral.objects.order_by("name_en", "slug")),
             Prefetch("stages", queryset=ValueChainStage.objects.order_by("order", "slug")),
         )
 
@@ -110,7 +111,7 @@ class IndicatorQuerySet(models.QuerySet):
         return self.filter(milestones=milestone).with_measurements(as_of).order_by("code")
 
 
-class Indicator(models.Model):
+class Indicator(TranslationReview):
     code = models.CharField(_("code"), max_length=30, unique=True, validators=[code_validator])
     title = models.CharField(_("title"), max_length=300)
     description = models.TextField(_("description"), blank=True)
@@ -209,6 +210,7 @@ class Indicator(models.Model):
         verbose_name = _("indicator")
         verbose_name_plural = _("indicators")
         constraints = [
+            *translation_review_constraints("indicator"),
             models.CheckConstraint(condition=~Q(code=""), name="indicator_code_not_empty"),
             models.CheckConstraint(
                 condition=_choices_q("direction", Direction), name="indicator_direction_valid"

@@ -251,7 +251,7 @@ class MilestoneFilter(django_filters.FilterSet):
         label=_("Mineral"),
         field_name="minerals",
         to_field_name="slug",
-        queryset=Mineral.objects.order_by("name", "slug"),
+        queryset=Mineral.objects.order_by("name_en", "slug"),
         empty_label=_("Any mineral"),
         null_label=_("No mineral given"),
         distinct=False,

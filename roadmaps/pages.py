@@ -219,7 +219,7 @@ def sector_dashboard_page(
         {"group": group, "progress": by_group.get(group.pk, Progress())} for group in _groups()
     ]
     page.indicators = with_progress(Indicator.objects.for_sector(sector, as_of), as_of)
-    page.sector_minerals = list(sector.minerals.order_by("name", "slug"))
+    page.sector_minerals = list(sector.minerals.order_by("name_en", "slug"))
     page.value_chain = value_chain(milestones, as_of)
     page.at_risk = list(
         milestones.with_status_as_of(as_of)
