@@ -62,7 +62,7 @@ class TranslatedContentForm(forms.ModelForm):
             if field is not None and field.widget.value_omitted_from_data(
                 self.data, self.files, self.add_prefix(name)
             ):
-                cleaned[name] = self.initial.get(name)
+                cleaned[name] = getattr(self.instance, name)
         return cleaned
 
     def _post_clean(self):
