@@ -10,6 +10,7 @@ from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 
 from resourcing.lib import tables
+from resourcing.lib.translations import english
 from roadmaps.models import Mineral, ValueChainStage
 from roadmaps.progress import with_status_as_of
 from stakeholders.models import StakeholderGroup
@@ -119,12 +120,12 @@ def milestone_row(milestone, as_of: datetime.date) -> dict:
     return {
         "sector": target.roadmap.sector.slug,
         "target": target.code,
-        "target_title": target.title,
+        "target_title": english(target, "title"),
         "theme": target.theme.slug,
         "target_year": target.target_year,
         "code": milestone.code,
-        "title": milestone.title,
-        "description": milestone.description,
+        "title": english(milestone, "title"),
+        "description": english(milestone, "description"),
         # The due date in force on `as_of`, like the status (deadline changes are history).
         "due_date": getattr(milestone, "due_as_of", milestone.due_date).isoformat(),
         "status": status,
@@ -177,8 +178,8 @@ def roadmap_fields(roadmap) -> dict | None:
         return None
     return {
         "slug": roadmap.slug,
-        "title": roadmap.title,
-        "vision": roadmap.vision,
+        "title": english(roadmap, "title"),
+        "vision": english(roadmap, "vision"),
         "horizon_year": roadmap.horizon_year,
         "published": roadmap.published.isoformat() if roadmap.published else None,
         "source_title": roadmap.source_title,

@@ -153,6 +153,12 @@ def canonical_language():
     return override(CANONICAL)
 
 
+def english(obj, field: str) -> str:
+    """The canonical (English) text of `obj.<field>`, whatever language is active: what the
+    data formats (CSV, JSON, Atom) carry."""
+    return getattr(obj, column(field, CANONICAL)) or ""
+
+
 def content_language(language: str | None = None) -> str:
     """The content language of a site language (en-gb -> en); English for anything else."""
     code = (language or get_language() or CANONICAL).split("-")[0].lower()
