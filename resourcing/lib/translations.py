@@ -74,6 +74,8 @@ def translation_columns(model, languages=TRANSLATED) -> list[str]:
     """Every column holding a translation or its review, for `languages`: title_es, ...,
     translation_status_es, translation_source_es."""
     columns = []
+    if not translated_fields(model):
+        return columns
     for language in languages:
         columns += [column(field, language) for field in translated_fields(model)]
         columns += [status_column(language), source_column(language)]
