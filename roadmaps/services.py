@@ -23,7 +23,6 @@ in the same transaction.
 """
 
 import datetime
-import functools
 from contextlib import nullcontext
 
 from django.core.exceptions import ValidationError
@@ -36,7 +35,7 @@ from pagecache.versions import bump_data_version
 from resourcing.lib.translations import (
     TRANSLATED,
     TranslationStatus,
-    canonical_language,
+    in_canonical_language,
     source_column,
     status_column,
     translated_fields,
@@ -52,18 +51,6 @@ from roadmaps.models import (
     Target,
     UpdateKind,
 )
-
-
-def in_canonical_language(writer):
-    """Runs `writer` in English: `title` is the English column (title_en) whatever language
-    the request is served in."""
-
-    @functools.wraps(writer)
-    def wrapper(*args, **kwargs):
-        with canonical_language():
-            return writer(*args, **kwargs)
-
-    return wrapper
 
 
 class StaleVersionError(Exception):

@@ -12,6 +12,7 @@ columns on the same row, so a page marks an unreviewed translation without anoth
 and the admin filters on them.
 """
 
+import functools
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -153,6 +154,18 @@ def canonical_language():
     """English for what must not depend on the reader's language: writers (`title` means
     the English title) and data formats (CSV, JSON, Atom)."""
     return override(CANONICAL)
+
+
+def in_canonical_language(function):
+    """Runs `function` in English (a writer, an import): `title` is the English column
+    (title_en) whatever language the request is served in."""
+
+    @functools.wraps(function)
+    def wrapper(*args, **kwargs):
+        with canonical_language():
+            return function(*args, **kwargs)
+
+    return wrapper
 
 
 def english(obj, field: str) -> str:
