@@ -10,7 +10,11 @@ from django.utils.translation import gettext_lazy as _
 
 from resourcing.lib.dates import add_months, end_of_day, months_between
 from resourcing.lib.fields import HttpURLField
-from resourcing.lib.translations import TranslationReview, translation_review_constraints
+from resourcing.lib.translations import (
+    STATUS_COLUMNS,
+    TranslationReview,
+    translation_review_constraints,
+)
 from resourcing.lib.validators import (
     code_validator,
     http_url_q,
@@ -401,6 +405,8 @@ class MilestoneQuerySet(models.QuerySet):
                 "status",
                 "is_project_event",
                 "target__code",
+                # What marks an unreviewed translation of the title (content_translation).
+                *STATUS_COLUMNS,
             )
             .order_by("due_as_of", "code")
         )
@@ -462,6 +468,8 @@ class MilestoneQuerySet(models.QuerySet):
                 "status",
                 "is_project_event",
                 "target__code",
+                # What marks an unreviewed translation of the title (content_translation).
+                *STATUS_COLUMNS,
             )
             .annotate(
                 stage_id=F("stages"),

@@ -62,6 +62,9 @@ def source_column(language: str) -> str:
     return f"translation_source_{language}"
 
 
+STATUS_COLUMNS = tuple(status_column(code) for code in TRANSLATED)
+
+
 def column(field: str, language: str) -> str:
     """The column of `field` in `language` (modeltranslation's naming): title_es."""
     return f"{field}_{language}"
