@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from indicators.models import current_values
 from resourcing.lib import tables
+from resourcing.lib.translations import english
 
 COLUMNS = [
     "indicator",
@@ -117,7 +118,7 @@ def indicator_dict(indicator, progress) -> dict:
     latest = values[-1] if values else None
     return {
         "code": indicator.code,
-        "title": indicator.title,
+        "title": english(indicator, "title"),
         "unit": indicator.unit,
         "is_percent": indicator.is_percent,
         "target_is_share": indicator.target_is_share,
@@ -140,7 +141,11 @@ def indicator_dict(indicator, progress) -> dict:
         "provenance": indicator.provenance,
         "sectors": [sector.slug for sector in indicator.sectors.all()],
         "minerals": [
-            {"mineral": mineral.slug, "name": mineral.name, "url": mineral.get_absolute_url()}
+            {
+                "mineral": mineral.slug,
+                "name": english(mineral, "name"),
+                "url": mineral.get_absolute_url(),
+            }
             for mineral in indicator.minerals.all()
         ],
         "stages": [stage.slug for stage in indicator.stages.all()],

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from resourcing.lib.fields import HttpURLField
+from resourcing.lib.translations import TranslationReview, translation_review_constraints
 from resourcing.lib.validators import code_validator, http_url_q
 from roadmaps.models import CSV_TEXT, NOTE_MAX_LENGTH, SHOWN_TEXT, Provenance
 
@@ -80,7 +81,7 @@ class IndicatorQuerySet(models.QuerySet):
         from roadmaps.models import Mineral, ValueChainStage
 
         return self.prefetch_related(
-            Prefetch("minerals", queryset=Mineral.objects.order_by("name", "slug")),
+            Prefetch("minerals", queryset=Mineral.objects.order_by("name_en", "slug")),
             Prefetch("stages", queryset=ValueChainStage.objects.order_by("order", "slug")),
         )
 
@@ -119,7 +120,7 @@ class IndicatorQuerySet(models.QuerySet):
         return self.filter(milestones=milestone).with_measurements(as_of).order_by("code")
 
 
-class Indicator(models.Model):
+class Indicator(TranslationReview):
     code = models.CharField(_("code"), max_length=30, unique=True, validators=[code_validator])
     # The indicator's own text is shown on pages and in JSON, never in a CSV cell (the
     # indicators CSV carries its code): control characters are refused, as for every shown
@@ -227,6 +228,7 @@ class Indicator(models.Model):
         verbose_name = _("indicator")
         verbose_name_plural = _("indicators")
         constraints = [
+            *translation_review_constraints("indicator"),
             models.CheckConstraint(condition=~Q(code=""), name="indicator_code_not_empty"),
             models.CheckConstraint(
                 condition=_choices_q("direction", Direction), name="indicator_direction_valid"

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy as _
 
 from resourcing.lib.env import env_bool, env_list
 
@@ -32,6 +33,20 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1")
 
 INSTALLED_APPS = [
+    # The project's apps first: the first app naming a management command wins, and
+    # roadmaps' validating loaddata must win over modeltranslation's.
+    "stakeholders",
+    "roadmaps",
+    # Cache invalidation: the data version, its bump and the page cache middleware.
+    "pagecache",
+    "indicators",
+    # Review before publication (proposals) and data calls to stewards.
+    "review",
+    # Badges, embeddable views and the printable sector report.
+    "reuse",
+    # Translated content (title_es, ...); before the admin, so that the translation fields
+    # exist when the admin's classes are built.
+    "modeltranslation",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -45,15 +60,6 @@ INSTALLED_APPS = [
     "csp",
     # Login throttling: counts failed logins per username and address, locks out after five.
     "axes",
-    "stakeholders",
-    "roadmaps",
-    # Cache invalidation: the data version, its bump and the page cache middleware.
-    "pagecache",
-    "indicators",
-    # Review before publication (proposals) and data calls to stewards.
-    "review",
-    # Badges, embeddable views and the printable sector report.
-    "reuse",
 ]
 
 MIDDLEWARE = [
@@ -241,11 +247,21 @@ PAGE_CACHE_SECONDS = 600
 PAGE_CACHE_LISTEN = env_bool("DJANGO_PAGE_CACHE_LISTEN", default=True)
 
 LANGUAGE_CODE = "en"
-LANGUAGES = [("en", "English")]
+LANGUAGES = [
+    ("en", _("English")),
+    ("es", _("Spanish")),
+    ("fr", _("French")),
+    ("pt", _("Portuguese")),
+    ("de", _("German")),
+]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
+# Content translations (resourcing/lib/translations.py): English is canonical, every other
+# language falls back to it, column by column.
+MODELTRANSLATION_DEFAULT_LANGUAGE = "en"
+MODELTRANSLATION_FALLBACK_LANGUAGES = ("en",)
 
 STATIC_URL = "static/"
 STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT", "") or BASE_DIR / "staticfiles")

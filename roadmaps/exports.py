@@ -7,9 +7,11 @@ One row per milestone, the same columns in CSV and JSON. Every `?format=csv` and
 import datetime
 
 from django.db.models import Prefetch
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from resourcing.lib import tables
+from resourcing.lib.translations import LANGUAGE_NAMES, TRANSLATED, english
 from roadmaps.models import Mineral, ValueChainStage
 from roadmaps.progress import with_status_as_of
 from stakeholders.models import StakeholderGroup
@@ -36,10 +38,24 @@ COLUMNS = [
     "stages",
     "project_event",
 ]
+# The translations (issue 15), appended last, language by language: the English columns
+# above stay the canonical ones. Column -> (model, field): target_title_es is the target's
+# Spanish title, title_es and description_es the milestone's.
+TRANSLATED_COLUMNS = {"target_title": ("target", "title"), "title": ("milestone", "title")}
+TRANSLATED_COLUMNS["description"] = ("milestone", "description")
+LANGUAGE_COLUMNS = {
+    f"{name}_{language}": (model, f"{field}_{language}", language)
+    for language in TRANSLATED
+    for name, (model, field) in TRANSLATED_COLUMNS.items()
+}
+# The canonical columns alone: a file of them (an older export) still imports.
+CANONICAL_COLUMNS = list(COLUMNS)
+COLUMNS += list(LANGUAGE_COLUMNS)
 READ_ONLY_COLUMNS = ["overdue", "updated_at"]
 # Columns a file may leave out: absent, an existing milestone keeps its value and a new one
-# takes the default (roadmaps.imports).
-OPTIONAL_COLUMNS = ["project_event"]
+# takes the default (roadmaps.imports); an absent language column leaves those translations
+# as they are.
+OPTIONAL_COLUMNS = ["project_event", *LANGUAGE_COLUMNS]
 # What each column holds: the open-data page and docs/import-format.md describe the same.
 COLUMN_DESCRIPTIONS = {
     "sector": _("Sector slug: renewable-energy, mobility or electronics."),
@@ -87,6 +103,16 @@ COLUMN_DESCRIPTIONS = {
         "column an existing milestone keeps its value and a new one is false."
     ),
 }
+for _column, (_model, _field, _language) in LANGUAGE_COLUMNS.items():
+    COLUMN_DESCRIPTIONS[_column] = format_lazy(
+        _(
+            "The {language} translation of {column} (optional). Empty: not translated (pages "
+            "show the English); on import an empty cell clears it, and a file without the "
+            "column leaves the translations as they are."
+        ),
+        language=LANGUAGE_NAMES[_language],
+        column=_column.rsplit("_", 1)[0],
+    )
 GROUP_SEPARATOR = ";"
 # Columns holding lists of slugs (joined by GROUP_SEPARATOR in the CSV).
 LIST_COLUMNS = ("stakeholder_groups", "minerals", "stages")
@@ -94,7 +120,7 @@ LIST_COLUMNS = ("stakeholder_groups", "minerals", "stages")
 # The free-text columns: the models refuse text in them that a spreadsheet would run as a
 # formula (resourcing.lib.validators.validate_not_a_formula); the others are codes, slugs,
 # dates and numbers.
-FREE_TEXT_COLUMNS = ["target_title", "title", "description", "source_title"]
+FREE_TEXT_COLUMNS = ["target_title", "title", "description", "source_title", *LANGUAGE_COLUMNS]
 
 
 def for_export(queryset, as_of: datetime.date):
@@ -119,12 +145,12 @@ def milestone_row(milestone, as_of: datetime.date) -> dict:
     return {
         "sector": target.roadmap.sector.slug,
         "target": target.code,
-        "target_title": target.title,
+        "target_title": english(target, "title"),
         "theme": target.theme.slug,
         "target_year": target.target_year,
         "code": milestone.code,
-        "title": milestone.title,
-        "description": milestone.description,
+        "title": english(milestone, "title"),
+        "description": english(milestone, "description"),
         # The due date in force on `as_of`, like the status (deadline changes are history).
         "due_date": getattr(milestone, "due_as_of", milestone.due_date).isoformat(),
         "status": status,
@@ -137,6 +163,10 @@ def milestone_row(milestone, as_of: datetime.date) -> dict:
         "minerals": [mineral.slug for mineral in milestone.minerals.all()],
         "stages": [stage.slug for stage in milestone.stages.all()],
         "project_event": milestone.is_project_event,
+        **{
+            column: getattr(target if model == "target" else milestone, name) or ""
+            for column, (model, name, _language) in LANGUAGE_COLUMNS.items()
+        },
     }
 
 
@@ -177,8 +207,8 @@ def roadmap_fields(roadmap) -> dict | None:
         return None
     return {
         "slug": roadmap.slug,
-        "title": roadmap.title,
-        "vision": roadmap.vision,
+        "title": english(roadmap, "title"),
+        "vision": english(roadmap, "vision"),
         "horizon_year": roadmap.horizon_year,
         "published": roadmap.published.isoformat() if roadmap.published else None,
         "source_title": roadmap.source_title,

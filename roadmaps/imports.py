@@ -14,6 +14,14 @@ import would do:
 writes over; given the versions a preview was made from (`Plan.versions()`), it refuses,
 writing nothing, when any of the file's milestones changed since.
 
+The language columns (target_title_es, title_es, description_es, ...) are optional: a file
+without one leaves those translations as they are; with it, its cell is the translation (an
+empty cell clears it), checked as the English text is (no control characters, no formula,
+not too long), and a target's the same on each of its rows. A translation whose text
+changes becomes an unreviewed one (roadmaps.services); alone, it changes neither a
+milestone's version nor its "updated" date. Everything runs in English (`title` is
+title_en) whatever language the admin is read in.
+
 Rows are numbered as a spreadsheet numbers them: the header is row 1, the
 first milestone row 2 (a cell with line breaks does not make a row longer); in a JSON file
 the first result is row 1.
@@ -31,11 +39,13 @@ from django.utils.translation import gettext as _
 from pagecache.versions import lock_data_version
 from resourcing.lib import tables
 from resourcing.lib.tables import MAX_BYTES, ImportFailed, Row, RowError
+from resourcing.lib.translations import in_canonical_language
 from resourcing.lib.validators import CONTROL_CHARACTERS
 from roadmaps import counters
 from roadmaps.exports import (
     COLUMNS,
     GROUP_SEPARATOR,
+    LANGUAGE_COLUMNS,
     LIST_COLUMNS,
     OPTIONAL_COLUMNS,
     READ_ONLY_COLUMNS,
@@ -113,6 +123,9 @@ class TargetPlan:
     # A target created by an import takes its source from its first milestone row.
     source: dict
     groups: list = field(default_factory=list)
+    # Its translations in the file (model column -> text): title_es. None of a language
+    # whose column the file lacks.
+    translations: dict = field(default_factory=dict)
 
 
 @dataclass
@@ -282,7 +295,7 @@ def _read_json(text: str, max_rows: int) -> tuple[list[Row], list[RowError]]:
                 {
                     name: cell.strip()
                     for name, cell in cells.items()
-                    if name in item or name not in LINK_COLUMNS
+                    if name in item or (name not in LINK_COLUMNS and name not in LANGUAGE_COLUMNS)
                 },
             )
         )
@@ -310,6 +323,7 @@ def _check_header(header: list[str], row: int) -> list[RowError]:
 # Validating against the database ------------------------------------------------------------
 
 
+@in_canonical_language
 def validate(data: bytes, *, max_rows: int = MAX_ROWS) -> Plan:
     """Every problem in the file, or the plan of changes. Reads the database, writes nothing."""
     rows, errors = read_rows(data, max_rows=max_rows)
@@ -464,13 +478,23 @@ def _plan_row(plan: Plan, row: Row, known: _Known) -> list[RowError]:
 
     # The target: the model's rules, one definition per file, in the row's sector.
     # An empty target_year is an enabler, which has no year.
+    translations = _translations(cells)
     target = Target(
-        code=cells["target"], title=cells["target_title"], target_year=cells["target_year"] or None
+        code=cells["target"],
+        title=cells["target_title"],
+        target_year=cells["target_year"] or None,
+        **translations["target"],
     )
-    errors += _clean(target, TARGET_COLUMNS, row)
+    target_columns = {**TARGET_COLUMNS, **_columns_of(translations["target"], "target")}
+    errors += _clean(target, target_columns, row)
     first = known.first_target_row.setdefault(cells["target"], row)
     if first is not row:
-        for column in ("sector", "target_title", "theme", "target_year"):
+        target_columns = [
+            column for column, spec in LANGUAGE_COLUMNS.items() if spec[0] == "target"
+        ]
+        for column in ("sector", "target_title", "theme", "target_year", *target_columns):
+            if column not in cells:
+                continue
             if cells[column] != first.cells[column]:
                 error(
                     column,
@@ -501,8 +525,13 @@ def _plan_row(plan: Plan, row: Row, known: _Known) -> list[RowError]:
     if not cells["due_date"].isascii():
         error("due_date", _("write the date as YYYY-MM-DD with the digits 0-9."))
     # The milestone: the model's rules, once per file, in the row's sector.
-    milestone = Milestone(**{name: cells[column] for name, column in MILESTONE_COLUMNS.items()})
-    errors += _clean(milestone, MILESTONE_COLUMNS, row)
+    milestone = Milestone(
+        **{name: cells[column] for name, column in MILESTONE_COLUMNS.items()},
+        **translations["milestone"],
+    )
+    errors += _clean(
+        milestone, {**MILESTONE_COLUMNS, **_columns_of(translations["milestone"], "milestone")}, row
+    )
     project_event = cells.get("project_event", "").lower()
     if project_event and project_event not in BOOLEAN_CELLS:
         error("project_event", _("must be true or false."))
@@ -527,14 +556,21 @@ def _plan_row(plan: Plan, row: Row, known: _Known) -> list[RowError]:
 
     if first is row:
         plan.targets[target.code] = _plan_target(
-            target, existing_target, known.roadmaps.get(sector.pk), theme, milestone
+            target,
+            existing_target,
+            known.roadmaps.get(sector.pk),
+            theme,
+            milestone,
+            translations["target"],
         )
     target_plan = plan.targets.get(target.code)
     if target_plan is None:
         return errors  # the target's first row failed: the plan is discarded anyway
     if target_plan.action == "create":
         target_plan.groups += [group for group in groups if group not in target_plan.groups]
-    milestone_plan = _plan_milestone(row, milestone, existing, target.code, groups, links)
+    milestone_plan = _plan_milestone(
+        row, milestone, existing, target.code, groups, links, translations["milestone"]
+    )
     milestone_plan.is_project_event = BOOLEAN_CELLS.get(project_event)
     if existing and milestone_plan.is_project_event not in (None, existing.is_project_event):
         milestone_plan.fields.append("project_event")
@@ -543,7 +579,37 @@ def _plan_row(plan: Plan, row: Row, known: _Known) -> list[RowError]:
     return errors
 
 
-def _plan_target(target, existing, roadmap, theme, milestone) -> TargetPlan:
+def _translations(cells: dict) -> dict:
+    """The row's translations by model ("target", "milestone"): model column -> text, for
+    the language columns the file has."""
+    found = {"target": {}, "milestone": {}}
+    for column, (model, name, _language) in LANGUAGE_COLUMNS.items():
+        if column in cells:
+            found[model][name] = cells[column]
+    return found
+
+
+def _columns_of(translations: dict, model: str) -> dict:
+    """Model column -> file column of `model`'s translations, for _clean's messages (the
+    milestone's title_es -> title_es, the target's title_es -> target_title_es)."""
+    return {
+        name: column
+        for column, (of, name, _language) in LANGUAGE_COLUMNS.items()
+        if of == model and name in translations
+    }
+
+
+def _changed_translations(existing, translations: dict, model: str) -> list[str]:
+    """The file columns whose translation differs from the stored one ("" and none alike)."""
+    columns = {name: column for column, (m, name, _l) in LANGUAGE_COLUMNS.items() if m == model}
+    return [
+        columns[name]
+        for name, value in translations.items()
+        if (getattr(existing, name) or "") != value
+    ]
+
+
+def _plan_target(target, existing, roadmap, theme, milestone, translations) -> TargetPlan:
     plan = TargetPlan(
         code=target.code,
         action="create",
@@ -558,8 +624,11 @@ def _plan_target(target, existing, roadmap, theme, milestone) -> TargetPlan:
             "source_url": milestone.source_url,
             "provenance": milestone.provenance,
         },
+        translations=translations,
     )
-    if existing:
+    if existing is None:
+        plan.fields += _changed_translations(Target(), translations, "target")
+    else:
         plan.fields = [
             column
             for column, changed in (
@@ -569,11 +638,14 @@ def _plan_target(target, existing, roadmap, theme, milestone) -> TargetPlan:
             )
             if changed
         ]
+        plan.fields += _changed_translations(existing, translations, "target")
         plan.action = "update" if plan.fields else "unchanged"
     return plan
 
 
-def _plan_milestone(row, milestone, existing, target_code, groups, links) -> MilestonePlan:
+def _plan_milestone(
+    row, milestone, existing, target_code, groups, links, translations
+) -> MilestonePlan:
     values = {name: getattr(milestone, name) for name in CONTENT_FIELDS}
     if existing is None:
         fields = [
@@ -581,10 +653,14 @@ def _plan_milestone(row, milestone, existing, target_code, groups, links) -> Mil
             for column in COLUMNS
             if column in MILESTONE_FIELDS_ON_CREATE or links.get(column)
         ]
+        fields += _changed_translations(Milestone(), translations, "milestone")
         action = "create"
     else:
         fields = _changed_fields(existing, milestone, target_code, values, groups, links)
+        fields += _changed_translations(existing, translations, "milestone")
+        fields.sort(key=COLUMNS.index)
         action = "update" if fields else "unchanged"
+    values.update(translations)
     return MilestonePlan(
         row=row.number,
         code=milestone.code,
@@ -626,6 +702,7 @@ def _safe_file_name(name: str, limit: int = 200) -> str:
     return name if len(name) <= limit else name[: limit - 1] + "\u2026"
 
 
+@in_canonical_language
 def apply_plan(
     plan: Plan,
     *,
@@ -660,13 +737,19 @@ def _apply_target(plan: TargetPlan) -> Target:
                 "title": plan.title,
                 "target_year": plan.target_year,
                 **plan.source,
+                **plan.translations,
             },
             stakeholder_groups=plan.groups,
         )
     if plan.action == "update":
         update_target_content(
             target=plan.existing,
-            changes={"title": plan.title, "theme": plan.theme, "target_year": plan.target_year},
+            changes={
+                "title": plan.title,
+                "theme": plan.theme,
+                "target_year": plan.target_year,
+                **plan.translations,
+            },
         )
     return plan.existing
 
@@ -762,6 +845,7 @@ def _changed_since_preview(plan: Plan, previewed: dict[str, int | None]) -> list
     return errors
 
 
+@in_canonical_language
 def import_file(
     data: bytes,
     *,

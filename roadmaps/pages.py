@@ -241,7 +241,7 @@ def sector_dashboard_page(
     page.other_indicators = [
         indicator for indicator in page.indicators if not indicator.sector_targets
     ]
-    page.sector_minerals = list(sector.minerals.order_by("name", "slug"))
+    page.sector_minerals = list(sector.minerals.order_by("name_en", "slug"))
     page.value_chain = value_chain(milestones, as_of)
     page.at_risk = list(
         milestones.with_status_as_of(as_of)

@@ -14,6 +14,18 @@ from tests.factories import (
 )
 
 
+@pytest.fixture(autouse=True)
+def _english_between_tests():
+    """A request in another language leaves it active in the thread (LocaleMiddleware does not
+    reset it): every test starts and ends in English, so factories write English (`title`
+    is the active language's column, django-modeltranslation)."""
+    from django.utils import translation
+
+    translation.activate("en")
+    yield
+    translation.activate("en")
+
+
 @pytest.fixture
 def admin_user(db):
     """An administrator: superuser, may do everything."""

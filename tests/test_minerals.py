@@ -14,7 +14,7 @@ from django.core.management.base import CommandError
 from django.db import IntegrityError, transaction
 
 from pagecache.models import DataVersion
-from roadmaps.exports import COLUMNS
+from roadmaps.exports import COLUMNS, LANGUAGE_COLUMNS
 from roadmaps.models import (
     Milestone,
     MilestoneUpdate,
@@ -676,7 +676,10 @@ def test_import_round_trip_of_the_product_data_keeps_minerals_and_stages(tmp_pat
 
 
 def test_import_without_the_new_columns_keeps_links_and_new_rows_get_none(tmp_path, dataset):
-    old_file = _without(_export("mobility"), "minerals", "stages", "project_event")
+    # A file from before these columns (and the language columns appended after them).
+    old_file = _without(
+        _export("mobility"), "minerals", "stages", "project_event", *LANGUAGE_COLUMNS
+    )
     old_file += (
         "mobility,MOB-2,A target,environment,2050,MOB-2.9,New row,,2030-12-31,not_started,,"
         "roadmap,Source,https://example.org/source,false,\r\n"
