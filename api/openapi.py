@@ -12,7 +12,7 @@ Badges, embeds and the HTML pages are left out: they are not JSON.
 
 from indicators.models import Direction
 from indicators.progress import Category, Method
-from roadmaps.exports import COLUMNS
+from roadmaps.exports import COLUMNS, LANGUAGE_COLUMNS
 from roadmaps.models import Provenance, Status, UpdateKind
 from roadmaps.progress import PROVENANCES, Classification
 
@@ -231,6 +231,14 @@ SCHEMAS = {
             "project_event": {
                 "type": "boolean",
                 "description": "A step of the project itself: shown, counted in no progress.",
+            },
+            **{
+                column: {
+                    **STRING,
+                    "description": "A translation; empty when not translated (the English "
+                    "columns above are canonical).",
+                }
+                for column in LANGUAGE_COLUMNS
             },
         },
         "One milestone: the roadmap CSV's columns (/data/), the status as of the day asked for.",

@@ -4,6 +4,7 @@ service: the staff form or import_indicators)."""
 from django.contrib import admin
 
 from indicators.models import Indicator, Measurement
+from roadmaps.translation_admin import TranslatedContentAdmin
 
 
 class MeasurementInline(admin.TabularInline):
@@ -37,7 +38,7 @@ class MeasurementInline(admin.TabularInline):
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(admin.ModelAdmin):
+class IndicatorAdmin(TranslatedContentAdmin, admin.ModelAdmin):
     list_display = ["code", "title", "unit", "direction", "baseline_year", "target_year"]
     list_filter = ["sectors", "direction", "provenance"]
     search_fields = ["code", "title", "description", "dataset_code"]

@@ -4,10 +4,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from indicators.services import parse_value
-from resourcing.lib.validators import validate_no_control_characters
 from roadmaps.filters import ISO_DATE_ATTRS
 from roadmaps.forms import MAX_VERSION, EvidenceURLField
-from roadmaps.models import NOTE_MAX_LENGTH
+from roadmaps.models import CSV_TEXT, NOTE_MAX_LENGTH
 
 _PERIOD = re.compile(r"(\d{4})(?:-(\d{2}))?")
 
@@ -45,7 +44,8 @@ class MeasurementForm(forms.Form):
         label=_("Note"),
         required=False,
         max_length=NOTE_MAX_LENGTH,
-        validators=[validate_no_control_characters],
+        # Measurement.note's: the note reaches the indicators CSV.
+        validators=CSV_TEXT,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=MAX_VERSION)

@@ -17,12 +17,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from resourcing.lib.fields import HttpURLField
-from resourcing.lib.validators import (
-    code_validator,
-    http_url_q,
-    validate_no_control_characters,
-)
-from roadmaps.models import NOTE_MAX_LENGTH, Provenance
+from resourcing.lib.translations import TranslationReview, translation_review_constraints
+from resourcing.lib.validators import code_validator, http_url_q
+from roadmaps.models import CSV_TEXT, NOTE_MAX_LENGTH, SHOWN_TEXT, Provenance
 
 # Public series of the EU's 2030/2050 goals start with the Climate Law's 1990 reference year.
 EARLIEST_PERIOD = 1990
@@ -84,7 +81,7 @@ class IndicatorQuerySet(models.QuerySet):
         from roadmaps.models import Mineral, ValueChainStage
 
         return self.prefetch_related(
-            Prefetch("minerals", queryset=Mineral.objects.order_by("name", "slug")),
+            Prefetch("minerals", queryset=Mineral.objects.order_by("name_en", "slug")),
             Prefetch("stages", queryset=ValueChainStage.objects.order_by("order", "slug")),
         )
 
@@ -103,6 +100,19 @@ class IndicatorQuerySet(models.QuerySet):
     def for_sector(self, sector, as_of: datetime.date):
         return self.filter(sectors=sector).with_measurements(as_of).order_by("code")
 
+    def for_sector_dashboard(self, sector, as_of: datetime.date):
+        """The sector's indicators (for_sector), each with `sector_targets`: the targets of the
+        sector's current roadmap it measures (one more query), to place it under them."""
+        from roadmaps.models import Target
+
+        return self.for_sector(sector, as_of).prefetch_related(
+            Prefetch(
+                "targets",
+                queryset=Target.objects.in_sector(sector).only("pk").order_by("pk"),
+                to_attr="sector_targets",
+            )
+        )
+
     def for_target(self, target, as_of: datetime.date):
         return self.filter(targets=target).with_measurements(as_of).order_by("code")
 
@@ -110,11 +120,16 @@ class IndicatorQuerySet(models.QuerySet):
         return self.filter(milestones=milestone).with_measurements(as_of).order_by("code")
 
 
-class Indicator(models.Model):
+class Indicator(TranslationReview):
     code = models.CharField(_("code"), max_length=30, unique=True, validators=[code_validator])
-    title = models.CharField(_("title"), max_length=300)
-    description = models.TextField(_("description"), blank=True)
-    unit = models.CharField(_("unit"), max_length=100, help_text=_('For example "%".'))
+    # The indicator's own text is shown on pages and in JSON, never in a CSV cell (the
+    # indicators CSV carries its code): control characters are refused, as for every shown
+    # text (roadmaps.models.SHOWN_TEXT). A measurement's note reaches the CSV: CSV_TEXT.
+    title = models.CharField(_("title"), max_length=300, validators=SHOWN_TEXT)
+    description = models.TextField(_("description"), blank=True, validators=SHOWN_TEXT)
+    unit = models.CharField(
+        _("unit"), max_length=100, help_text=_('For example "%".'), validators=SHOWN_TEXT
+    )
     is_percent = models.BooleanField(
         _("values are percentages"),
         default=False,
@@ -148,12 +163,16 @@ class Indicator(models.Model):
         blank=True,
     )
     target_source_title = models.CharField(
-        _("act or document setting the target"), max_length=300, blank=True
+        _("act or document setting the target"), max_length=300, blank=True, validators=SHOWN_TEXT
     )
     target_source_url = HttpURLField(_("its URL"), max_length=500, blank=True)
-    source_title = models.CharField(_("source title"), max_length=300, blank=True)
+    source_title = models.CharField(
+        _("source title"), max_length=300, blank=True, validators=SHOWN_TEXT
+    )
     source_url = HttpURLField(_("source URL"), max_length=500, blank=True)
-    dataset_code = models.CharField(_("dataset code"), max_length=60, blank=True)
+    dataset_code = models.CharField(
+        _("dataset code"), max_length=60, blank=True, validators=SHOWN_TEXT
+    )
     # Freshness (roadmaps/freshness.py): the data set's next release is expected this long
     # after the latest value's publication; past it without a newer value, the indicator is
     # marked "not reviewed since". Most Eurostat series are yearly.
@@ -163,7 +182,7 @@ class Indicator(models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(120)],
         help_text=_("How often the data set publishes a new value (12: yearly)."),
     )
-    publisher = models.CharField(_("publisher"), max_length=150, blank=True)
+    publisher = models.CharField(_("publisher"), max_length=150, blank=True, validators=SHOWN_TEXT)
     provenance = models.CharField(
         _("provenance"), max_length=20, choices=Provenance.choices, default=Provenance.EU_LAW
     )
@@ -209,6 +228,7 @@ class Indicator(models.Model):
         verbose_name = _("indicator")
         verbose_name_plural = _("indicators")
         constraints = [
+            *translation_review_constraints("indicator"),
             models.CheckConstraint(condition=~Q(code=""), name="indicator_code_not_empty"),
             models.CheckConstraint(
                 condition=_choices_q("direction", Direction), name="indicator_direction_valid"
@@ -393,12 +413,8 @@ class Measurement(models.Model):
     is_estimated = models.BooleanField(_("estimated"), default=False)
     is_break_in_series = models.BooleanField(_("break in series"), default=False)
     source_url = HttpURLField(_("source URL"), max_length=500, blank=True)
-    note = models.TextField(
-        _("note"),
-        max_length=NOTE_MAX_LENGTH,
-        blank=True,
-        validators=[validate_no_control_characters],
-    )
+    # In the indicators CSV's `note` column: nothing a spreadsheet would run as a formula.
+    note = models.TextField(_("note"), max_length=NOTE_MAX_LENGTH, blank=True, validators=CSV_TEXT)
     published_on = models.DateField(_("published on"))
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -11,7 +11,7 @@ A broken catalogue stops the build with its file, line and what is wrong, instea
 failing at run time: a syntax error, a message twice, a bad Plural-Forms header, a plural
 with more forms than it declares, or a translation whose placeholders the code cannot fill
 (a name the message does not have, more `%s` than it has, a stray `%`). Whether every
-message is translated, and identically marked up, is tests/test_translations.py's business.
+message is translated, and identically marked up, is tests/test_catalogues.py's business.
 
 Needs no Django settings: only polib.
 """
@@ -133,7 +133,7 @@ def load(path: Path) -> polib.POFile:
             raise CatalogueError(f"{where}: the message {entry.msgid!r} is there twice")
         seen.add(key)
         # Fewer plural forms than the header's is no error here: gettext falls back on the
-        # English message for a missing form; tests/test_translations.py requires them all.
+        # English message for a missing form; tests/test_catalogues.py requires them all.
         if entry.msgid_plural and len(entry.msgstr_plural) > nplurals:
             raise CatalogueError(
                 f"{where}: {len(entry.msgstr_plural)} plural forms, the header says {nplurals}"

@@ -87,7 +87,7 @@ class URLLanguageMiddleware:
         if language == settings.LANGUAGE_CODE and self._is_page(path_info):
             return languages.redirect_unprefixed(request, path_info)
         language = language or settings.LANGUAGE_CODE
-        with translation.override(language):
+        with languages.page_in(language):
             request.LANGUAGE_CODE = language
             response = self.get_response(request)
             # The language the response was made in (English for data); a cached copy keeps

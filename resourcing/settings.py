@@ -33,6 +33,20 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1")
 
 INSTALLED_APPS = [
+    # The project's apps first: the first app naming a management command wins, and
+    # roadmaps' validating loaddata must win over modeltranslation's.
+    "stakeholders",
+    "roadmaps",
+    # Cache invalidation: the data version, its bump and the page cache middleware.
+    "pagecache",
+    "indicators",
+    # Review before publication (proposals) and data calls to stewards.
+    "review",
+    # Badges, embeddable views and the printable sector report.
+    "reuse",
+    # Translated content (title_es, ...); before the admin, so that the translation fields
+    # exist when the admin's classes are built.
+    "modeltranslation",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -46,15 +60,6 @@ INSTALLED_APPS = [
     "csp",
     # Login throttling: counts failed logins per username and address, locks out after five.
     "axes",
-    "stakeholders",
-    "roadmaps",
-    # Cache invalidation: the data version, its bump and the page cache middleware.
-    "pagecache",
-    "indicators",
-    # Review before publication (proposals) and data calls to stewards.
-    "review",
-    # Badges, embeddable views and the printable sector report.
-    "reuse",
 ]
 
 MIDDLEWARE = [
@@ -248,6 +253,10 @@ PAGE_CACHE_LISTEN = env_bool("DJANGO_PAGE_CACHE_LISTEN", default=True)
 # JSON, Atom, the API's document) is English whatever the page's language. The other languages
 # are /es/, /fr/, /pt/, /de/ (resourcing/lib/languages.py); the switcher shows each name in
 # its own language (Django's language info), these names are for the admin and the like.
+# English is the default and canonical language: its pages have no prefix, and data (CSV,
+# JSON, Atom, the API's document) is English whatever the page's language. The other languages
+# are /es/, /fr/, /pt/, /de/ (resourcing/lib/languages.py); the switcher shows each name in
+# its own language (Django's language info), these names are for the admin and the like.
 LANGUAGE_CODE = "en"
 LANGUAGES = [
     ("en", _("English")),
@@ -264,6 +273,10 @@ FORMAT_MODULE_PATH = ["resourcing.formats"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
+# Content translations (resourcing/lib/translations.py): English is canonical, every other
+# language falls back to it, column by column.
+MODELTRANSLATION_DEFAULT_LANGUAGE = "en"
+MODELTRANSLATION_FALLBACK_LANGUAGES = ("en",)
 
 STATIC_URL = "static/"
 STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT", "") or BASE_DIR / "staticfiles")

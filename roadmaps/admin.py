@@ -28,7 +28,9 @@ from roadmaps.permissions import (
 )
 from roadmaps.services import (
     MILESTONE_CHANGEABLE,
+    MILESTONE_TRANSLATIONS,
     TARGET_CHANGEABLE,
+    TARGET_TRANSLATIONS,
     StaleVersionError,
     create_milestone,
     create_target,
@@ -37,10 +39,11 @@ from roadmaps.services import (
     update_milestone_content,
     update_target_content,
 )
+from roadmaps.translation_admin import TranslatedContentAdmin
 
 
 @admin.register(Sector)
-class SectorAdmin(admin.ModelAdmin):
+class SectorAdmin(TranslatedContentAdmin, admin.ModelAdmin):
     list_display = [
         "name",
         "slug",
@@ -87,7 +90,7 @@ class SectorAdmin(admin.ModelAdmin):
 
 
 @admin.register(Roadmap)
-class RoadmapAdmin(admin.ModelAdmin):
+class RoadmapAdmin(TranslatedContentAdmin, admin.ModelAdmin):
     list_display = ["title", "sector", "horizon_year", "published", "is_current"]
     list_filter = ["sector", "is_current"]
     search_fields = ["title", "vision", "slug"]
@@ -95,7 +98,7 @@ class RoadmapAdmin(admin.ModelAdmin):
 
 
 @admin.register(Theme)
-class ThemeAdmin(admin.ModelAdmin):
+class ThemeAdmin(TranslatedContentAdmin, admin.ModelAdmin):
     list_display = ["name", "slug", "is_enabler", "order"]
     list_filter = ["is_enabler"]
     search_fields = ["name", "slug"]
@@ -126,7 +129,7 @@ class MilestoneInline(admin.TabularInline):
 
 
 @admin.register(Target)
-class TargetAdmin(admin.ModelAdmin):
+class TargetAdmin(TranslatedContentAdmin, admin.ModelAdmin):
     list_display = ["code", "title", "roadmap", "theme", "target_year", "provenance"]
     list_filter = ["roadmap__sector", "theme", "provenance", "target_year"]
     search_fields = ["code", "title", "description"]
@@ -140,7 +143,11 @@ class TargetAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         """Through the target writers: a save that changes nothing writes nothing."""
         cleaned = form.cleaned_data
-        values = {name: cleaned[name] for name in TARGET_CHANGEABLE if name in cleaned}
+        values = {
+            name: cleaned[name]
+            for name in TARGET_CHANGEABLE | TARGET_TRANSLATIONS
+            if name in cleaned
+        }
         groups = list(cleaned.get("stakeholder_groups") or [])
         if change:
             update_target_content(target=obj, changes={**values, "stakeholder_groups": groups})
@@ -189,7 +196,7 @@ DEADLINE_FORM_FIELDS = ["deadline_reason", "deadline_evidence_url"]
 
 
 @admin.register(Milestone)
-class MilestoneAdmin(admin.ModelAdmin):
+class MilestoneAdmin(TranslatedContentAdmin, admin.ModelAdmin):
     form = MilestoneAdminForm
     list_display = ["code", "title", "target", "due_date", "status", "provenance", "updated_at"]
     list_filter = ["status", "provenance", "target__roadmap__sector", "target__theme"]
@@ -295,9 +302,13 @@ class MilestoneAdmin(admin.ModelAdmin):
     def get_readonly_fields(self, request, obj=None):
         if can_edit_content(request.user):
             return self.readonly_fields
-        fields = [field for fieldset in self.fieldsets for field in fieldset[1]["fields"]]
-        # A steward may change the status only; content (and the target, hence the sector)
-        # is the administrators'.
+        fields = [
+            field
+            for fieldset in self.get_fieldsets(request, obj)
+            for field in fieldset[1]["fields"]
+        ]
+        # A steward may change the status only; content (and the target, hence the sector,
+        # and the translations) is the administrators'.
         return [
             field
             for field in fields
@@ -314,7 +325,11 @@ class MilestoneAdmin(admin.ModelAdmin):
         values; these catch one that lands between that check and this write.
         """
         cleaned = form.cleaned_data
-        content = {name: cleaned[name] for name in MILESTONE_CHANGEABLE if name in cleaned}
+        content = {
+            name: cleaned[name]
+            for name in MILESTONE_CHANGEABLE | MILESTONE_TRANSLATIONS
+            if name in cleaned
+        }
         new_status = cleaned.get("status")
         # Runs inside the admin's transaction: content, status and history commit together.
         if change:
@@ -431,7 +446,7 @@ class MilestoneUpdateAdmin(admin.ModelAdmin):
 
 
 @admin.register(Mineral)
-class MineralAdmin(admin.ModelAdmin):
+class MineralAdmin(TranslatedContentAdmin, admin.ModelAdmin):
     list_display = ["name", "slug", "symbol", "is_critical", "is_strategic"]
     list_filter = ["is_critical", "is_strategic", "sectors"]
     search_fields = ["name", "slug", "symbol"]
@@ -440,7 +455,7 @@ class MineralAdmin(admin.ModelAdmin):
 
 
 @admin.register(ValueChainStage)
-class ValueChainStageAdmin(admin.ModelAdmin):
+class ValueChainStageAdmin(TranslatedContentAdmin, admin.ModelAdmin):
     list_display = ["name", "slug", "order"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}

@@ -4,14 +4,14 @@ One row per milestone, the same columns in CSV and JSON. Every `?format=csv` and
 `export_roadmap` write it; `import_roadmap` reads it back.
 """
 
-import csv
 import datetime
-import io
 
 from django.db.models import Prefetch
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from resourcing.lib.validators import starts_like_formula
+from resourcing.lib import tables
+from resourcing.lib.translations import LANGUAGE_NAMES, TRANSLATED, english
 from roadmaps.models import Mineral, ValueChainStage
 from roadmaps.progress import with_status_as_of
 from stakeholders.models import StakeholderGroup
@@ -38,10 +38,24 @@ COLUMNS = [
     "stages",
     "project_event",
 ]
+# The translations (issue 15), appended last, language by language: the English columns
+# above stay the canonical ones. Column -> (model, field): target_title_es is the target's
+# Spanish title, title_es and description_es the milestone's.
+TRANSLATED_COLUMNS = {"target_title": ("target", "title"), "title": ("milestone", "title")}
+TRANSLATED_COLUMNS["description"] = ("milestone", "description")
+LANGUAGE_COLUMNS = {
+    f"{name}_{language}": (model, f"{field}_{language}", language)
+    for language in TRANSLATED
+    for name, (model, field) in TRANSLATED_COLUMNS.items()
+}
+# The canonical columns alone: a file of them (an older export) still imports.
+CANONICAL_COLUMNS = list(COLUMNS)
+COLUMNS += list(LANGUAGE_COLUMNS)
 READ_ONLY_COLUMNS = ["overdue", "updated_at"]
 # Columns a file may leave out: absent, an existing milestone keeps its value and a new one
-# takes the default (roadmaps.imports).
-OPTIONAL_COLUMNS = ["project_event"]
+# takes the default (roadmaps.imports); an absent language column leaves those translations
+# as they are.
+OPTIONAL_COLUMNS = ["project_event", *LANGUAGE_COLUMNS]
 # What each column holds: the open-data page and docs/import-format.md describe the same.
 COLUMN_DESCRIPTIONS = {
     "sector": _("Sector slug: renewable-energy, mobility or electronics."),
@@ -89,6 +103,16 @@ COLUMN_DESCRIPTIONS = {
         "column an existing milestone keeps its value and a new one is false."
     ),
 }
+for _column, (_model, _field, _language) in LANGUAGE_COLUMNS.items():
+    COLUMN_DESCRIPTIONS[_column] = format_lazy(
+        _(
+            "The {language} translation of {column} (optional). Empty: not translated (pages "
+            "show the English); on import an empty cell clears it, and a file without the "
+            "column leaves the translations as they are."
+        ),
+        language=LANGUAGE_NAMES[_language],
+        column=_column.rsplit("_", 1)[0],
+    )
 GROUP_SEPARATOR = ";"
 # Columns holding lists of slugs (joined by GROUP_SEPARATOR in the CSV).
 LIST_COLUMNS = ("stakeholder_groups", "minerals", "stages")
@@ -96,7 +120,7 @@ LIST_COLUMNS = ("stakeholder_groups", "minerals", "stages")
 # The free-text columns: the models refuse text in them that a spreadsheet would run as a
 # formula (resourcing.lib.validators.validate_not_a_formula); the others are codes, slugs,
 # dates and numbers.
-FREE_TEXT_COLUMNS = ["target_title", "title", "description", "source_title"]
+FREE_TEXT_COLUMNS = ["target_title", "title", "description", "source_title", *LANGUAGE_COLUMNS]
 
 
 def for_export(queryset, as_of: datetime.date):
@@ -121,12 +145,12 @@ def milestone_row(milestone, as_of: datetime.date) -> dict:
     return {
         "sector": target.roadmap.sector.slug,
         "target": target.code,
-        "target_title": target.title,
+        "target_title": english(target, "title"),
         "theme": target.theme.slug,
         "target_year": target.target_year,
         "code": milestone.code,
-        "title": milestone.title,
-        "description": milestone.description,
+        "title": english(milestone, "title"),
+        "description": english(milestone, "description"),
         # The due date in force on `as_of`, like the status (deadline changes are history).
         "due_date": getattr(milestone, "due_as_of", milestone.due_date).isoformat(),
         "status": status,
@@ -139,40 +163,23 @@ def milestone_row(milestone, as_of: datetime.date) -> dict:
         "minerals": [mineral.slug for mineral in milestone.minerals.all()],
         "stages": [stage.slug for stage in milestone.stages.all()],
         "project_event": milestone.is_project_event,
+        **{
+            column: getattr(target if model == "target" else milestone, name) or ""
+            for column, (model, name, _language) in LANGUAGE_COLUMNS.items()
+        },
     }
 
 
 def csv_cells(row: dict) -> list[str]:
-    cells = []
-    for column in COLUMNS:
-        value = row[column]
-        if column in LIST_COLUMNS:
-            value = GROUP_SEPARATOR.join(value)
-        elif isinstance(value, bool):
-            value = "true" if value else "false"
-        cells.append("" if value is None else str(value))
-    return cells
+    return [tables.cell(row[column], GROUP_SEPARATOR) for column in COLUMNS]
 
 
 def write_csv(rows, stream) -> None:
-    writer = csv.writer(stream, lineterminator="\r\n")
-    writer.writerow(COLUMNS)
-    free_text = [COLUMNS.index(column) for column in FREE_TEXT_COLUMNS]
-    for row in rows:
-        cells = csv_cells(row)
-        # Valid rows never start like a formula (the models refuse it), so the round trip is
-        # exact; a row stored before that rule (or around the models) still cannot run in a
-        # spreadsheet: the leading apostrophe spreadsheets read as "this is text".
-        for index in free_text:
-            if starts_like_formula(cells[index]):
-                cells[index] = "'" + cells[index]
-        writer.writerow(cells)
+    tables.write_csv(stream, COLUMNS, rows, cells=csv_cells, free_text=FREE_TEXT_COLUMNS)
 
 
 def csv_text(rows) -> str:
-    stream = io.StringIO()
-    write_csv(rows, stream)
-    return stream.getvalue()
+    return tables.csv_text(COLUMNS, rows, cells=csv_cells, free_text=FREE_TEXT_COLUMNS)
 
 
 # The order of every whole-roadmap export: `export_roadmap` and the open-data downloads.
@@ -200,8 +207,8 @@ def roadmap_fields(roadmap) -> dict | None:
         return None
     return {
         "slug": roadmap.slug,
-        "title": roadmap.title,
-        "vision": roadmap.vision,
+        "title": english(roadmap, "title"),
+        "vision": english(roadmap, "vision"),
         "horizon_year": roadmap.horizon_year,
         "published": roadmap.published.isoformat() if roadmap.published else None,
         "source_title": roadmap.source_title,

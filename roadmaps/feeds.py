@@ -9,6 +9,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from resourcing.lib.translations import canonical_language
 from resourcing.lib.validators import CONTROL_CHARACTERS
 from roadmaps.models import MilestoneUpdate, Sector, Status
 
@@ -54,6 +55,12 @@ class UpdatesFeed(Feed):
     title = gettext_lazy("RE-SOURCING Roadmap Tracker: status updates")
     subtitle = gettext_lazy("The latest status changes of the RE-SOURCING roadmap milestones.")
     author_name = "RE-SOURCING Roadmap Tracker"
+
+    def __call__(self, request, *args, **kwargs):
+        # Atom is a data format: English whatever language the site is read in (statuses,
+        # names and all), like the CSV and JSON.
+        with canonical_language():
+            return super().__call__(request, *args, **kwargs)
 
     def link(self):
         return reverse("roadmaps:overview")

@@ -9,12 +9,14 @@ import re
 
 import django_filters
 from django import forms
-from django.db.models import Case, IntegerField, Q, Value, When
+from django.db.models import Case, IntegerField, Value, When
 from django.utils.translation import gettext_lazy as _
 
 from resourcing.lib.dates import today
+from resourcing.lib.languages import page_language
 from roadmaps.models import Mineral, Provenance, Status, Target, Theme, ValueChainStage
 from roadmaps.progress import overdue_q
+from roadmaps.search import text_q
 from stakeholders.models import StakeholderGroup
 
 EARLIEST_AS_OF = datetime.date(2019, 1, 1)
@@ -251,7 +253,7 @@ class MilestoneFilter(django_filters.FilterSet):
         label=_("Mineral"),
         field_name="minerals",
         to_field_name="slug",
-        queryset=Mineral.objects.order_by("name", "slug"),
+        queryset=Mineral.objects.order_by("name_en", "slug"),
         empty_label=_("Any mineral"),
         null_label=_("No mineral given"),
         distinct=False,
@@ -311,9 +313,9 @@ class MilestoneFilter(django_filters.FilterSet):
         value = value.strip()
         if not value:
             return queryset
-        return queryset.filter(
-            Q(code__icontains=value) | Q(title__icontains=value) | Q(description__icontains=value)
-        )
+        # In English and in the reader's language, as /search/ reads them: the page's, also
+        # when its CSV or JSON is written in English, so that they hold the list's rows.
+        return queryset.filter(text_q(value, language=page_language()))
 
     def filter_overdue(self, queryset, name, value):
         if value == "yes":

@@ -2,6 +2,7 @@ from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
+from resourcing.lib.translations import canonical_language, translation_columns
 from resourcing.lib.validators import http_url_validator, validate_no_control_characters
 from roadmaps.models import (
     EARLIEST_DUE_DATE,
@@ -41,7 +42,35 @@ class EvidenceURLField(forms.URLField):
         super().__init__(required=False, max_length=500, assume_scheme="https", **kwargs)
 
 
-class MilestoneAdminForm(forms.ModelForm):
+class TranslatedContentForm(forms.ModelForm):
+    """A form of translated content (the admin's): the unsuffixed fields (`title`) are the
+    English ones whatever language the admin speaks, each translation has its own column
+    (`title_es`, `translation_status_es`), and a translation column the submitted form does
+    not carry keeps its stored value."""
+
+    def __init__(self, *args, **kwargs):
+        with canonical_language():  # the initial `title` is the English one
+            super().__init__(*args, **kwargs)
+        for name in translation_columns(self._meta.model):
+            if name in self.fields:
+                self.fields[name].required = False
+
+    def clean(self):
+        cleaned = super().clean()
+        for name in translation_columns(self._meta.model):
+            field = self.fields.get(name)
+            if field is not None and field.widget.value_omitted_from_data(
+                self.data, self.files, self.add_prefix(name)
+            ):
+                cleaned[name] = getattr(self.instance, name)
+        return cleaned
+
+    def _post_clean(self):
+        with canonical_language():  # `title` sets and validates the English column
+            super()._post_clean()
+
+
+class MilestoneAdminForm(TranslatedContentForm):
     """The admin's milestone form: a status change needs a note, like the staff form."""
 
     # The target's autocomplete select starts on the chosen target, which HTML forbids on a

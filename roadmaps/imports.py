@@ -14,16 +14,20 @@ import would do:
 writes over; given the versions a preview was made from (`Plan.versions()`), it refuses,
 writing nothing, when any of the file's milestones changed since.
 
+The language columns (target_title_es, title_es, description_es, ...) are optional: a file
+without one leaves those translations as they are; with it, its cell is the translation (an
+empty cell clears it), checked as the English text is (no control characters, no formula,
+not too long), and a target's the same on each of its rows. A translation whose text
+changes becomes an unreviewed one (roadmaps.services); alone, it changes neither a
+milestone's version nor its "updated" date. Everything runs in English (`title` is
+title_en) whatever language the admin is read in.
+
 Rows are numbered as a spreadsheet numbers them: the header is row 1, the
 first milestone row 2 (a cell with line breaks does not make a row longer); in a JSON file
 the first result is row 1.
 """
 
-import csv
-import io
-import itertools
 import json
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -32,12 +36,16 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from pagecache.models import DataVersion
+from pagecache.versions import lock_data_version
+from resourcing.lib import tables
+from resourcing.lib.tables import MAX_BYTES, ImportFailed, Row, RowError
+from resourcing.lib.translations import in_canonical_language
 from resourcing.lib.validators import CONTROL_CHARACTERS
 from roadmaps import counters
 from roadmaps.exports import (
     COLUMNS,
     GROUP_SEPARATOR,
+    LANGUAGE_COLUMNS,
     LIST_COLUMNS,
     OPTIONAL_COLUMNS,
     READ_ONLY_COLUMNS,
@@ -55,7 +63,6 @@ from roadmaps.services import (
 )
 from stakeholders.models import StakeholderGroup
 
-MAX_BYTES = 5 * 1024 * 1024
 # Rows below the header (blank ones included), counted while reading, before any row is
 # checked: a 5 MB JSON file of 1.7 million empty rows took a worker past gunicorn's 30-second
 # timeout. The admin's import page validates and applies within one request, so it takes a
@@ -103,38 +110,6 @@ CONTENT_FIELDS = [
 ]
 
 
-@dataclass(frozen=True)
-class RowError:
-    row: int | None  # None: the file as a whole
-    column: str | None
-    message: str
-
-    def __str__(self):
-        if self.row is None:
-            return _("file: %(message)s") % {"message": self.message}
-        if self.column is None:
-            return _("row %(row)s: %(message)s") % {"row": self.row, "message": self.message}
-        return _("row %(row)s, %(column)s: %(message)s") % {
-            "row": self.row,
-            "column": self.column,
-            "message": self.message,
-        }
-
-
-class ImportFailed(Exception):
-    """The file has problems; nothing was written."""
-
-    def __init__(self, errors: list[RowError]):
-        self.errors = errors
-        super().__init__("\n".join(str(error) for error in errors))
-
-
-@dataclass(frozen=True)
-class Row:
-    number: int
-    cells: dict[str, str]
-
-
 @dataclass
 class TargetPlan:
     code: str
@@ -148,6 +123,9 @@ class TargetPlan:
     # A target created by an import takes its source from its first milestone row.
     source: dict
     groups: list = field(default_factory=list)
+    # Its translations in the file (model column -> text): title_es. None of a language
+    # whose column the file lacks.
+    translations: dict = field(default_factory=dict)
 
 
 @dataclass
@@ -226,32 +204,9 @@ def read_rows(data: bytes, *, max_rows: int = MAX_ROWS) -> tuple[list[Row], list
 
     A file of more than `max_rows` rows is refused as soon as reading passes that many.
     """
-    if len(data) > MAX_BYTES:
-        return [], [
-            RowError(
-                None,
-                None,
-                _("the file is %(size)s bytes; the limit is %(limit)s bytes (5 MB).")
-                % {"size": len(data), "limit": MAX_BYTES},
-            )
-        ]
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        return [], [
-            RowError(
-                None,
-                None,
-                _(
-                    "the file is not UTF-8: byte 0x%(byte)02X at offset %(offset)d cannot be "
-                    "read. Save it as \u201cCSV UTF-8\u201d and try again."
-                )
-                % {"byte": data[exc.start], "offset": exc.start},
-            )
-        ]
-    text = text.removeprefix("\ufeff")
-    if not text.strip():
-        return [], [RowError(None, None, _("the file is empty."))]
+    text, errors = tables.decode(data)
+    if errors:
+        return [], errors
     if text.lstrip()[0] in "{[":
         return _read_json(text, max_rows)
     return _read_csv(text, max_rows)
@@ -272,42 +227,13 @@ def _too_many_rows(max_rows: int) -> list[RowError]:
 
 
 def _read_csv(text: str, max_rows: int) -> tuple[list[Row], list[RowError]]:
-    header_line = re.match(r"[^\r\n]*", text).group()
-    delimiter = ";" if header_line.count(";") > header_line.count(",") else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
-    try:
-        # The header and at most max_rows rows: reading stops at the first one too many.
-        records = list(itertools.islice(reader, max_rows + 2))
-    except csv.Error as exc:
-        return [], [
-            RowError(None, None, _("the file is not valid CSV: %(error)s") % {"error": exc})
-        ]
-    header = [name.strip() for name in records[0]]
-    errors = _check_header(header, row=1)
-    if errors:
-        return [], errors
-    if len(records) > max_rows + 1:
-        return [], _too_many_rows(max_rows)
-    rows = []
-    for number, record in enumerate(records[1:], start=2):
-        if not any(cell.strip() for cell in record):
-            continue  # spreadsheets leave blank lines at the end
-        if len(record) != len(header):
-            errors.append(
-                RowError(
-                    number,
-                    None,
-                    _("%(cells)d cells, but the header has %(columns)d columns.")
-                    % {"cells": len(record), "columns": len(header)},
-                )
-            )
-            continue
-        rows.append(
-            Row(number, {name: cell.strip() for name, cell in zip(header, record, strict=True)})
-        )
-    if not rows and not errors:
-        errors.append(RowError(None, None, _("the file has a header but no milestone rows.")))
-    return rows, errors
+    return tables.read_csv(
+        text,
+        check_header=lambda header: _check_header(header, row=1),
+        no_rows=_("the file has a header but no milestone rows."),
+        max_rows=max_rows,
+        too_many_rows=lambda: _too_many_rows(max_rows),
+    )
 
 
 def _read_json(text: str, max_rows: int) -> tuple[list[Row], list[RowError]]:
@@ -369,7 +295,7 @@ def _read_json(text: str, max_rows: int) -> tuple[list[Row], list[RowError]]:
                 {
                     name: cell.strip()
                     for name, cell in cells.items()
-                    if name in item or name not in LINK_COLUMNS
+                    if name in item or (name not in LINK_COLUMNS and name not in LANGUAGE_COLUMNS)
                 },
             )
         )
@@ -391,24 +317,13 @@ def _check_header(header: list[str], row: int) -> list[RowError]:
                 % {"columns": ", ".join(REQUIRED_COLUMNS)},
             )
         ]
-    errors = [
-        RowError(row, column, _("required column is missing."))
-        for column in REQUIRED_COLUMNS
-        if column not in header
-    ]
-    seen = set()
-    for name in header:
-        if name in seen:
-            errors.append(RowError(row, name, _("the column appears twice.")))
-        elif name not in COLUMNS:
-            errors.append(RowError(row, name or "?", _("unknown column.")))
-        seen.add(name)
-    return errors
+    return tables.header_errors(header, columns=COLUMNS, required=REQUIRED_COLUMNS, row=row)
 
 
 # Validating against the database ------------------------------------------------------------
 
 
+@in_canonical_language
 def validate(data: bytes, *, max_rows: int = MAX_ROWS) -> Plan:
     """Every problem in the file, or the plan of changes. Reads the database, writes nothing."""
     rows, errors = read_rows(data, max_rows=max_rows)
@@ -455,11 +370,11 @@ def _describe(error: ValidationError, value: str) -> str:
             "limit": params["limit_value"],
         }
     if error.code == "invalid_choice":
-        return _("unknown value \u201c%(value)s\u201d.") % {"value": value}
+        return _("unknown value “%(value)s”.") % {"value": value}
     if error.code == "blank":
         return _("is required.")
     message = " ".join(error.messages)
-    return f"\u201c{value}\u201d: {message}" if value else message
+    return f"“{value}”: {message}" if value else message
 
 
 @dataclass
@@ -530,10 +445,10 @@ def _plan_row(plan: Plan, row: Row, known: _Known) -> list[RowError]:
 
     sector = known.sectors.get(cells["sector"])
     if sector is None:
-        error("sector", _("unknown sector \u201c%(value)s\u201d.") % {"value": cells["sector"]})
+        error("sector", _("unknown sector “%(value)s”.") % {"value": cells["sector"]})
     theme = known.themes.get(cells["theme"])
     if theme is None:
-        error("theme", _("unknown theme \u201c%(value)s\u201d.") % {"value": cells["theme"]})
+        error("theme", _("unknown theme “%(value)s”.") % {"value": cells["theme"]})
     groups = []
     slugs = [slug.strip() for slug in cells["stakeholder_groups"].split(GROUP_SEPARATOR)]
     for slug in dict.fromkeys(slug for slug in slugs if slug):
@@ -542,7 +457,7 @@ def _plan_row(plan: Plan, row: Row, known: _Known) -> list[RowError]:
         else:
             error(
                 "stakeholder_groups",
-                _("unknown stakeholder group \u201c%(value)s\u201d.") % {"value": slug},
+                _("unknown stakeholder group “%(value)s”.") % {"value": slug},
             )
     links = {}
     for column in LINK_COLUMNS:
@@ -554,29 +469,36 @@ def _plan_row(plan: Plan, row: Row, known: _Known) -> list[RowError]:
             if slug in known.links[column]:
                 links[column].append(known.links[column][slug])
             elif column == "minerals":
-                error(column, _("unknown mineral \u201c%(value)s\u201d.") % {"value": slug})
+                error(column, _("unknown mineral “%(value)s”.") % {"value": slug})
             else:
                 error(
                     column,
-                    _("unknown value-chain stage \u201c%(value)s\u201d.") % {"value": slug},
+                    _("unknown value-chain stage “%(value)s”.") % {"value": slug},
                 )
 
     # The target: the model's rules, one definition per file, in the row's sector.
     # An empty target_year is an enabler, which has no year.
+    translations = _translations(cells)
     target = Target(
-        code=cells["target"], title=cells["target_title"], target_year=cells["target_year"] or None
+        code=cells["target"],
+        title=cells["target_title"],
+        target_year=cells["target_year"] or None,
+        **translations["target"],
     )
-    errors += _clean(target, TARGET_COLUMNS, row)
+    target_columns = {**TARGET_COLUMNS, **_columns_of(translations["target"], "target")}
+    errors += _clean(target, target_columns, row)
     first = known.first_target_row.setdefault(cells["target"], row)
     if first is not row:
-        for column in ("sector", "target_title", "theme", "target_year"):
+        target_columns = [
+            column for column, spec in LANGUAGE_COLUMNS.items() if spec[0] == "target"
+        ]
+        for column in ("sector", "target_title", "theme", "target_year", *target_columns):
+            if column not in cells:
+                continue
             if cells[column] != first.cells[column]:
                 error(
                     column,
-                    _(
-                        "\u201c%(value)s\u201d differs from row %(row)d (\u201c%(first)s\u201d) "
-                        "for target %(target)s."
-                    )
+                    _("“%(value)s” differs from row %(row)d (“%(first)s”) for target %(target)s.")
                     % {
                         "value": cells[column],
                         "row": first.number,
@@ -603,8 +525,13 @@ def _plan_row(plan: Plan, row: Row, known: _Known) -> list[RowError]:
     if not cells["due_date"].isascii():
         error("due_date", _("write the date as YYYY-MM-DD with the digits 0-9."))
     # The milestone: the model's rules, once per file, in the row's sector.
-    milestone = Milestone(**{name: cells[column] for name, column in MILESTONE_COLUMNS.items()})
-    errors += _clean(milestone, MILESTONE_COLUMNS, row)
+    milestone = Milestone(
+        **{name: cells[column] for name, column in MILESTONE_COLUMNS.items()},
+        **translations["milestone"],
+    )
+    errors += _clean(
+        milestone, {**MILESTONE_COLUMNS, **_columns_of(translations["milestone"], "milestone")}, row
+    )
     project_event = cells.get("project_event", "").lower()
     if project_event and project_event not in BOOLEAN_CELLS:
         error("project_event", _("must be true or false."))
@@ -629,14 +556,21 @@ def _plan_row(plan: Plan, row: Row, known: _Known) -> list[RowError]:
 
     if first is row:
         plan.targets[target.code] = _plan_target(
-            target, existing_target, known.roadmaps.get(sector.pk), theme, milestone
+            target,
+            existing_target,
+            known.roadmaps.get(sector.pk),
+            theme,
+            milestone,
+            translations["target"],
         )
     target_plan = plan.targets.get(target.code)
     if target_plan is None:
         return errors  # the target's first row failed: the plan is discarded anyway
     if target_plan.action == "create":
         target_plan.groups += [group for group in groups if group not in target_plan.groups]
-    milestone_plan = _plan_milestone(row, milestone, existing, target.code, groups, links)
+    milestone_plan = _plan_milestone(
+        row, milestone, existing, target.code, groups, links, translations["milestone"]
+    )
     milestone_plan.is_project_event = BOOLEAN_CELLS.get(project_event)
     if existing and milestone_plan.is_project_event not in (None, existing.is_project_event):
         milestone_plan.fields.append("project_event")
@@ -645,7 +579,37 @@ def _plan_row(plan: Plan, row: Row, known: _Known) -> list[RowError]:
     return errors
 
 
-def _plan_target(target, existing, roadmap, theme, milestone) -> TargetPlan:
+def _translations(cells: dict) -> dict:
+    """The row's translations by model ("target", "milestone"): model column -> text, for
+    the language columns the file has."""
+    found = {"target": {}, "milestone": {}}
+    for column, (model, name, _language) in LANGUAGE_COLUMNS.items():
+        if column in cells:
+            found[model][name] = cells[column]
+    return found
+
+
+def _columns_of(translations: dict, model: str) -> dict:
+    """Model column -> file column of `model`'s translations, for _clean's messages (the
+    milestone's title_es -> title_es, the target's title_es -> target_title_es)."""
+    return {
+        name: column
+        for column, (of, name, _language) in LANGUAGE_COLUMNS.items()
+        if of == model and name in translations
+    }
+
+
+def _changed_translations(existing, translations: dict, model: str) -> list[str]:
+    """The file columns whose translation differs from the stored one ("" and none alike)."""
+    columns = {name: column for column, (m, name, _l) in LANGUAGE_COLUMNS.items() if m == model}
+    return [
+        columns[name]
+        for name, value in translations.items()
+        if (getattr(existing, name) or "") != value
+    ]
+
+
+def _plan_target(target, existing, roadmap, theme, milestone, translations) -> TargetPlan:
     plan = TargetPlan(
         code=target.code,
         action="create",
@@ -660,8 +624,11 @@ def _plan_target(target, existing, roadmap, theme, milestone) -> TargetPlan:
             "source_url": milestone.source_url,
             "provenance": milestone.provenance,
         },
+        translations=translations,
     )
-    if existing:
+    if existing is None:
+        plan.fields += _changed_translations(Target(), translations, "target")
+    else:
         plan.fields = [
             column
             for column, changed in (
@@ -671,11 +638,14 @@ def _plan_target(target, existing, roadmap, theme, milestone) -> TargetPlan:
             )
             if changed
         ]
+        plan.fields += _changed_translations(existing, translations, "target")
         plan.action = "update" if plan.fields else "unchanged"
     return plan
 
 
-def _plan_milestone(row, milestone, existing, target_code, groups, links) -> MilestonePlan:
+def _plan_milestone(
+    row, milestone, existing, target_code, groups, links, translations
+) -> MilestonePlan:
     values = {name: getattr(milestone, name) for name in CONTENT_FIELDS}
     if existing is None:
         fields = [
@@ -683,10 +653,14 @@ def _plan_milestone(row, milestone, existing, target_code, groups, links) -> Mil
             for column in COLUMNS
             if column in MILESTONE_FIELDS_ON_CREATE or links.get(column)
         ]
+        fields += _changed_translations(Milestone(), translations, "milestone")
         action = "create"
     else:
         fields = _changed_fields(existing, milestone, target_code, values, groups, links)
+        fields += _changed_translations(existing, translations, "milestone")
+        fields.sort(key=COLUMNS.index)
         action = "update" if fields else "unchanged"
+    values.update(translations)
     return MilestonePlan(
         row=row.number,
         code=milestone.code,
@@ -728,6 +702,7 @@ def _safe_file_name(name: str, limit: int = 200) -> str:
     return name if len(name) <= limit else name[: limit - 1] + "\u2026"
 
 
+@in_canonical_language
 def apply_plan(
     plan: Plan,
     *,
@@ -762,13 +737,19 @@ def _apply_target(plan: TargetPlan) -> Target:
                 "title": plan.title,
                 "target_year": plan.target_year,
                 **plan.source,
+                **plan.translations,
             },
             stakeholder_groups=plan.groups,
         )
     if plan.action == "update":
         update_target_content(
             target=plan.existing,
-            changes={"title": plan.title, "theme": plan.theme, "target_year": plan.target_year},
+            changes={
+                "title": plan.title,
+                "theme": plan.theme,
+                "target_year": plan.target_year,
+                **plan.translations,
+            },
         )
     return plan.existing
 
@@ -864,6 +845,7 @@ def _changed_since_preview(plan: Plan, previewed: dict[str, int | None]) -> list
     return errors
 
 
+@in_canonical_language
 def import_file(
     data: bytes,
     *,
@@ -886,7 +868,7 @@ def import_file(
     """
     with transaction.atomic():
         if not dry_run:
-            list(DataVersion.objects.select_for_update().filter(pk=DataVersion.SINGLETON_PK))
+            lock_data_version()
         plan = validate(data)
         if plan.errors:
             raise ImportFailed(plan.errors)

@@ -10,6 +10,11 @@ from django.utils.translation import gettext_lazy as _
 
 from resourcing.lib.dates import add_months, end_of_day, months_between
 from resourcing.lib.fields import HttpURLField
+from resourcing.lib.translations import (
+    STATUS_COLUMNS,
+    TranslationReview,
+    translation_review_constraints,
+)
 from resourcing.lib.validators import (
     code_validator,
     http_url_q,
@@ -92,7 +97,7 @@ class SectorQuerySet(models.QuerySet):
         return self.filter(is_synthetic=False)
 
 
-class Sector(models.Model):
+class Sector(TranslationReview):
     slug = models.SlugField(_("slug"), max_length=50, unique=True)
     name = models.CharField(_("name"), max_length=150, validators=SHOWN_TEXT)
     description = models.TextField(_("description"), blank=True, validators=SHOWN_TEXT)
@@ -134,6 +139,7 @@ class Sector(models.Model):
         ordering = ["order", "slug"]
         verbose_name = _("sector")
         verbose_name_plural = _("sectors")
+        constraints = translation_review_constraints("sector")
 
     def __str__(self):
         return self.name
@@ -153,7 +159,7 @@ class RoadmapQuerySet(models.QuerySet):
         return self.filter(is_current=True)
 
 
-class Roadmap(models.Model):
+class Roadmap(TranslationReview):
     sector = models.ForeignKey(
         Sector, on_delete=models.PROTECT, related_name="roadmaps", verbose_name=_("sector")
     )
@@ -179,6 +185,7 @@ class Roadmap(models.Model):
         verbose_name = _("roadmap")
         verbose_name_plural = _("roadmaps")
         constraints = [
+            *translation_review_constraints("roadmap"),
             models.UniqueConstraint(
                 fields=["sector"],
                 condition=Q(is_current=True),
@@ -208,7 +215,7 @@ class ThemeQuerySet(models.QuerySet):
         return self.get(slug=slug)
 
 
-class Theme(models.Model):
+class Theme(TranslationReview):
     """A cross-sector area (the Final Report's 2050 targets and enablers), for comparison."""
 
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
@@ -225,6 +232,7 @@ class Theme(models.Model):
         ordering = ["order", "slug"]
         verbose_name = _("theme")
         verbose_name_plural = _("themes")
+        constraints = translation_review_constraints("theme")
 
     def __str__(self):
         return self.name
@@ -241,7 +249,7 @@ class TargetQuerySet(models.QuerySet):
         return self.filter(roadmap__sector=sector, roadmap__is_current=True)
 
 
-class Target(SourceFields):
+class Target(SourceFields, TranslationReview):
     roadmap = models.ForeignKey(
         Roadmap, on_delete=models.CASCADE, related_name="targets", verbose_name=_("roadmap")
     )
@@ -274,6 +282,7 @@ class Target(SourceFields):
         verbose_name = _("target")
         verbose_name_plural = _("targets")
         constraints = [
+            *translation_review_constraints("target"),
             # A year in the roadmaps' window, or none at all: the target is an enabler.
             models.CheckConstraint(
                 condition=Q(target_year__isnull=True)
@@ -396,6 +405,8 @@ class MilestoneQuerySet(models.QuerySet):
                 "status",
                 "is_project_event",
                 "target__code",
+                # What marks an unreviewed translation of the title (content_translation).
+                *STATUS_COLUMNS,
             )
             .order_by("due_as_of", "code")
         )
@@ -457,6 +468,8 @@ class MilestoneQuerySet(models.QuerySet):
                 "status",
                 "is_project_event",
                 "target__code",
+                # What marks an unreviewed translation of the title (content_translation).
+                *STATUS_COLUMNS,
             )
             .annotate(
                 stage_id=F("stages"),
@@ -472,7 +485,7 @@ class MilestoneQuerySet(models.QuerySet):
         )
 
 
-class Milestone(SourceFields):
+class Milestone(SourceFields, TranslationReview):
     target = models.ForeignKey(
         Target, on_delete=models.CASCADE, related_name="milestones", verbose_name=_("target")
     )
@@ -515,6 +528,7 @@ class Milestone(SourceFields):
         verbose_name = _("milestone")
         verbose_name_plural = _("milestones")
         constraints = [
+            *translation_review_constraints("milestone"),
             models.CheckConstraint(
                 condition=_choices_q("status", Status), name="milestone_status_valid"
             ),
@@ -765,11 +779,11 @@ class MineralQuerySet(models.QuerySet):
                 models.Prefetch("sectors", queryset=Sector.objects.real().order_by("order", "slug"))
             )
             .annotate(indicator_count=models.Count("indicators", distinct=True))
-            .order_by("name", "slug")
+            .order_by("name_en", "slug")
         )
 
 
-class Mineral(models.Model):
+class Mineral(TranslationReview):
     """A raw material the roadmaps concern, with its status under the Critical Raw Materials
     Act (Reg. (EU) 2024/1252: Annex I strategic, Annex II critical)."""
 
@@ -805,10 +819,13 @@ class Mineral(models.Model):
     objects = MineralQuerySet.as_manager()
 
     class Meta:
-        ordering = ["name", "slug"]
+        # By the English name in every language (as codes and slugs are): one order on both
+        # databases, whichever names are translated yet.
+        ordering = ["name_en", "slug"]
         verbose_name = _("mineral")
         verbose_name_plural = _("minerals")
         constraints = [
+            *translation_review_constraints("mineral"),
             # Annex II lists every strategic raw material as critical too.
             models.CheckConstraint(
                 condition=Q(is_strategic=False) | Q(is_critical=True),
@@ -842,7 +859,7 @@ class ValueChainStageQuerySet(models.QuerySet):
         return self.get(slug=slug)
 
 
-class ValueChainStage(models.Model):
+class ValueChainStage(TranslationReview):
     """A stage of the mineral value chain, from extraction to end of life (the roadmaps give
     their recommendations per stage)."""
 
@@ -861,6 +878,7 @@ class ValueChainStage(models.Model):
         verbose_name = _("value-chain stage")
         verbose_name_plural = _("value-chain stages")
         constraints = [
+            *translation_review_constraints("valuechainstage"),
             models.CheckConstraint(condition=~Q(slug=""), name="valuechainstage_slug_not_empty"),
             models.CheckConstraint(condition=~Q(name=""), name="valuechainstage_name_not_empty"),
         ]

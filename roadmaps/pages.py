@@ -52,8 +52,9 @@ TIMELINE_MARKER_LIMIT = 300
 OVERDUE_LIMIT = 20
 RECENT_UPDATES = 10
 NEXT_DUE_PER_SECTOR = 3
-# The sector dashboard's first screen: the top few overdue or at-risk and coming next.
-FIRST_SCREEN_ITEMS = 5
+# The sector dashboard's first screen: the top few overdue or at-risk and coming next, each
+# list with a link to the full filtered list (the page fits about two screens at 1440 px).
+FIRST_SCREEN_ITEMS = 3
 
 
 def _groups():
@@ -94,7 +95,7 @@ class OverviewPage:
 
 def overview_page(as_of: datetime.date, *, details: bool = True) -> OverviewPage:
     """Queries: sectors, progress by sector; details add next due milestones, updates, the
-    stakeholder groups and progress by sector at each of period_ends(as_of) (one each)."""
+    stakeholder groups and progress by sector at every one of period_ends(as_of) (one)."""
     progress = progress_by(
         Milestone.objects.current(),
         "target__roadmap__sector",
@@ -143,8 +144,11 @@ class SectorDashboardPage:
     breakdown: dict | None = None
     overdue: list[Milestone] = field(default_factory=list)
     groups: list[dict] = field(default_factory=list)
-    # The sector's indicators, each with its measurements and progress.
+    # The sector's indicators, each with its measurements and progress; each target's
+    # `measured_by` are those measuring it, and `other_indicators` those measuring none of its
+    # targets (shown apart).
     indicators: list = field(default_factory=list)
+    other_indicators: list = field(default_factory=list)
     # The first screen: at-risk milestones (not overdue), the next open ones coming due, and
     # progress over time (roadmaps.charts.over_time).
     at_risk: list[Milestone] = field(default_factory=list)
@@ -156,17 +160,26 @@ class SectorDashboardPage:
     # The share of its milestones and indicators reviewed within the rule (roadmaps.freshness).
     reviewed: ReviewedShare | None = None
 
+    @property
+    def risks(self) -> list[dict]:
+        """The first screen's top items: the most overdue, then the at-risk ones coming due
+        first; FIRST_SCREEN_ITEMS in all ({"milestone", "overdue"})."""
+        items = [{"milestone": m, "overdue": True} for m in self.overdue[:FIRST_SCREEN_ITEMS]]
+        items += [{"milestone": m, "overdue": False} for m in self.at_risk]
+        return items[:FIRST_SCREEN_ITEMS]
+
 
 def sector_dashboard_page(
     sector_slug: str, as_of: datetime.date, *, details: bool = True
 ) -> SectorDashboardPage:
-    """Queries: sector, roadmap, sector progress, targets, progress by target, slippage; details add
-    progress by theme, timeline milestones (or counts per due year), status counts, overdue
-    milestones, stakeholder groups, progress by group, the sector's indicators with their
-    measurements, the sector's minerals and the value chain (stages, progress by stage,
-    milestones placed by stage), at-risk milestones, the next due, progress at each of
-    period_ends(as_of) (one query each), and its milestones reviewed within the sector's
-    interval (one aggregate)."""
+    """Queries: sector, roadmap, sector progress, targets, progress by target, slippage; details
+    add progress by theme, timeline milestones (or counts per due year), status counts,
+    overdue milestones, stakeholder groups, progress by group, the sector's indicators with
+    their measurements and the sector's targets each measures (both skipped with no
+    indicator), the sector's minerals and the value chain (stages, progress by stage,
+    milestones placed by stage), at-risk milestones, the next due, progress at every one of
+    period_ends(as_of) (one query), and its milestones reviewed within the sector's interval
+    (one aggregate)."""
     sector = get_object_or_404(Sector, slug=sector_slug)
     milestones = Milestone.objects.in_sector(sector)
     # Today's progress adds up the sector's counters (roadmaps.counters), whatever its size.
@@ -218,8 +231,17 @@ def sector_dashboard_page(
     page.groups = [
         {"group": group, "progress": by_group.get(group.pk, Progress())} for group in _groups()
     ]
-    page.indicators = with_progress(Indicator.objects.for_sector(sector, as_of), as_of)
-    page.sector_minerals = list(sector.minerals.order_by("name", "slug"))
+    page.indicators = with_progress(Indicator.objects.for_sector_dashboard(sector, as_of), as_of)
+    for target in page.targets:
+        target.measured_by = [
+            indicator
+            for indicator in page.indicators
+            if any(measured.pk == target.pk for measured in indicator.sector_targets)
+        ]
+    page.other_indicators = [
+        indicator for indicator in page.indicators if not indicator.sector_targets
+    ]
+    page.sector_minerals = list(sector.minerals.order_by("name_en", "slug"))
     page.value_chain = value_chain(milestones, as_of)
     page.at_risk = list(
         milestones.with_status_as_of(as_of)
@@ -417,6 +439,14 @@ class MineralPage:
     overdue: list[Milestone] = field(default_factory=list)
 
 
+def _at_stage(items, stage) -> list:
+    """The milestones or indicators (stages prefetched) placed at `stage`; with `stage` None,
+    those placed at no stage."""
+    return [
+        item for item in items if (stage in item.stages.all() if stage else not item.stages.all())
+    ]
+
+
 def mineral_page(slug: str, data, as_of: datetime.date, *, output: str) -> MineralPage:
     """Every milestone concerning a mineral, across sectors, grouped by value-chain stage.
 
@@ -457,23 +487,13 @@ def mineral_page(slug: str, data, as_of: datetime.date, *, output: str) -> Miner
     concerning = Indicator.objects.filter(minerals=mineral).for_list(as_of).with_links()
     page.indicators = with_progress(concerning, as_of)
     for row in page.stage_rows:
-        stage = row["stage"]
-        row["indicators"] = [
-            indicator
-            for indicator in page.indicators
-            if (stage in indicator.stages.all() if stage else not indicator.stages.all())
-        ]
+        row["indicators"] = _at_stage(page.indicators, row["stage"])
     if output == "json":
         return page
     page.targets = list(mineral.targets.select_related("roadmap__sector").order_by("code"))
     page.overdue = list(milestones.overdue_as_of(as_of)[:OVERDUE_LIMIT])
     for row in page.stage_rows:
-        stage = row["stage"]
-        row["milestones"] = [
-            milestone
-            for milestone in page.rows
-            if (stage in milestone.stages.all() if stage else not milestone.stages.all())
-        ]
+        row["milestones"] = _at_stage(page.rows, row["stage"])
     return page
 
 
@@ -521,8 +541,7 @@ class SectorReportPage:
 
 def sector_report_page(sector_slug: str, as_of: datetime.date) -> SectorReportPage:
     """Queries: sector_dashboard_page's, every overdue milestone, the re-dated milestones, then
-    the sector's progress on each of report_days(as_of) (one per day: a number fixed by the
-    date, not the data)."""
+    the sector's progress on every one of report_days(as_of) (one query)."""
     dashboard = sector_dashboard_page(sector_slug, as_of)
     milestones = Milestone.objects.in_sector(dashboard.sector)
     return SectorReportPage(

@@ -36,28 +36,33 @@ class Classification:
     OFF_TRACK = "off_track"
 
 
-def status_as_of(as_of: datetime.date):
-    """An expression for a milestone's status at the end of `as_of`.
+def _in_force(history, as_of: datetime.date, field: str):
+    """An expression for a milestone's `field` at the end of `as_of`, from `history` (its
+    MilestoneUpdate rows, OuterRef to the milestone).
 
-    The status_after of its last update by then; with none, the status_before of its first
-    later update; with no updates at all, its current status. For today or later that is
-    always the current status, so no subquery is needed.
+    The `<field>_after` of its last row by then; with none, the `<field>_before` of its first
+    later row; with no rows at all, its current value. For today or later that is always the
+    current value, so no subquery is needed.
     """
     if as_of >= today():
-        return F("status")
+        return F(field)
     cutoff = end_of_day(as_of)
-    history = MilestoneUpdate.objects.filter(milestone=OuterRef("pk"))
     last_before = (
         history.filter(created_at__lt=cutoff)
         .order_by("-created_at", "-pk")
-        .values("status_after")[:1]
+        .values(f"{field}_after")[:1]
     )
     first_after = (
         history.filter(created_at__gte=cutoff)
         .order_by("created_at", "pk")
-        .values("status_before")[:1]
+        .values(f"{field}_before")[:1]
     )
-    return Coalesce(Subquery(last_before), Subquery(first_after), F("status"))
+    return Coalesce(Subquery(last_before), Subquery(first_after), F(field))
+
+
+def status_as_of(as_of: datetime.date):
+    """An expression for a milestone's status at the end of `as_of` (every update counts)."""
+    return _in_force(MilestoneUpdate.objects.filter(milestone=OuterRef("pk")), as_of, "status")
 
 
 def _deadline_history():
@@ -65,27 +70,8 @@ def _deadline_history():
 
 
 def due_date_as_of(as_of: datetime.date):
-    """An expression for a milestone's due date in force at the end of `as_of`.
-
-    The due_date_after of its last deadline change by then; with none, the due_date_before
-    of its first later one; with no deadline changes at all, its current due date. For today
-    or later that is always the current due date, so no subquery is needed.
-    """
-    if as_of >= today():
-        return F("due_date")
-    cutoff = end_of_day(as_of)
-    changes = _deadline_history()
-    last_before = (
-        changes.filter(created_at__lt=cutoff)
-        .order_by("-created_at", "-pk")
-        .values("due_date_after")[:1]
-    )
-    first_after = (
-        changes.filter(created_at__gte=cutoff)
-        .order_by("created_at", "pk")
-        .values("due_date_before")[:1]
-    )
-    return Coalesce(Subquery(last_before), Subquery(first_after), F("due_date"))
+    """An expression for a milestone's due date at the end of `as_of` (deadline changes)."""
+    return _in_force(_deadline_history(), as_of, "due_date")
 
 
 def counted_q(status_field: str = "status_as_of") -> Q:
@@ -421,8 +407,8 @@ def slippage_of(queryset, as_of: datetime.date) -> Slippage:
     return Slippage(slips=tuple(months_between(original, due) for original, due in rows))
 
 
-# Progress over time (sector dashboard, overview): the year ends since the first due dates,
-# then quarter ends for the recent years, then the page's day.
+# Progress over time (sector dashboard, overview, report): the year ends since the first due
+# dates, then quarter ends for the recent years, then the page's day; all in one query.
 HISTORY_START_YEAR = 2020
 QUARTERLY_YEARS = 2
 
@@ -439,21 +425,49 @@ def period_ends(as_of: datetime.date) -> list[datetime.date]:
     return [day for day in days if day < as_of] + [as_of]
 
 
+def _over_time_aggregates(days) -> tuple[dict, dict]:
+    """Progress at the end of each of `days` in one query: the status and due date in force
+    on day i annotated as status_as_of_<i> and due_as_of_<i> (the expressions every count
+    reads), and progress_aggregates over them named p<i>__<measure>."""
+    annotations, aggregates = {}, {}
+    for index, day in enumerate(days):
+        status_field, due_field = f"status_as_of_{index}", f"due_as_of_{index}"
+        annotations[status_field] = status_as_of(day)
+        annotations[due_field] = due_date_as_of(day)
+        for name, aggregate in progress_aggregates(day, status_field, due_field).items():
+            aggregates[f"p{index}__{name}"] = aggregate
+    return annotations, aggregates
+
+
+def _progress_by_day(row: dict, days) -> list[tuple[datetime.date, Progress]]:
+    series = []
+    for index, day in enumerate(days):
+        prefix = f"p{index}__"
+        measures = {key.removeprefix(prefix): n for key, n in row.items() if key.startswith(prefix)}
+        series.append((day, Progress.from_row(measures)))
+    return series
+
+
 def progress_over_time(queryset, days) -> list[tuple[datetime.date, Progress]]:
-    """Progress of a milestone QuerySet at the end of each day: one query per day, each
-    with the same rules as every other count (progress_of)."""
-    return [(day, progress_of(queryset, day)) for day in days]
+    """Progress of a milestone QuerySet at the end of each day, with the same rules as every
+    other count (progress_of): one query whatever the number of days (conditional aggregates
+    per day over the statuses and due dates in force that day)."""
+    days = list(days)
+    if not days:
+        return []
+    annotations, aggregates = _over_time_aggregates(days)
+    return _progress_by_day(queryset.annotate(**annotations).aggregate(**aggregates), days)
 
 
 def progress_over_time_by(queryset, field: str, days) -> dict:
-    """{value of `field`: [(day, Progress), ...]}: one query per day (progress_by)."""
-    series = {}
-    for day in days:
-        for key, progress in progress_by(queryset, field, day).items():
-            series.setdefault(key, {})[day] = progress
-    return {
-        key: [(day, by_day.get(day, Progress())) for day in days] for key, by_day in series.items()
-    }
+    """{value of `field`: [(day, Progress), ...]}, each day as progress_by would give it: one
+    query whatever the number of days."""
+    days = list(days)
+    if not days:
+        return {}
+    annotations, aggregates = _over_time_aggregates(days)
+    rows = queryset.annotate(**annotations).order_by().values(field).annotate(**aggregates)
+    return {row[field]: _progress_by_day(row, days) for row in rows}
 
 
 def redated(queryset, as_of: datetime.date) -> list:

@@ -5,6 +5,7 @@ CSV's (roadmaps.exports.milestone_row), in every list, download and page.
 """
 
 from indicators.exports import indicator_dict
+from resourcing.lib.translations import english
 from roadmaps.exports import json_document, milestone_row
 
 
@@ -13,14 +14,14 @@ def _iso(day) -> str | None:
 
 
 def sector_summary(sector, progress) -> dict:
-    return {"sector": sector.slug, "name": sector.name, "progress": progress.as_dict()}
+    return {"sector": sector.slug, "name": english(sector, "name"), "progress": progress.as_dict()}
 
 
 def target_row(target) -> dict:
     """A target with its `.progress` (roadmaps.pages)."""
     return {
         "code": target.code,
-        "title": target.title,
+        "title": english(target, "title"),
         "theme": target.theme.slug,
         "target_year": target.target_year,
         "progress": target.progress.as_dict(),
@@ -75,7 +76,7 @@ def mineral_row(mineral) -> dict:
     """A mineral with its Critical Raw Materials Act marks and the sectors naming it."""
     return {
         "mineral": mineral.slug,
-        "name": mineral.name,
+        "name": english(mineral, "name"),
         "symbol": mineral.symbol,
         "is_critical": mineral.is_critical,
         "is_strategic": mineral.is_strategic,

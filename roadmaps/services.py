@@ -6,6 +6,14 @@
   description, source, target, stakeholder groups, project event; the due date only when
   created). The admin, the import and any later form call these; a status or a due date never
   changes here.
+- `update_translations`: the translations of any translated object (a sector's, a
+  milestone's, an indicator's...) and their review status; the content writers take the same
+  columns (`title_es`, `translation_status_es`, `translation_source_es`) beside the content.
+
+Writers work in English (resourcing.lib.translations.canonical_language): `title` is the
+English title whatever language the request speaks; a translation is named by its column.
+A translation is not a change of the milestone: alone, it bumps neither `version` nor
+`updated_at` (the public "updated" date, the feeds).
 
 Every writer owns `Milestone.version`: each change bumps it, a write made against a stale
 version raises StaleVersionError and writes nothing, and a write that changes nothing changes
@@ -24,6 +32,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pagecache.versions import bump_data_version
+from resourcing.lib.translations import (
+    TRANSLATED,
+    TranslationStatus,
+    in_canonical_language,
+    source_column,
+    status_column,
+    translated_fields,
+    translation_columns,
+)
 from roadmaps import counters
 from roadmaps.models import (
     EARLIEST_DUE_DATE,
@@ -237,8 +254,11 @@ MILESTONE_CHANGEABLE = {*MILESTONE_CONTENT_FIELDS, *MILESTONE_LINKS}
 MILESTONE_ON_CREATE = {*MILESTONE_CHANGEABLE, "due_date"}
 
 
+MILESTONE_TRANSLATIONS = set(translation_columns(Milestone))
+
+
 def _check_fields(changes: dict, allowed=MILESTONE_CHANGEABLE) -> None:
-    unknown = set(changes) - allowed
+    unknown = set(changes) - allowed - MILESTONE_TRANSLATIONS
     if unknown:
         # A programming error, not bad input: status and due date have their own writers
         # (with a history row each), version is ours.
@@ -248,11 +268,50 @@ def _check_fields(changes: dict, allowed=MILESTONE_CHANGEABLE) -> None:
         )
 
 
+def translation_differences(current, changes: dict) -> dict:
+    """The translation columns among `changes` that differ from `current` (a missing
+    translation is "" or NULL alike), with the review rule: a language whose text changes
+    without its status being given becomes an unreviewed translation (what was reviewed or
+    official was another text). Raises ValidationError naming the column: a bad status, an
+    official wording without its source."""
+    model = type(current)
+    found = {}
+    for language in TRANSLATED:
+        status, source = status_column(language), source_column(language)
+        texts = [f"{field}_{language}" for field in translated_fields(model)]
+        for name in texts:
+            if name in changes and (getattr(current, name) or "") != (changes[name] or ""):
+                found[name] = changes[name] or ""
+        old_status = getattr(current, status)
+        new_status = changes.get(status) or old_status
+        if any(name in found for name in texts) and status not in changes:
+            new_status = TranslationStatus.UNREVIEWED
+        if new_status not in TranslationStatus.values:
+            raise ValidationError(
+                {status: _("Unknown translation status: %(status)s.") % {"status": new_status}}
+            )
+        new_source = changes.get(source, getattr(current, source)) or ""
+        if new_status not in (TranslationStatus.OFFICIAL, old_status) and source not in changes:
+            new_source = ""  # the source names an official wording, and only that
+        if new_status == TranslationStatus.OFFICIAL and not new_source:
+            raise ValidationError(
+                {source: _("An official wording names its source (the act and its version).")}
+            )
+        if new_status != old_status:
+            found[status] = new_status
+        if new_source != getattr(current, source):
+            found[source] = new_source
+    return found
+
+
 def _differences(current, changes: dict) -> dict:
     """The changes that differ from the stored row (many-to-many links compared as sets,
-    foreign keys by primary key)."""
-    found = {}
+    foreign keys by primary key; translations by translation_differences)."""
+    found = translation_differences(current, changes)
+    columns = set(translation_columns(type(current)))
     for name, value in changes.items():
+        if name in columns:
+            continue
         field = current._meta.get_field(name)
         if field.many_to_many:
             stored = set(getattr(current, name).values_list("pk", flat=True))
@@ -266,6 +325,7 @@ def _differences(current, changes: dict) -> dict:
     return found
 
 
+@in_canonical_language
 def create_milestone(
     *,
     target: Target,
@@ -294,6 +354,8 @@ def create_milestone(
             updated_at=created_at or timezone.now(),
             **values,
         )
+        for name, value in translation_differences(Milestone(), values).items():
+            setattr(milestone, name, value)
         # The target is an instance the caller holds; the database enforces unique codes
         # (the caller reports a clash: the admin form checked, the import plans under a lock).
         milestone.full_clean(exclude=["target"], validate_unique=False, validate_constraints=False)
@@ -311,6 +373,7 @@ def create_milestone(
     return milestone
 
 
+@in_canonical_language
 def update_milestone_content(
     *,
     milestone: Milestone,
@@ -335,6 +398,8 @@ def update_milestone_content(
         differences = _differences(current, changes)
         if not differences:
             return False
+        # Translations alone are not a change of the milestone (module docstring).
+        translations_only = set(differences) <= MILESTONE_TRANSLATIONS
         linked = {name: differences.pop(name) for name in MILESTONE_LINKS if name in differences}
         fields = dict(differences)
         for name, value in fields.items():
@@ -349,16 +414,20 @@ def update_milestone_content(
             for name, value in fields.items()
         }
         moved_to = [fields["target"].pk] if "target" in fields else []
-        _versioned_update(
-            current, expected_version, now, targets=moved_to, links=linked, **column_values
-        )
+        if translations_only:
+            Milestone.objects.filter(pk=current.pk).update(**column_values)
+        else:
+            _versioned_update(
+                current, expected_version, now, targets=moved_to, links=linked, **column_values
+            )
         # The UPDATE sends no signal (pagecache counts one bump per transaction).
         bump_data_version()
 
     for name, value in fields.items():
         setattr(milestone, name, value)
-    milestone.version = expected_version + 1
-    milestone.updated_at = now
+    if not translations_only:
+        milestone.version = expected_version + 1
+        milestone.updated_at = now
     return True
 
 
@@ -373,15 +442,19 @@ TARGET_CHANGEABLE = {
     "source_url",
     "provenance",
 }
+TARGET_TRANSLATIONS = set(translation_columns(Target))
 
 
+@in_canonical_language
 def create_target(*, values: dict, stakeholder_groups=()) -> Target:
     """A new target (content only: targets have no status or history)."""
-    unknown = set(values) - TARGET_CHANGEABLE
+    unknown = set(values) - TARGET_CHANGEABLE - TARGET_TRANSLATIONS
     if unknown:
         raise TypeError(f"create_target cannot set {sorted(unknown)}")
     with transaction.atomic():
         target = Target(**values)
+        for name, value in translation_differences(Target(), values).items():
+            setattr(target, name, value)
         target.full_clean(
             exclude=["roadmap", "theme"], validate_unique=False, validate_constraints=False
         )
@@ -391,9 +464,10 @@ def create_target(*, values: dict, stakeholder_groups=()) -> Target:
     return target
 
 
+@in_canonical_language
 def update_target_content(*, target: Target, changes: dict) -> bool:
     """Change a target's content; nothing differing from the stored row writes nothing."""
-    unknown = set(changes) - TARGET_CHANGEABLE - {"stakeholder_groups"}
+    unknown = set(changes) - TARGET_CHANGEABLE - TARGET_TRANSLATIONS - {"stakeholder_groups"}
     if unknown:
         raise TypeError(f"update_target_content cannot change {sorted(unknown)}")
     with transaction.atomic():
@@ -425,4 +499,39 @@ def update_target_content(*, target: Target, changes: dict) -> bool:
                 current.save(update_fields=list(fields))
         if groups is not None:
             current.stakeholder_groups.set(groups)
+    return True
+
+
+@in_canonical_language
+def update_translations(*, obj, changes: dict) -> bool:
+    """Change the translations of any translated object (sector, roadmap, theme, target,
+    milestone, stakeholder group, mineral, value-chain stage, indicator) and their review
+    status, in one UPDATE and one data-version bump; `changes` by column (title_es,
+    translation_status_es, translation_source_es). Returns whether anything changed. A
+    language whose text changes without its status becomes unreviewed; a milestone's version
+    and "updated" date stay (module docstring). Raises ValidationError naming the column (a
+    control character, a text too long, an official wording without its source): nothing is
+    written."""
+    model = type(obj)
+    allowed = set(translation_columns(model))
+    unknown = set(changes) - allowed
+    if unknown:
+        raise TypeError(f"update_translations cannot change {sorted(unknown)} of {model}")
+    with transaction.atomic():
+        current = model._default_manager.select_for_update().get(pk=obj.pk)
+        fields = translation_differences(current, changes)
+        if not fields:
+            return False
+        for name, value in fields.items():
+            setattr(current, name, value)
+        current.full_clean(
+            exclude=[f.name for f in model._meta.concrete_fields if f.name not in fields],
+            validate_unique=False,
+            validate_constraints=False,
+        )
+        model._default_manager.filter(pk=current.pk).update(**fields)
+        # The UPDATE sends no signal (pagecache counts one bump per transaction).
+        bump_data_version()
+    for name, value in fields.items():
+        setattr(obj, name, value)
     return True

@@ -42,7 +42,7 @@ def sector_dashboard(request, slug):
     page = pages.sector_dashboard_page(slug, as_of, details=output == "html")
     if output == "json":
         return JsonResponse(serializers.sector_document(page))
-    context = {**vars(page), "params": params}
+    context = {**vars(page), "risks": page.risks, "params": params}
     return render(request, "roadmaps/sector_dashboard.html", context)
 
 

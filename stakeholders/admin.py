@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
+from roadmaps.translation_admin import TranslatedContentAdmin
 from stakeholders.models import StakeholderGroup, User
 
 
@@ -10,7 +11,7 @@ class UserAdmin(BaseUserAdmin):
 
 
 @admin.register(StakeholderGroup)
-class StakeholderGroupAdmin(admin.ModelAdmin):
+class StakeholderGroupAdmin(TranslatedContentAdmin, admin.ModelAdmin):
     list_display = ["name", "slug", "order"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}

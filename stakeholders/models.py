@@ -3,6 +3,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from resourcing.lib.translations import TranslationReview, translation_review_constraints
 from resourcing.lib.validators import validate_no_control_characters
 
 
@@ -28,7 +29,7 @@ class StakeholderGroupQuerySet(models.QuerySet):
         return self.get(slug=slug)
 
 
-class StakeholderGroup(models.Model):
+class StakeholderGroup(TranslationReview):
     """Policy makers, industry, civil society: who a target or milestone is addressed to."""
 
     slug = models.SlugField(_("slug"), max_length=50, unique=True)
@@ -44,6 +45,7 @@ class StakeholderGroup(models.Model):
         ordering = ["order", "slug"]
         verbose_name = _("stakeholder group")
         verbose_name_plural = _("stakeholder groups")
+        constraints = translation_review_constraints("stakeholdergroup")
 
     def __str__(self):
         return self.name

@@ -14,6 +14,18 @@ from tests.factories import (
 )
 
 
+@pytest.fixture(autouse=True)
+def _english_between_tests():
+    """A request in another language leaves it active in the thread (LocaleMiddleware does not
+    reset it): every test starts and ends in English, so factories write English (`title`
+    is the active language's column, django-modeltranslation)."""
+    from django.utils import translation
+
+    translation.activate("en")
+    yield
+    translation.activate("en")
+
+
 @pytest.fixture
 def admin_user(db):
     """An administrator: superuser, may do everything."""
@@ -68,6 +80,26 @@ CHROMIUM_ARGS = [
 ]
 
 
+# Playwright waits 30 s by default; a page of the live server (one thread) on a loaded 2-core
+# machine has been seen to need more. A longer wait only matters when something is slow.
+BROWSER_TIMEOUT_MS = 90_000
+
+
+class _PatientBrowser:
+    """The browser, whose every new context waits up to BROWSER_TIMEOUT_MS."""
+
+    def __init__(self, browser):
+        self._browser = browser
+
+    def new_context(self, **options):
+        context = self._browser.new_context(**options)
+        context.set_default_timeout(BROWSER_TIMEOUT_MS)
+        return context
+
+    def __getattr__(self, name):
+        return getattr(self._browser, name)
+
+
 @pytest.fixture(scope="session")
 def browser():
     if not Path(CHROMIUM).exists():
@@ -81,7 +113,7 @@ def browser():
         instance = playwright.chromium.launch(
             executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
         )
-        yield instance
+        yield _PatientBrowser(instance)
         instance.close()
 
 

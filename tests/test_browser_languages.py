@@ -7,7 +7,7 @@ document title equal to an English message of the catalogues whose translation d
 untranslated message counts: English is what shows). Left out: text inside `lang="en"` (content
 not yet translated, marked so; the switcher's "English"), `code`/`kbd`/`samp` (codes, commands,
 addresses) and everything that is no message (content, names, numbers). This fails until
-the catalogues are translated; tests/test_translations.py says which messages are missing.
+the catalogues are translated; tests/test_catalogues.py says which messages are missing.
 
 Cost: one browser; per language one page, resized rather than reopened, and axe-core injected
 once per page for both widths. The English pages are covered by the other browser tests.

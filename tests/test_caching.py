@@ -207,7 +207,7 @@ def test_write_by_another_process_makes_cached_pages_stale(client, milestone_a):
     client.get(CSV)
     with connection.cursor() as cursor:
         cursor.execute(
-            "UPDATE roadmaps_milestone SET title = %s WHERE code = %s", ["Elsewhere", "A-1.1"]
+            "UPDATE roadmaps_milestone SET title_en = %s WHERE code = %s", ["Elsewhere", "A-1.1"]
         )
         cursor.execute("UPDATE roadmaps_dataversion SET version = version + 1 WHERE id = 1")
 

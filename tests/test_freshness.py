@@ -237,7 +237,7 @@ def test_sector_dashboard_shows_the_share_reviewed_within_the_interval(client, s
     assert (share.items, share.reviewed, share.share) == (6, 3, 0.5)
     html = response.content.decode()
     assert "Reviewed within the last 12 months: 3 of 6 milestones and indicators (50.0%)." in html
-    assert "Not reviewed since <time" in html  # IND-2 in the indicators table
+    assert "Not reviewed since <time" in html  # IND-2, among the sector's other indicators
 
 
 def test_indicator_not_reviewed_after_its_expected_release(client, sector_a):

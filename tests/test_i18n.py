@@ -19,7 +19,7 @@ from django.utils import translation
 from pagecache.middleware import database_unavailable, page_key
 from pagecache.versions import current_data_version
 from review.services import propose_status_change
-from roadmaps.models import Status
+from roadmaps.models import Milestone, Status
 from tests.factories import (
     make_group,
     make_history,
@@ -300,6 +300,26 @@ def test_i18n_data_of_a_prefixed_page_is_byte_for_byte_the_english_one(
         assert translated["Content-Type"] == english["Content-Type"]
         assert translated["Content-Language"] == "en"
     assert b"[es]" not in english.content
+
+
+def test_i18n_text_search_of_data_reads_the_page_language_and_answers_in_english(
+    client, roadmap_data, pseudo
+):
+    Milestone.objects.filter(code="MOB-1.2").update(title_es="Pasaporte de baterías")
+    list_json = "/sectors/mobility/milestones/?q=pasaporte&format=json"
+
+    spanish = client.get("/es" + list_json).json()
+    english = client.get(list_json).json()
+    page = client.get("/es/sectors/mobility/milestones/?q=pasaporte").content.decode()
+    found = client.get("/es/search/?q=pasaporte&format=json").json()
+
+    # The Spanish list and its JSON hold the same row, written in English.
+    assert (spanish["count"], spanish["results"][0]["title"]) == (1, "Battery passport")
+    assert english["count"] == 0
+    assert "Pasaporte de baterías" in page
+    assert [(r["code"], r["title"], r["url"]) for r in found["results"]["milestones"]] == [
+        ("MOB-1.2", "Battery passport", "/milestones/MOB-1.2/")
+    ]
 
 
 @pytest.mark.parametrize(

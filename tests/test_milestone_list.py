@@ -178,7 +178,10 @@ def test_milestone_list_csv_is_a_download_named_after_sector_and_day(client, mil
     assert header == (
         "sector,target,target_title,theme,target_year,code,title,description,due_date,status,"
         "stakeholder_groups,provenance,source_title,source_url,overdue,updated_at,minerals,"
-        "stages,project_event"
+        "stages,project_event,"
+        # The translations, appended (issue 15): target title, title, description per language.
+        "target_title_es,title_es,description_es,target_title_fr,title_fr,description_fr,"
+        "target_title_pt,title_pt,description_pt,target_title_de,title_de,description_de"
     )
 
 

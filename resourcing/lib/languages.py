@@ -12,6 +12,8 @@ open-data files, the API's document) are English whatever the URL's language, so
 page's data is byte for byte the unprefixed one's.
 """
 
+from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import wraps
 
 from django.conf import settings
@@ -25,6 +27,10 @@ from pagecache.keys import page_query
 
 # `?format=` values that answer with data instead of the page.
 DATA_FORMATS = frozenset({"csv", "json"})
+# The language of the page asked for (its URL's), kept while a data answer is written in
+# English (use_data_language): a search reads it, so that a page's list and its CSV and JSON
+# hold the same rows.
+_page_language: ContextVar[str | None] = ContextVar("page_language", default=None)
 
 
 def codes() -> list[str]:
@@ -51,6 +57,23 @@ def prefixed(language: str, path: str) -> str:
     if language == settings.LANGUAGE_CODE:
         return path
     return f"/{language}{path}"
+
+
+@contextmanager
+def page_in(language: str):
+    """The request's language, for the whole request (URLLanguageMiddleware)."""
+    token = _page_language.set(language)
+    try:
+        with translation.override(language):
+            yield
+    finally:
+        _page_language.reset(token)
+
+
+def page_language() -> str:
+    """The language the page was asked in, even while its data is written in English: what
+    a text search reads besides English (the list's `q`, /search/)."""
+    return _page_language.get() or translation.get_language()
 
 
 def use_data_language() -> None:

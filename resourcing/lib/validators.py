@@ -72,6 +72,8 @@ def validate_not_a_formula(value: str) -> None:
     """Refuse text a spreadsheet would run as a formula: public CSV downloads carry it."""
     if starts_like_formula(value or ""):
         raise ValidationError(
+            # "-30 % is" is no placeholder, though xgettext would flag the message so.
+            # xgettext:no-python-format
             _(
                 "Do not start with =, +, - or @ (a spreadsheet opening the CSV download would "
                 "run it as a formula): start with a word or a digit. A plain signed number "

@@ -28,3 +28,19 @@ def highlighted(text, words):
 @register.simple_tag
 def highlighted_snippet(text, words):
     return search.highlight(search.snippet(text, words), words)
+
+
+@register.filter
+def render_shown(text):
+    return search.render(text)
+
+
+@register.simple_tag
+def highlighted_shown(text, words):
+    """A result's title in the reader's language (or English, marked), words in <mark>."""
+    return search.highlight_shown(text, words)
+
+
+@register.simple_tag
+def highlighted_shown_snippet(text, words):
+    return search.highlight_shown(text, words, snippet_only=True)

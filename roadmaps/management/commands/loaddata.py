@@ -16,7 +16,8 @@ not recorded as new history instead: a fixture is the starting content, not news
 change content on a database in use, import a roadmap CSV: its changes are history.
 
 A row equal to what is stored is not saved at all, so loading twice changes nothing: no
-`updated_at`, no data version, no cached page goes stale.
+`updated_at`, no data version, no cached page goes stale. The fixtures are English: a row's
+translations (fixtures/translations, loaded by load_resourcing; the admin) are kept.
 """
 
 from django.core.exceptions import ValidationError
@@ -25,6 +26,7 @@ from django.core.management.commands import loaddata
 from django.core.serializers.base import DeserializationError
 from django.db import DatabaseError
 
+from resourcing.lib.translations import canonical_language, translation_columns
 from roadmaps import counters
 from roadmaps.models import Milestone
 
@@ -44,7 +46,9 @@ class Command(loaddata.Command):
         self._seen_keys = set()
         self._changed_since = []
         try:
-            return super().handle(*fixture_labels, **options)
+            # The fixtures are English: `title` is the English column (title_en).
+            with canonical_language():
+                return super().handle(*fixture_labels, **options)
         except (DeserializationError, DatabaseError) as exc:
             # Rolled back already; say what is wrong without a traceback.
             raise CommandError(str(exc)) from exc
@@ -69,6 +73,10 @@ class Command(loaddata.Command):
             self._validate(instance, obj.deferred_fields or {})
             stored = self._stored(instance)
             if stored is not None:
+                # The fixtures carry English; the translations (fixtures/translations, the
+                # admin) are not theirs to clear.
+                for name in translation_columns(type(instance)):
+                    setattr(instance, name, getattr(stored, name))
                 if isinstance(instance, Milestone) and stored.version != instance.version:
                     self._changed_since.append(instance.code)
                     return False
