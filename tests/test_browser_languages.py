@@ -6,8 +6,9 @@ English left: a text node, an accessible name (aria-label, title, placeholder, a
 document title equal to an English message of the catalogues whose translation differs (an
 untranslated message counts: English is what shows). Left out: text inside `lang="en"` (content
 not yet translated, marked so; the switcher's "English"), `code`/`kbd`/`samp` (codes, commands,
-addresses) and everything that is no message (content, names, numbers). This fails until
-the catalogues are translated; tests/test_catalogues.py says which messages are missing.
+addresses) and everything that is no message (content, names, numbers). A message not yet in
+the catalogues is not known here: tests/test_catalogues.py fails on those (and says which
+messages are untranslated).
 
 Cost: one browser; per language one page, resized rather than reopened, and axe-core injected
 once per page for both widths. The English pages are covered by the other browser tests.
