@@ -73,8 +73,8 @@ def validate_not_a_formula(value: str) -> None:
     if starts_like_formula(value or ""):
         raise ValidationError(
             # "-30 % is" is no placeholder, though xgettext would flag the message so.
-            # xgettext:no-python-format
             _(
+                # xgettext:no-python-format
                 "Do not start with =, +, - or @ (a spreadsheet opening the CSV download would "
                 "run it as a formula): start with a word or a digit. A plain signed number "
                 "such as -30 % is fine."
