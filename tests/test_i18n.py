@@ -403,7 +403,7 @@ def test_i18n_switcher_links_the_same_page_and_query_in_every_language(client, r
     response = client.get("/fr/sectors/mobility/milestones/?status=achieved&q=battery")
 
     found = links(response)
-    assert found.navs == [{"class": "language-switcher", "aria-label": "Language"}]
+    assert found.navs == [{"class": "language-switcher", "aria-label": "Langue"}]
     query = "?q=battery&status=achieved"
     assert found.switcher == [
         {
