@@ -8,14 +8,16 @@ on 127.0.0.1:5432 when it answers), each in turn:
 1. Builds two fresh databases (in parallel): fixture size (the RE-SOURCING fixtures) and bench
    size (the fixtures plus 20,000 synthetic milestones and 200,000 updates from
    generate_demo_data). SQLite files in .bench/, or PostgreSQL databases
-   resourcing_bench_small / resourcing_bench.
+   resourcing_bench_<checkout>_small / resourcing_bench_<checkout> (<checkout>: this
+   checkout's directory name, or BENCH_NAME), so benches of several checkouts sharing a
+   server never drop each other's databases.
 2. Counts SQL queries per page with Django's test client, page cache off (bench/probe.py, run
    inside Django in a subprocess).
 3. Starts gunicorn (2 sync workers, DJANGO_DEBUG=0, a generated secret key) on
-   127.0.0.1:8107 and drives it with wrk (-t2 -c8 -d5s): the sector dashboard cold
-   (DJANGO_PAGE_CACHE=0) at both sizes, then the largest worker's resident memory; warm (page
-   cache on) at bench size, a 304 revalidation, and a 22 KB static file served by whitenoise
-   as the yardstick.
+   127.0.0.1 at a free port (BENCH_PORT to choose one) and drives it with wrk (-t2 -c8
+   -d5s): the sector dashboard cold (DJANGO_PAGE_CACHE=0) at both sizes, then the largest
+   worker's resident memory; warm (page cache on) at bench size, a 304 revalidation, and a
+   22 KB static file served by whitenoise as the yardstick.
 4. Times `import_roadmap` of a file of 2,000 new milestones on the fixture-size database and
    scales it to the budget's 10,000 rows.
 
@@ -35,6 +37,7 @@ import os
 import re
 import secrets
 import shutil
+import socket
 import subprocess
 import sys
 import tempfile
@@ -49,7 +52,19 @@ from bench import HOST
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH_DIR = ROOT / ".bench"
-PORT = int(os.environ.get("BENCH_PORT", 8107))
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind((HOST, 0))
+        return probe.getsockname()[1]
+
+
+PORT = int(os.environ.get("BENCH_PORT") or _free_port())
+# The bench databases' names on a shared PostgreSQL server: one pair per checkout.
+BENCH_NAME = re.sub(r"[^a-z0-9_]", "_", os.environ.get("BENCH_NAME", ROOT.name).lower())
+BIG_DATABASE = f"resourcing_bench_{BENCH_NAME}"
+SMALL_DATABASE = f"{BIG_DATABASE}_small"
 BASE_URL = f"http://{HOST}:{PORT}"
 # A smaller smoke run: BENCH_MILESTONES=2000 BENCH_UPDATES=2000 BENCH_WRK=1s python -m bench
 MILESTONES = int(os.environ.get("BENCH_MILESTONES", 20000))
@@ -311,10 +326,8 @@ def _import_seconds(env: dict) -> float:
 
 def prepare(label: str, base_url: str, static_root: str, secret: str) -> dict:
     """Both databases of one engine, built in parallel, and their query counts."""
-    small = _env(
-        _database_url("resourcing_bench_small", base_url), static_root, secret, page_cache=False
-    )
-    big_url = _database_url("resourcing_bench", base_url)
+    small = _env(_database_url(SMALL_DATABASE, base_url), static_root, secret, page_cache=False)
+    big_url = _database_url(BIG_DATABASE, base_url)
     big_cold = _env(big_url, static_root, secret, page_cache=False)
     big_warm = _env(big_url, static_root, secret, page_cache=True)
     with concurrent.futures.ThreadPoolExecutor(2) as pool:
@@ -373,9 +386,12 @@ def bench_database(prepared: dict) -> dict:
     # Time per uncached request at bench size over fixture size: from wrk when both runs
     # completed enough requests, else from one in-process request each (the probe).
     if min(cold_small.get("requests", 0), cold_big.get("requests", 0)) >= 5:
-        cold_growth = cold_small["rps"] / cold_big["rps"]
+        cold_ms = (1000 * 2 / cold_small["rps"], 1000 * 2 / cold_big["rps"])
+        cold_from = "wrk, 2 connections"
     else:
-        cold_growth = dashboard["render_ms"] / small_probe["pages"]["sector dashboard"]["render_ms"]
+        cold_ms = (small_probe["pages"]["sector dashboard"]["render_ms"], dashboard["render_ms"])
+        cold_from = "one request each, in process"
+    cold_growth = cold_ms[1] / cold_ms[0]
     queries = max(
         page["queries"]
         for probe_result in (small_probe, big_probe)
@@ -389,7 +405,8 @@ def bench_database(prepared: dict) -> dict:
         "warm_dashboard": per_static(warm),
         "revalidation": per_static(revalidation),
         "cold_growth": cold_growth,
-        "cold_ms": (1000 * 2 / cold_small["rps"], 1000 * 2 / cold_big["rps"]),
+        "cold_ms": cold_ms,
+        "cold_from": cold_from,
         "worker_rss_mb": rss,
         "import_seconds": import_seconds,
         "import_ms_per_row": 1000 * rows_seconds / IMPORT_ROWS,
@@ -470,7 +487,8 @@ def main() -> int:
         small_ms, big_ms = result["cold_ms"]
         print(
             f"{result['database']}: static file {result['static_rps']:.0f} req/s; cold dashboard "
-            f"{small_ms:.0f} ms at fixture size, {big_ms:.0f} ms at bench size (2 connections); "
+            f"{small_ms:.0f} ms at fixture size, {big_ms:.0f} ms at bench size "
+            f"({result['cold_from']}); "
             f"at most {result['max_queries']} queries per page; import "
             f"{result['import_ms_per_row']:.1f} ms per row"
         )
