@@ -5,16 +5,14 @@ import math
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from roadmaps.charts import coordinate
+
 WIDTH = 720
 HEIGHT = 340
 LEFT = 64
 RIGHT = 24
 TOP = 24
 BOTTOM = 44
-
-
-def _c(value: float) -> str:
-    return f"{value:.2f}"
 
 
 @dataclass
@@ -29,31 +27,31 @@ class Point:
     # Coordinates as SVG writes them, for the point and the marks and labels around it.
     @property
     def x(self):
-        return _c(self.cx)
+        return coordinate(self.cx)
 
     @property
     def y(self):
-        return _c(self.cy)
+        return coordinate(self.cy)
 
     @property
     def corner_x(self):
-        return _c(self.cx - 5)
+        return coordinate(self.cx - 5)
 
     @property
     def corner_y(self):
-        return _c(self.cy - 5)
+        return coordinate(self.cy - 5)
 
     @property
     def above_y(self):
-        return _c(self.cy - 11)
+        return coordinate(self.cy - 11)
 
     @property
     def below_y(self):
-        return _c(self.cy + 19)
+        return coordinate(self.cy + 19)
 
     @property
     def left_x(self):
-        return _c(self.cx - 10)
+        return coordinate(self.cx - 10)
 
 
 @dataclass
@@ -120,11 +118,12 @@ def trajectory(indicator, values, path) -> Trajectory | None:
 
     year_step = max(1, math.ceil((last - first) / 8))
     chart.x_ticks = [
-        {"x": _c(x_of(year)), "label": str(year)} for year in range(first, last + 1, year_step)
+        {"x": coordinate(x_of(year)), "label": str(year)}
+        for year in range(first, last + 1, year_step)
     ]
     tick = bottom
     while tick <= top + step / 1000:
-        chart.y_ticks.append({"y": _c(y_of(tick)), "label": f"{tick:g}"})
+        chart.y_ticks.append({"y": coordinate(y_of(tick)), "label": f"{tick:g}"})
         tick += step
     chart.observed = [
         Point(x_of(m.period), y_of(m.value), m.period, m.value, m, flag_letters(m)) for m in yearly
@@ -135,7 +134,7 @@ def trajectory(indicator, values, path) -> Trajectory | None:
     )
     chart.breaks = [point for point in chart.observed if point.measurement.is_break_in_series]
     chart.required_path = " ".join(
-        f"{'M' if index == 0 else 'L'}{_c(x_of(year))},{_c(y_of(value))}"
+        f"{'M' if index == 0 else 'L'}{coordinate(x_of(year))},{coordinate(y_of(value))}"
         for index, (year, value) in enumerate(path)
     )
     if indicator.baseline_year is not None:

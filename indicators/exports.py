@@ -4,12 +4,10 @@
 columns below (docs/indicators-format.md).
 """
 
-import csv
-import io
-
 from django.utils.translation import gettext_lazy as _
 
 from indicators.models import current_values
+from resourcing.lib import tables
 
 COLUMNS = [
     "indicator",
@@ -26,6 +24,8 @@ COLUMNS = [
     "stages",
 ]
 READ_ONLY_COLUMNS = ["current"]
+# Text a person typed: guarded against spreadsheet formulas when written.
+FREE_TEXT_COLUMNS = ["note"]
 # The indicator's links, repeated on each of its rows (slugs joined by ";"). A file without
 # them imports and leaves the links as they are.
 LINK_COLUMNS = {"minerals": "minerals", "stages": "stages"}
@@ -100,26 +100,15 @@ def measurement_rows(indicators) -> list[dict]:
 
 
 def csv_cells(row: dict) -> list[str]:
-    cells = []
-    for column in COLUMNS:
-        value = row[column]
-        if isinstance(value, bool):
-            value = "true" if value else "false"
-        cells.append("" if value is None else str(value))
-    return cells
+    return [tables.cell(row[column]) for column in COLUMNS]
 
 
 def write_csv(rows, stream) -> None:
-    writer = csv.writer(stream, lineterminator="\r\n")
-    writer.writerow(COLUMNS)
-    for row in rows:
-        writer.writerow(csv_cells(row))
+    tables.write_csv(stream, COLUMNS, rows, cells=csv_cells, free_text=FREE_TEXT_COLUMNS)
 
 
 def csv_text(rows) -> str:
-    stream = io.StringIO()
-    write_csv(rows, stream)
-    return stream.getvalue()
+    return tables.csv_text(COLUMNS, rows, cells=csv_cells, free_text=FREE_TEXT_COLUMNS)
 
 
 def indicator_dict(indicator, progress) -> dict:

@@ -10,9 +10,7 @@ day (appended, and in force from then). The same indicator, period and publicati
 in one file is refused: which of the two is meant cannot be told.
 """
 
-import csv
 import datetime
-import io
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
@@ -31,9 +29,10 @@ from indicators.exports import (
 from indicators.forms import parse_period
 from indicators.models import Indicator, Measurement
 from indicators.services import check_measurement, parse_value, record_measurement, set_links
-from pagecache.models import DataVersion
+from pagecache.versions import lock_data_version
+from resourcing.lib import tables
+from resourcing.lib.tables import ImportFailed, Row, RowError
 from resourcing.lib.validators import http_url_validator, validate_no_control_characters
-from roadmaps.imports import MAX_BYTES, ImportFailed, RowError
 from roadmaps.models import NOTE_MAX_LENGTH, Mineral, ValueChainStage
 
 REQUIRED_COLUMNS = [
@@ -41,8 +40,8 @@ REQUIRED_COLUMNS = [
 ]
 LINK_MODELS = {"minerals": Mineral, "stages": ValueChainStage}
 UNKNOWN_LINK = {
-    "minerals": _lazy("unknown mineral \u201c%(value)s\u201d."),
-    "stages": _lazy("unknown value-chain stage \u201c%(value)s\u201d."),
+    "minerals": _lazy("unknown mineral “%(value)s”."),
+    "stages": _lazy("unknown value-chain stage “%(value)s”."),
 }
 BOOLEANS = {"true": True, "false": False, "": False}
 
@@ -82,66 +81,19 @@ class Plan:
         return summary
 
 
-def _read(data: bytes) -> tuple[list[tuple[int, dict]], list[RowError]]:
-    if len(data) > MAX_BYTES:
-        return [], [RowError(None, None, _("the file is larger than 5 MB."))]
-    try:
-        text = data.decode("utf-8").removeprefix("\ufeff")
-    except UnicodeDecodeError as exc:
-        return [], [
-            RowError(
-                None,
-                None,
-                _("the file is not UTF-8 (byte at offset %(offset)d).") % {"offset": exc.start},
-            )
-        ]
-    if not text.strip():
-        return [], [RowError(None, None, _("the file is empty."))]
-    if "\x00" in text:
-        return [], [RowError(None, None, _("the file contains a NUL byte (0x00)."))]
-    header_line = text.splitlines()[0]
-    delimiter = ";" if header_line.count(";") > header_line.count(",") else ","
-    try:
-        records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True))
-    except csv.Error as exc:
-        return [], [
-            RowError(None, None, _("the file is not valid CSV: %(error)s") % {"error": exc})
-        ]
-    header = [name.strip() for name in records[0]]
-    errors = [
-        RowError(1, column, _("required column is missing."))
-        for column in REQUIRED_COLUMNS
-        if column not in header
-    ]
-    seen = set()
-    for name in header:
-        if name in seen:
-            errors.append(RowError(1, name, _("the column appears twice.")))
-        elif name not in COLUMNS:
-            errors.append(RowError(1, name or "?", _("unknown column.")))
-        seen.add(name)
+def _read(data: bytes) -> tuple[list[Row], list[RowError]]:
+    text, errors = tables.decode(data)
     if errors:
         return [], errors
-    rows = []
-    for number, record in enumerate(records[1:], start=2):
-        if not any(cell.strip() for cell in record):
-            continue
-        if len(record) != len(header):
-            errors.append(
-                RowError(
-                    number,
-                    None,
-                    _("%(cells)d cells, but the header has %(columns)d columns.")
-                    % {"cells": len(record), "columns": len(header)},
-                )
-            )
-            continue
-        rows.append(
-            (number, {name: cell.strip() for name, cell in zip(header, record, strict=True)})
-        )
-    if not rows and not errors:
-        errors.append(RowError(None, None, _("the file has a header but no measurement rows.")))
-    return rows, errors
+    if "\x00" in text:
+        return [], [RowError(None, None, _("the file contains a NUL byte (0x00)."))]
+    return tables.read_csv(
+        text,
+        check_header=lambda header: tables.header_errors(
+            header, columns=COLUMNS, required=REQUIRED_COLUMNS
+        ),
+        no_rows=_("the file has a header but no measurement rows."),
+    )
 
 
 def _existing_key(measurement) -> tuple:
@@ -193,7 +145,7 @@ def validate(data: bytes, *, now: datetime.date | None = None) -> Plan:
         if indicator is None:
             error(
                 "indicator",
-                _("unknown indicator \u201c%(value)s\u201d.") % {"value": cells["indicator"]},
+                _("unknown indicator “%(value)s”.") % {"value": cells["indicator"]},
             )
         try:
             period, month = parse_period(cells["period"])
@@ -210,7 +162,7 @@ def validate(data: bytes, *, now: datetime.date | None = None) -> Plan:
             raw = cells[column].lower()
             if raw not in BOOLEANS:
                 error(
-                    column, _("write true or false (got \u201c%(value)s\u201d).") % {"value": raw}
+                    column, _("write true or false (got “%(value)s”).") % {"value": raw}
                 )
             flags[name] = BOOLEANS.get(raw, False)
         try:
@@ -218,7 +170,7 @@ def validate(data: bytes, *, now: datetime.date | None = None) -> Plan:
         except ValueError:
             error(
                 "published_on",
-                _("\u201c%(value)s\u201d is not a date written YYYY-MM-DD.")
+                _("“%(value)s” is not a date written YYYY-MM-DD.")
                 % {"value": cells["published_on"]},
             )
             published_on = None
@@ -246,7 +198,7 @@ def validate(data: bytes, *, now: datetime.date | None = None) -> Plan:
                 error(
                     column,
                     _(
-                        "\u201c%(value)s\u201d differs from row %(row)d: give an indicator's "
+                        "“%(value)s” differs from row %(row)d: give an indicator's "
                         "%(column)s the same on each of its rows."
                     )
                     % {"value": cells[column], "row": first[0], "column": column},
@@ -321,7 +273,7 @@ def import_file(data: bytes, *, author=None, dry_run: bool = False) -> Plan:
     with transaction.atomic():
         if not dry_run:
             # One import at a time, as for the roadmap CSV: take the data version's row lock.
-            list(DataVersion.objects.select_for_update().filter(pk=DataVersion.SINGLETON_PK))
+            lock_data_version()
         plan = validate(data)
         if plan.errors:
             raise ImportFailed(plan.errors)

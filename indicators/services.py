@@ -52,10 +52,10 @@ def parse_value(raw) -> Decimal:
     try:
         value = Decimal(text)
     except InvalidOperation:
-        raise ValueError(_("\u201c%(value)s\u201d is not a number.") % {"value": text}) from None
+        raise ValueError(_("“%(value)s” is not a number.") % {"value": text}) from None
     if not value.is_finite():
         raise ValueError(
-            _("\u201c%(value)s\u201d is not a finite number (NaN and infinity are refused).")
+            _("“%(value)s” is not a finite number (NaN and infinity are refused).")
             % {"value": text}
         )
     if value != value.quantize(Decimal(1).scaleb(-DECIMAL_PLACES), rounding="ROUND_DOWN"):
@@ -96,6 +96,21 @@ def check_measurement(
     return errors
 
 
+def checked_value(*, indicator: Indicator, period: int, month: int, value, published_on):
+    """The value as a Decimal, when it and its period meet check_measurement; otherwise a
+    ValidationError naming each field."""
+    try:
+        value = parse_value(value)
+    except ValueError as exc:
+        raise ValidationError({"value": str(exc)}) from None
+    errors = check_measurement(
+        indicator=indicator, period=period, month=month, value=value, published_on=published_on
+    )
+    if errors:
+        raise ValidationError(errors)
+    return value
+
+
 def record_measurement(
     *,
     indicator: Indicator,
@@ -122,15 +137,9 @@ def record_measurement(
     """
     if check_author and (author is None or not may_record(author, indicator)):
         raise PermissionDenied(_("You do not steward a sector this indicator is linked to."))
-    try:
-        value = parse_value(value)
-    except ValueError as exc:
-        raise ValidationError({"value": str(exc)}) from None
-    errors = check_measurement(
+    value = checked_value(
         indicator=indicator, period=period, month=month, value=value, published_on=published_on
     )
-    if errors:
-        raise ValidationError(errors)
     now = created_at or timezone.now()
     with transaction.atomic():
         changed = Indicator.objects.filter(pk=indicator.pk, version=expected_version).update(

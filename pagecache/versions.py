@@ -133,6 +133,15 @@ def _update_row() -> None:
         )
 
 
+def lock_data_version() -> None:
+    """Take the data version's row lock for the rest of the transaction: what an import
+    does before reading anything, so imports run one at a time (every write takes the lock
+    anyway, to bump the version)."""
+    from pagecache.models import DataVersion
+
+    list(DataVersion.objects.select_for_update().filter(pk=DataVersion.SINGLETON_PK))
+
+
 def bump_data_version() -> None:
     """Make every cached page and ETag stale, once per write transaction.
 

@@ -93,32 +93,36 @@ def _embed_bad_request(request, errors):
     return render(request, "reuse/embed_error.html", {"errors": errors}, status=400)
 
 
-@framable_by_any_site
-def embed_sector(request, slug):
-    """Queries: sector_dashboard_page(details=False)'s."""
+def _embed(request, template, context_as_of):
+    """An embed at `?as_of=` (a 400 page naming the parameter when it is bad)."""
     params, errors = read_as_of(request)
     if errors:
         return _embed_bad_request(request, errors)
-    as_of = params.cleaned_data["as_of"]
-    page = pages.sector_dashboard_page(slug, as_of, details=False)
-    return render(request, "reuse/embed_sector.html", {**vars(page), "params": params})
+    context = context_as_of(params.cleaned_data["as_of"])
+    return render(request, template, {**context, "params": params})
+
+
+@framable_by_any_site
+def embed_sector(request, slug):
+    """Queries: sector_dashboard_page(details=False)'s."""
+    return _embed(
+        request,
+        "reuse/embed_sector.html",
+        lambda as_of: vars(pages.sector_dashboard_page(slug, as_of, details=False)),
+    )
+
+
+def _indicator_context(code, as_of):
+    indicator = pages.indicator_page(code, as_of, details=False)
+    return {"indicator": indicator, "progress": indicator.progress, "as_of": as_of}
 
 
 @framable_by_any_site
 def embed_indicator(request, code):
     """Queries: indicator_page(details=False)'s."""
-    params, errors = read_as_of(request)
-    if errors:
-        return _embed_bad_request(request, errors)
-    as_of = params.cleaned_data["as_of"]
-    indicator = pages.indicator_page(code, as_of, details=False)
-    context = {
-        "indicator": indicator,
-        "progress": indicator.progress,
-        "as_of": as_of,
-        "params": params,
-    }
-    return render(request, "reuse/embed_indicator.html", context)
+    return _embed(
+        request, "reuse/embed_indicator.html", lambda as_of: _indicator_context(code, as_of)
+    )
 
 
 @require_safe

@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 
 from indicators.models import Indicator
 from indicators.services import StaleVersionError as IndicatorStaleVersionError
-from indicators.services import check_measurement, parse_value, record_measurement
+from indicators.services import checked_value, record_measurement
 from review.models import Proposal, ProposalKind, ProposalState
 from roadmaps.models import Milestone, Status
 from roadmaps.permissions import can_edit_content, require_decide_proposal
@@ -65,6 +65,16 @@ def _check_current(subject, expected_version: int) -> None:
         raise IndicatorStaleVersionError(current, expected_version)
 
 
+def _hold(subject, expected_version: int, **fields) -> Proposal:
+    """Save the proposal about `subject` (a milestone or an indicator), made against
+    `expected_version`, in one transaction with the check that the version is still current."""
+    subject_field = "milestone" if isinstance(subject, Milestone) else "indicator"
+    proposal = Proposal(**{subject_field: subject}, base_version=expected_version, **fields)
+    with transaction.atomic():
+        _check_current(subject, expected_version)
+        return _save(proposal)
+
+
 def _save(proposal: Proposal) -> Proposal:
     proposal.note = (proposal.note or "").strip()
     proposal.evidence_url = (proposal.evidence_url or "").strip()
@@ -92,19 +102,15 @@ def propose_status_change(
         raise ValidationError({"status": _("Unknown status: %(status)s.") % {"status": status}})
     if not (note or "").strip():
         raise ValidationError({"note": _("This field is required.")})
-    with transaction.atomic():
-        _check_current(milestone, expected_version)
-        return _save(
-            Proposal(
-                kind=ProposalKind.STATUS,
-                milestone=milestone,
-                values={"status": status},
-                note=note,
-                evidence_url=evidence_url,
-                proposer=proposer,
-                base_version=expected_version,
-            )
-        )
+    return _hold(
+        milestone,
+        expected_version,
+        kind=ProposalKind.STATUS,
+        values={"status": status},
+        note=note,
+        evidence_url=evidence_url,
+        proposer=proposer,
+    )
 
 
 def propose_deadline_change(
@@ -125,19 +131,15 @@ def propose_deadline_change(
                 % {"code": milestone.code, "date": due_date.isoformat()}
             }
         )
-    with transaction.atomic():
-        _check_current(milestone, expected_version)
-        return _save(
-            Proposal(
-                kind=ProposalKind.DEADLINE,
-                milestone=milestone,
-                values={"due_date": due_date.isoformat()},
-                note=reason,
-                evidence_url=evidence_url,
-                proposer=proposer,
-                base_version=expected_version,
-            )
-        )
+    return _hold(
+        milestone,
+        expected_version,
+        kind=ProposalKind.DEADLINE,
+        values={"due_date": due_date.isoformat()},
+        note=reason,
+        evidence_url=evidence_url,
+        proposer=proposer,
+    )
 
 
 MEASUREMENT_FLAGS = ("is_provisional", "is_estimated", "is_break_in_series")
@@ -160,34 +162,24 @@ def propose_measurement(
     unknown = set(flags) - set(MEASUREMENT_FLAGS)
     if unknown:
         raise TypeError(f"propose_measurement has no {sorted(unknown)}")
-    try:
-        value = parse_value(value)
-    except ValueError as exc:
-        raise ValidationError({"value": str(exc)}) from None
-    errors = check_measurement(
+    value = checked_value(
         indicator=indicator, period=period, month=month, value=value, published_on=published_on
     )
-    if errors:
-        raise ValidationError(errors)
-    with transaction.atomic():
-        _check_current(indicator, expected_version)
-        return _save(
-            Proposal(
-                kind=ProposalKind.MEASUREMENT,
-                indicator=indicator,
-                values={
-                    "period": period,
-                    "month": month,
-                    "value": str(value),
-                    "published_on": published_on.isoformat(),
-                    **{name: bool(flags.get(name)) for name in MEASUREMENT_FLAGS},
-                },
-                note=note,
-                evidence_url=source_url,
-                proposer=proposer,
-                base_version=expected_version,
-            )
-        )
+    return _hold(
+        indicator,
+        expected_version,
+        kind=ProposalKind.MEASUREMENT,
+        values={
+            "period": period,
+            "month": month,
+            "value": str(value),
+            "published_on": published_on.isoformat(),
+            **{name: bool(flags.get(name)) for name in MEASUREMENT_FLAGS},
+        },
+        note=note,
+        evidence_url=source_url,
+        proposer=proposer,
+    )
 
 
 def _lock_pending(proposal: Proposal) -> Proposal:

@@ -26,7 +26,7 @@ MARKER_SPREAD = 9  # px between markers due the same day in the same lane
 TICK_YEARS = range(2020, 2051, 5)
 
 
-def _coordinate(value: float) -> str:
+def coordinate(value: float) -> str:
     """SVG coordinates are written without locale (always a dot, two decimals)."""
     return f"{value:.2f}"
 
@@ -79,7 +79,7 @@ def _lanes() -> dict:
     for index, status in enumerate(TIMELINE_STATUSES):
         y = TIMELINE_TOP + index * LANE_HEIGHT + LANE_HEIGHT / 2
         lanes[status] = Lane(
-            status=status, label=labels[status], y=_coordinate(y), label_y=_coordinate(y + 5)
+            status=status, label=labels[status], y=coordinate(y), label_y=coordinate(y + 5)
         )
     return lanes
 
@@ -87,17 +87,17 @@ def _lanes() -> dict:
 def _timeline(lanes: dict, as_of: datetime.date, **extra) -> Timeline:
     axis_y = TIMELINE_TOP + len(TIMELINE_STATUSES) * LANE_HEIGHT + 6
     ticks = [
-        {"x": _coordinate(_x_of(datetime.date(year, 1, 1))), "year": year} for year in TICK_YEARS
+        {"x": coordinate(_x_of(datetime.date(year, 1, 1))), "year": year} for year in TICK_YEARS
     ]
     return Timeline(
         width=TIMELINE_WIDTH,
         height=axis_y + 30,
-        axis_y=_coordinate(axis_y),
+        axis_y=coordinate(axis_y),
         plot_left=TIMELINE_LEFT,
         plot_right=TIMELINE_WIDTH - TIMELINE_RIGHT,
         ticks=ticks,
         lanes=list(lanes.values()),
-        as_of_x=_coordinate(_x_of(as_of)),
+        as_of_x=coordinate(_x_of(as_of)),
         as_of=as_of,
         **extra,
     )
@@ -117,12 +117,12 @@ def timeline_by_year(rows, as_of: datetime.date) -> Timeline:
         x = _x_of(datetime.date(year, 7, 1))
         lane.markers.append(
             Marker(
-                x=_coordinate(x),
+                x=coordinate(x),
                 y=lane.y,
                 count=count,
                 year=year,
-                count_x=_coordinate(x),
-                count_y=_coordinate(float(lane.y) - 9),
+                count_x=coordinate(x),
+                count_y=coordinate(float(lane.y) - 9),
             )
         )
         per_year.setdefault(year, dict.fromkeys(TIMELINE_STATUSES, 0))[lane.status] = count
@@ -147,7 +147,7 @@ def timeline(milestones, as_of: datetime.date) -> Timeline:
         for position, milestone in enumerate(group):
             offset = (position - (len(group) - 1) / 2) * MARKER_SPREAD
             lane.markers.append(
-                Marker(x=_coordinate(centre + offset), y=lane.y, milestone=milestone)
+                Marker(x=coordinate(centre + offset), y=lane.y, milestone=milestone)
             )
     return _timeline(lanes, as_of)
 
@@ -173,11 +173,11 @@ def status_breakdown(counts: dict) -> dict:
                 "status": status,
                 "label": labels[status],
                 "count": count,
-                "y": _coordinate(y),
-                "text_y": _coordinate(y + BREAKDOWN_BAR_HEIGHT * 0.7),
-                "icon_y": _coordinate(y + BREAKDOWN_BAR_HEIGHT / 2),
-                "width": _coordinate(width),
-                "count_x": _coordinate(BREAKDOWN_LEFT + width + 6),
+                "y": coordinate(y),
+                "text_y": coordinate(y + BREAKDOWN_BAR_HEIGHT * 0.7),
+                "icon_y": coordinate(y + BREAKDOWN_BAR_HEIGHT / 2),
+                "width": coordinate(width),
+                "count_x": coordinate(BREAKDOWN_LEFT + width + 6),
             }
         )
     return {
@@ -195,8 +195,8 @@ def progress_bar(progress) -> dict:
     actual = progress.actual
     expected = progress.expected
     return {
-        "actual": _coordinate(float(actual) * 100 if actual is not None else 0),
-        "expected": _coordinate(float(expected) * 100) if expected is not None else None,
+        "actual": coordinate(float(actual) * 100 if actual is not None else 0),
+        "expected": coordinate(float(expected) * 100) if expected is not None else None,
     }
 
 
@@ -273,20 +273,20 @@ def over_time(points, *, size: str = "full", scale: float | None = None) -> Over
         x = x_of(day)
         y_actual = y_of(_share_or_zero(progress.actual))
         y_expected = y_of(_share_or_zero(progress.expected))
-        actual.append(f"{_coordinate(x)},{_coordinate(y_actual)}")
-        expected.append(f"{_coordinate(x)},{_coordinate(y_expected)}")
-        markers.append({"x": _coordinate(x), "y": _coordinate(y_actual)})
+        actual.append(f"{coordinate(x)},{coordinate(y_actual)}")
+        expected.append(f"{coordinate(x)},{coordinate(y_expected)}")
+        markers.append({"x": coordinate(x), "y": coordinate(y_actual)})
         rows.append({"day": day, "progress": progress})
     ticks = [
-        {"x": _coordinate(x_of(datetime.date(year, 1, 1))), "year": year}
+        {"x": coordinate(x_of(datetime.date(year, 1, 1))), "year": year}
         for year in range(first.year, last.year + 1)
         if size == "full" or year % 2 == 0
     ]
     gridlines = [
         {
-            "y": _coordinate(y_of(share / 100)),
+            "y": coordinate(y_of(share / 100)),
             "label": f"{share}%",
-            "label_y": _coordinate(y_of(share / 100) + 4),
+            "label_y": coordinate(y_of(share / 100) + 4),
         }
         for share in ((0, 25, 50, 75, 100) if size == "full" else (0, 50, 100))
     ]
@@ -294,17 +294,17 @@ def over_time(points, *, size: str = "full", scale: float | None = None) -> Over
     if points:
         day, progress = points[-1]
         last_row = {
-            "x": _coordinate(x_of(day) + 6),
-            "actual_y": _coordinate(y_of(_share_or_zero(progress.actual)) + 4),
-            "expected_y": _coordinate(y_of(_share_or_zero(progress.expected)) + 4),
+            "x": coordinate(x_of(day) + 6),
+            "actual_y": coordinate(y_of(_share_or_zero(progress.actual)) + 4),
+            "expected_y": coordinate(y_of(_share_or_zero(progress.expected)) + 4),
             "progress": progress,
         }
         # Two labels at the line ends never overlap: keep them a line apart.
         if abs(float(last_row["actual_y"]) - float(last_row["expected_y"])) < 13:
             if float(last_row["actual_y"]) >= float(last_row["expected_y"]):
-                last_row["actual_y"] = _coordinate(float(last_row["expected_y"]) + 13)
+                last_row["actual_y"] = coordinate(float(last_row["expected_y"]) + 13)
             else:
-                last_row["expected_y"] = _coordinate(float(last_row["actual_y"]) + 13)
+                last_row["expected_y"] = coordinate(float(last_row["actual_y"]) + 13)
     return OverTimeChart(
         width=width,
         height=height,

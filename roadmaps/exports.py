@@ -4,14 +4,12 @@ One row per milestone, the same columns in CSV and JSON. Every `?format=csv` and
 `export_roadmap` write it; `import_roadmap` reads it back.
 """
 
-import csv
 import datetime
-import io
 
 from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 
-from resourcing.lib.validators import starts_like_formula
+from resourcing.lib import tables
 from roadmaps.models import Mineral, ValueChainStage
 from roadmaps.progress import with_status_as_of
 from stakeholders.models import StakeholderGroup
@@ -143,36 +141,15 @@ def milestone_row(milestone, as_of: datetime.date) -> dict:
 
 
 def csv_cells(row: dict) -> list[str]:
-    cells = []
-    for column in COLUMNS:
-        value = row[column]
-        if column in LIST_COLUMNS:
-            value = GROUP_SEPARATOR.join(value)
-        elif isinstance(value, bool):
-            value = "true" if value else "false"
-        cells.append("" if value is None else str(value))
-    return cells
+    return [tables.cell(row[column], GROUP_SEPARATOR) for column in COLUMNS]
 
 
 def write_csv(rows, stream) -> None:
-    writer = csv.writer(stream, lineterminator="\r\n")
-    writer.writerow(COLUMNS)
-    free_text = [COLUMNS.index(column) for column in FREE_TEXT_COLUMNS]
-    for row in rows:
-        cells = csv_cells(row)
-        # Valid rows never start like a formula (the models refuse it), so the round trip is
-        # exact; a row stored before that rule (or around the models) still cannot run in a
-        # spreadsheet: the leading apostrophe spreadsheets read as "this is text".
-        for index in free_text:
-            if starts_like_formula(cells[index]):
-                cells[index] = "'" + cells[index]
-        writer.writerow(cells)
+    tables.write_csv(stream, COLUMNS, rows, cells=csv_cells, free_text=FREE_TEXT_COLUMNS)
 
 
 def csv_text(rows) -> str:
-    stream = io.StringIO()
-    write_csv(rows, stream)
-    return stream.getvalue()
+    return tables.csv_text(COLUMNS, rows, cells=csv_cells, free_text=FREE_TEXT_COLUMNS)
 
 
 # The order of every whole-roadmap export: `export_roadmap` and the open-data downloads.

@@ -19,11 +19,7 @@ first milestone row 2 (a cell with line breaks does not make a row longer); in a
 the first result is row 1.
 """
 
-import csv
-import io
-import itertools
 import json
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -32,7 +28,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from pagecache.models import DataVersion
+from pagecache.versions import lock_data_version
+from resourcing.lib import tables
+from resourcing.lib.tables import MAX_BYTES, ImportFailed, Row, RowError
 from resourcing.lib.validators import CONTROL_CHARACTERS
 from roadmaps import counters
 from roadmaps.exports import (
@@ -55,7 +53,6 @@ from roadmaps.services import (
 )
 from stakeholders.models import StakeholderGroup
 
-MAX_BYTES = 5 * 1024 * 1024
 # Rows below the header (blank ones included), counted while reading, before any row is
 # checked: a 5 MB JSON file of 1.7 million empty rows took a worker past gunicorn's 30-second
 # timeout. The admin's import page validates and applies within one request, so it takes a
@@ -101,38 +98,6 @@ CONTENT_FIELDS = [
     "source_title",
     "source_url",
 ]
-
-
-@dataclass(frozen=True)
-class RowError:
-    row: int | None  # None: the file as a whole
-    column: str | None
-    message: str
-
-    def __str__(self):
-        if self.row is None:
-            return _("file: %(message)s") % {"message": self.message}
-        if self.column is None:
-            return _("row %(row)s: %(message)s") % {"row": self.row, "message": self.message}
-        return _("row %(row)s, %(column)s: %(message)s") % {
-            "row": self.row,
-            "column": self.column,
-            "message": self.message,
-        }
-
-
-class ImportFailed(Exception):
-    """The file has problems; nothing was written."""
-
-    def __init__(self, errors: list[RowError]):
-        self.errors = errors
-        super().__init__("\n".join(str(error) for error in errors))
-
-
-@dataclass(frozen=True)
-class Row:
-    number: int
-    cells: dict[str, str]
 
 
 @dataclass
@@ -226,32 +191,9 @@ def read_rows(data: bytes, *, max_rows: int = MAX_ROWS) -> tuple[list[Row], list
 
     A file of more than `max_rows` rows is refused as soon as reading passes that many.
     """
-    if len(data) > MAX_BYTES:
-        return [], [
-            RowError(
-                None,
-                None,
-                _("the file is %(size)s bytes; the limit is %(limit)s bytes (5 MB).")
-                % {"size": len(data), "limit": MAX_BYTES},
-            )
-        ]
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        return [], [
-            RowError(
-                None,
-                None,
-                _(
-                    "the file is not UTF-8: byte 0x%(byte)02X at offset %(offset)d cannot be "
-                    "read. Save it as \u201cCSV UTF-8\u201d and try again."
-                )
-                % {"byte": data[exc.start], "offset": exc.start},
-            )
-        ]
-    text = text.removeprefix("\ufeff")
-    if not text.strip():
-        return [], [RowError(None, None, _("the file is empty."))]
+    text, errors = tables.decode(data)
+    if errors:
+        return [], errors
     if text.lstrip()[0] in "{[":
         return _read_json(text, max_rows)
     return _read_csv(text, max_rows)
@@ -272,42 +214,13 @@ def _too_many_rows(max_rows: int) -> list[RowError]:
 
 
 def _read_csv(text: str, max_rows: int) -> tuple[list[Row], list[RowError]]:
-    header_line = re.match(r"[^\r\n]*", text).group()
-    delimiter = ";" if header_line.count(";") > header_line.count(",") else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
-    try:
-        # The header and at most max_rows rows: reading stops at the first one too many.
-        records = list(itertools.islice(reader, max_rows + 2))
-    except csv.Error as exc:
-        return [], [
-            RowError(None, None, _("the file is not valid CSV: %(error)s") % {"error": exc})
-        ]
-    header = [name.strip() for name in records[0]]
-    errors = _check_header(header, row=1)
-    if errors:
-        return [], errors
-    if len(records) > max_rows + 1:
-        return [], _too_many_rows(max_rows)
-    rows = []
-    for number, record in enumerate(records[1:], start=2):
-        if not any(cell.strip() for cell in record):
-            continue  # spreadsheets leave blank lines at the end
-        if len(record) != len(header):
-            errors.append(
-                RowError(
-                    number,
-                    None,
-                    _("%(cells)d cells, but the header has %(columns)d columns.")
-                    % {"cells": len(record), "columns": len(header)},
-                )
-            )
-            continue
-        rows.append(
-            Row(number, {name: cell.strip() for name, cell in zip(header, record, strict=True)})
-        )
-    if not rows and not errors:
-        errors.append(RowError(None, None, _("the file has a header but no milestone rows.")))
-    return rows, errors
+    return tables.read_csv(
+        text,
+        check_header=lambda header: _check_header(header, row=1),
+        no_rows=_("the file has a header but no milestone rows."),
+        max_rows=max_rows,
+        too_many_rows=lambda: _too_many_rows(max_rows),
+    )
 
 
 def _read_json(text: str, max_rows: int) -> tuple[list[Row], list[RowError]]:
@@ -391,19 +304,7 @@ def _check_header(header: list[str], row: int) -> list[RowError]:
                 % {"columns": ", ".join(REQUIRED_COLUMNS)},
             )
         ]
-    errors = [
-        RowError(row, column, _("required column is missing."))
-        for column in REQUIRED_COLUMNS
-        if column not in header
-    ]
-    seen = set()
-    for name in header:
-        if name in seen:
-            errors.append(RowError(row, name, _("the column appears twice.")))
-        elif name not in COLUMNS:
-            errors.append(RowError(row, name or "?", _("unknown column.")))
-        seen.add(name)
-    return errors
+    return tables.header_errors(header, columns=COLUMNS, required=REQUIRED_COLUMNS, row=row)
 
 
 # Validating against the database ------------------------------------------------------------
@@ -455,11 +356,11 @@ def _describe(error: ValidationError, value: str) -> str:
             "limit": params["limit_value"],
         }
     if error.code == "invalid_choice":
-        return _("unknown value \u201c%(value)s\u201d.") % {"value": value}
+        return _("unknown value “%(value)s”.") % {"value": value}
     if error.code == "blank":
         return _("is required.")
     message = " ".join(error.messages)
-    return f"\u201c{value}\u201d: {message}" if value else message
+    return f"“{value}”: {message}" if value else message
 
 
 @dataclass
@@ -530,10 +431,10 @@ def _plan_row(plan: Plan, row: Row, known: _Known) -> list[RowError]:
 
     sector = known.sectors.get(cells["sector"])
     if sector is None:
-        error("sector", _("unknown sector \u201c%(value)s\u201d.") % {"value": cells["sector"]})
+        error("sector", _("unknown sector “%(value)s”.") % {"value": cells["sector"]})
     theme = known.themes.get(cells["theme"])
     if theme is None:
-        error("theme", _("unknown theme \u201c%(value)s\u201d.") % {"value": cells["theme"]})
+        error("theme", _("unknown theme “%(value)s”.") % {"value": cells["theme"]})
     groups = []
     slugs = [slug.strip() for slug in cells["stakeholder_groups"].split(GROUP_SEPARATOR)]
     for slug in dict.fromkeys(slug for slug in slugs if slug):
@@ -542,7 +443,7 @@ def _plan_row(plan: Plan, row: Row, known: _Known) -> list[RowError]:
         else:
             error(
                 "stakeholder_groups",
-                _("unknown stakeholder group \u201c%(value)s\u201d.") % {"value": slug},
+                _("unknown stakeholder group “%(value)s”.") % {"value": slug},
             )
     links = {}
     for column in LINK_COLUMNS:
@@ -554,11 +455,11 @@ def _plan_row(plan: Plan, row: Row, known: _Known) -> list[RowError]:
             if slug in known.links[column]:
                 links[column].append(known.links[column][slug])
             elif column == "minerals":
-                error(column, _("unknown mineral \u201c%(value)s\u201d.") % {"value": slug})
+                error(column, _("unknown mineral “%(value)s”.") % {"value": slug})
             else:
                 error(
                     column,
-                    _("unknown value-chain stage \u201c%(value)s\u201d.") % {"value": slug},
+                    _("unknown value-chain stage “%(value)s”.") % {"value": slug},
                 )
 
     # The target: the model's rules, one definition per file, in the row's sector.
@@ -574,7 +475,7 @@ def _plan_row(plan: Plan, row: Row, known: _Known) -> list[RowError]:
                 error(
                     column,
                     _(
-                        "\u201c%(value)s\u201d differs from row %(row)d (\u201c%(first)s\u201d) "
+                        "“%(value)s” differs from row %(row)d (“%(first)s”) "
                         "for target %(target)s."
                     )
                     % {
@@ -886,7 +787,7 @@ def import_file(
     """
     with transaction.atomic():
         if not dry_run:
-            list(DataVersion.objects.select_for_update().filter(pk=DataVersion.SINGLETON_PK))
+            lock_data_version()
         plan = validate(data)
         if plan.errors:
             raise ImportFailed(plan.errors)

@@ -417,6 +417,14 @@ class MineralPage:
     overdue: list[Milestone] = field(default_factory=list)
 
 
+def _at_stage(items, stage) -> list:
+    """The milestones or indicators (stages prefetched) placed at `stage`; with `stage` None,
+    those placed at no stage."""
+    return [
+        item for item in items if (stage in item.stages.all() if stage else not item.stages.all())
+    ]
+
+
 def mineral_page(slug: str, data, as_of: datetime.date, *, output: str) -> MineralPage:
     """Every milestone concerning a mineral, across sectors, grouped by value-chain stage.
 
@@ -457,23 +465,13 @@ def mineral_page(slug: str, data, as_of: datetime.date, *, output: str) -> Miner
     concerning = Indicator.objects.filter(minerals=mineral).for_list(as_of).with_links()
     page.indicators = with_progress(concerning, as_of)
     for row in page.stage_rows:
-        stage = row["stage"]
-        row["indicators"] = [
-            indicator
-            for indicator in page.indicators
-            if (stage in indicator.stages.all() if stage else not indicator.stages.all())
-        ]
+        row["indicators"] = _at_stage(page.indicators, row["stage"])
     if output == "json":
         return page
     page.targets = list(mineral.targets.select_related("roadmap__sector").order_by("code"))
     page.overdue = list(milestones.overdue_as_of(as_of)[:OVERDUE_LIMIT])
     for row in page.stage_rows:
-        stage = row["stage"]
-        row["milestones"] = [
-            milestone
-            for milestone in page.rows
-            if (stage in milestone.stages.all() if stage else not milestone.stages.all())
-        ]
+        row["milestones"] = _at_stage(page.rows, row["stage"])
     return page
 
 

@@ -36,28 +36,33 @@ class Classification:
     OFF_TRACK = "off_track"
 
 
-def status_as_of(as_of: datetime.date):
-    """An expression for a milestone's status at the end of `as_of`.
+def _in_force(history, as_of: datetime.date, field: str):
+    """An expression for a milestone's `field` at the end of `as_of`, from `history` (its
+    MilestoneUpdate rows, OuterRef to the milestone).
 
-    The status_after of its last update by then; with none, the status_before of its first
-    later update; with no updates at all, its current status. For today or later that is
-    always the current status, so no subquery is needed.
+    The `<field>_after` of its last row by then; with none, the `<field>_before` of its first
+    later row; with no rows at all, its current value. For today or later that is always the
+    current value, so no subquery is needed.
     """
     if as_of >= today():
-        return F("status")
+        return F(field)
     cutoff = end_of_day(as_of)
-    history = MilestoneUpdate.objects.filter(milestone=OuterRef("pk"))
     last_before = (
         history.filter(created_at__lt=cutoff)
         .order_by("-created_at", "-pk")
-        .values("status_after")[:1]
+        .values(f"{field}_after")[:1]
     )
     first_after = (
         history.filter(created_at__gte=cutoff)
         .order_by("created_at", "pk")
-        .values("status_before")[:1]
+        .values(f"{field}_before")[:1]
     )
-    return Coalesce(Subquery(last_before), Subquery(first_after), F("status"))
+    return Coalesce(Subquery(last_before), Subquery(first_after), F(field))
+
+
+def status_as_of(as_of: datetime.date):
+    """An expression for a milestone's status at the end of `as_of` (every update counts)."""
+    return _in_force(MilestoneUpdate.objects.filter(milestone=OuterRef("pk")), as_of, "status")
 
 
 def _deadline_history():
@@ -65,27 +70,8 @@ def _deadline_history():
 
 
 def due_date_as_of(as_of: datetime.date):
-    """An expression for a milestone's due date in force at the end of `as_of`.
-
-    The due_date_after of its last deadline change by then; with none, the due_date_before
-    of its first later one; with no deadline changes at all, its current due date. For today
-    or later that is always the current due date, so no subquery is needed.
-    """
-    if as_of >= today():
-        return F("due_date")
-    cutoff = end_of_day(as_of)
-    changes = _deadline_history()
-    last_before = (
-        changes.filter(created_at__lt=cutoff)
-        .order_by("-created_at", "-pk")
-        .values("due_date_after")[:1]
-    )
-    first_after = (
-        changes.filter(created_at__gte=cutoff)
-        .order_by("created_at", "pk")
-        .values("due_date_before")[:1]
-    )
-    return Coalesce(Subquery(last_before), Subquery(first_after), F("due_date"))
+    """An expression for a milestone's due date at the end of `as_of` (deadline changes)."""
+    return _in_force(_deadline_history(), as_of, "due_date")
 
 
 def counted_q(status_field: str = "status_as_of") -> Q:

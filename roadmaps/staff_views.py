@@ -1,12 +1,16 @@
 """Consortium staff: the work queue, the status update form and the re-dating form (login
 required, never cached)."""
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
@@ -134,87 +138,78 @@ def _milestone_change(request, code, change):
     )
 
 
-class _StatusChange:
-    template = "staff/update_milestone.html"
-    write = staticmethod(record_status_update)
-    propose = staticmethod(propose_status_change)
+@dataclass(frozen=True)
+class _Change:
+    """What differs between the two staff forms: the field changed, the text that explains
+    it, the writer and proposer, the template and the messages."""
 
-    @staticmethod
-    def form(data, bound=False):
-        return StatusUpdateForm(data) if bound else StatusUpdateForm(initial=data)
+    template: str
+    form_class: type
+    field: str  # the milestone's field the change sets
+    explanation: str  # the form field that says why
+    write: Callable
+    propose: Callable
+    held_message: str  # %(code)s
+    done_message: Callable  # (milestone, value before) -> message
 
-    @staticmethod
-    def initial(milestone):
-        return {"status": milestone.status}
+    def form(self, data, bound=False):
+        return self.form_class(data) if bound else self.form_class(initial=data)
 
-    @staticmethod
-    def before(milestone):
-        return milestone.status
+    def initial(self, milestone):
+        return {self.field: self.before(milestone)}
 
-    @staticmethod
-    def arguments(cleaned):
+    def before(self, milestone):
+        return getattr(milestone, self.field)
+
+    def arguments(self, cleaned):
         return {
-            "status": cleaned["status"],
-            "note": cleaned["note"],
+            self.field: cleaned[self.field],
+            self.explanation: cleaned[self.explanation],
             "evidence_url": cleaned["evidence_url"],
         }
 
-    @property
-    def held_message(self):
-        return _(
-            "Your change of %(code)s awaits review: another steward of the "
-            "sector approves it before it is public."
-        )
 
-    @staticmethod
-    def done_message(milestone, before):
-        return _("%(code)s is now “%(status)s”. Your note is in its public history.") % {
-            "code": milestone.code,
-            "status": milestone.get_status_display(),
-        }
+def _status_changed(milestone, before):
+    return _("%(code)s is now “%(status)s”. Your note is in its public history.") % {
+        "code": milestone.code,
+        "status": milestone.get_status_display(),
+    }
 
 
-class _DeadlineChange:
-    template = "staff/redate_milestone.html"
-    write = staticmethod(record_deadline_change)
-    propose = staticmethod(propose_deadline_change)
+def _redated(milestone, before):
+    return _("%(code)s is now due %(new)s (was %(old)s). Your reason is in its public history.") % {
+        "code": milestone.code,
+        "new": milestone.due_date.isoformat(),
+        "old": before.isoformat(),
+    }
 
-    @staticmethod
-    def form(data, bound=False):
-        return DeadlineChangeForm(data) if bound else DeadlineChangeForm(initial=data)
 
-    @staticmethod
-    def initial(milestone):
-        return {"due_date": milestone.due_date}
-
-    @staticmethod
-    def before(milestone):
-        return milestone.due_date
-
-    @staticmethod
-    def arguments(cleaned):
-        return {
-            "due_date": cleaned["due_date"],
-            "reason": cleaned["reason"],
-            "evidence_url": cleaned["evidence_url"],
-        }
-
-    @property
-    def held_message(self):
-        return _(
-            "Your re-dating of %(code)s awaits review: another steward of the "
-            "sector approves it before it is public."
-        )
-
-    @staticmethod
-    def done_message(milestone, before):
-        return _(
-            "%(code)s is now due %(new)s (was %(old)s). Your reason is in its public history."
-        ) % {
-            "code": milestone.code,
-            "new": milestone.due_date.isoformat(),
-            "old": before.isoformat(),
-        }
+_STATUS_CHANGE = _Change(
+    template="staff/update_milestone.html",
+    form_class=StatusUpdateForm,
+    field="status",
+    explanation="note",
+    write=record_status_update,
+    propose=propose_status_change,
+    held_message=gettext_lazy(
+        "Your change of %(code)s awaits review: another steward of the "
+        "sector approves it before it is public."
+    ),
+    done_message=_status_changed,
+)
+_DEADLINE_CHANGE = _Change(
+    template="staff/redate_milestone.html",
+    form_class=DeadlineChangeForm,
+    field="due_date",
+    explanation="reason",
+    write=record_deadline_change,
+    propose=propose_deadline_change,
+    held_message=gettext_lazy(
+        "Your re-dating of %(code)s awaits review: another steward of the "
+        "sector approves it before it is public."
+    ),
+    done_message=_redated,
+)
 
 
 @never_cache
@@ -222,7 +217,7 @@ class _DeadlineChange:
 @require_http_methods(["GET", "HEAD", "POST"])
 def update_milestone(request, code):
     """A steward records a status change of a milestone of their sector, with a note."""
-    return _milestone_change(request, code, _StatusChange())
+    return _milestone_change(request, code, _STATUS_CHANGE)
 
 
 def _add_service_errors(form, exc: ValidationError) -> None:
@@ -238,4 +233,4 @@ def _add_service_errors(form, exc: ValidationError) -> None:
 def redate_milestone(request, code):
     """A steward re-dates a milestone of their sector: the change and its reason are history
     (record_deadline_change), like a status update."""
-    return _milestone_change(request, code, _DeadlineChange())
+    return _milestone_change(request, code, _DEADLINE_CHANGE)

@@ -2,14 +2,15 @@
 
 import json
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
+from resourcing.lib.commands import ExportCommand
 from resourcing.lib.dates import today
 from roadmaps.exports import csv_text, export_rows, json_document, roadmap_fields
 from roadmaps.models import Milestone, Roadmap, Sector
 
 
-class Command(BaseCommand):
+class Command(ExportCommand):
     help = (
         "Export one sector's targets and milestones as the roadmap CSV (or JSON with the "
         "roadmap's title, vision and source), ordered by target code, then milestone code."
@@ -18,7 +19,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("sector", help="sector slug, e.g. mobility")
         parser.add_argument("--format", choices=["csv", "json"], default="csv")
-        parser.add_argument("--output", help="file to write (default: standard output)")
+        super().add_arguments(parser)
 
     def handle(self, *args, **options):
         sector = Sector.objects.filter(slug=options["sector"]).first()
@@ -32,11 +33,4 @@ class Command(BaseCommand):
             text = json.dumps(document, ensure_ascii=False, indent=2) + "\n"
         else:
             text = csv_text(rows)
-        if options["output"]:
-            try:
-                with open(options["output"], "w", encoding="utf-8", newline="") as stream:
-                    stream.write(text)
-            except OSError as exc:
-                raise CommandError(f"Cannot write {options['output']}: {exc.strerror}.") from exc
-        else:
-            self.stdout.write(text, ending="")
+        self.write_output(text, options["output"])

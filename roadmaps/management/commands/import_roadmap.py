@@ -6,33 +6,25 @@ Exit code 1 and nothing written when anything is wrong; every problem is listed 
 
 from pathlib import Path
 
-from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand, CommandError
-
-from roadmaps.imports import MAX_BYTES, ImportFailed, import_file
+from resourcing.lib.commands import ImportCommand
+from resourcing.lib.tables import ImportFailed
+from roadmaps.imports import import_file
 
 PROGRESS_EVERY = 50
 
 
-class Command(BaseCommand):
+class Command(ImportCommand):
     help = (
         "Import targets and milestones from the roadmap CSV or its JSON export: create or "
         "update by code, all or nothing. See docs/import-format.md."
     )
-
-    def add_arguments(self, parser):
-        parser.add_argument("file", help="the CSV or JSON file")
-        parser.add_argument(
-            "--dry-run", action="store_true", help="list what would change; write nothing"
-        )
-        parser.add_argument(
-            "--author", help="username recorded as author of the status changes (default: none)"
-        )
+    file_help = "the CSV or JSON file"
+    author_help = "username recorded as author of the status changes (default: none)"
 
     def handle(self, *args, **options):
         path = Path(options["file"])
-        author = self._author(options["author"])
-        data = self._read(path)
+        author = self.author(options["author"])
+        data = self.read_file(path)
         try:
             plan = import_file(
                 data,
@@ -42,36 +34,12 @@ class Command(BaseCommand):
                 progress=self._progress_reporter(),
             )
         except ImportFailed as exc:
-            raise CommandError(
-                f"{path.name}: {len(exc.errors)} problem(s), nothing was imported:\n{exc}"
-            ) from None
-        if options["dry_run"]:
-            for kind, action, code, columns in plan.changes():
-                self.stdout.write(f"would {action} {kind} {code}: {', '.join(columns)}")
-            self.stdout.write(f"Dry run, nothing written. {plan.summary()}")
-        else:
-            self.stdout.write(plan.summary())
-
-    def _author(self, username):
-        if not username:
-            return None
-        author = get_user_model().objects.filter(username=username).first()
-        if author is None:
-            raise CommandError(f"--author: no user named {username!r}.")
-        return author
-
-    def _read(self, path: Path) -> bytes:
-        try:
-            size = path.stat().st_size
-            # Refused before reading, let alone parsing.
-            if size > MAX_BYTES:
-                raise CommandError(
-                    f"{path.name}: file: the file is {size} bytes; the limit is "
-                    f"{MAX_BYTES} bytes (5 MB). Nothing was imported."
-                )
-            return path.read_bytes()
-        except OSError as exc:
-            raise CommandError(f"Cannot read {path}: {exc.strerror}.") from None
+            raise self.refused(path, exc) from None
+        would = [
+            f"would {action} {kind} {code}: {', '.join(columns)}"
+            for kind, action, code, columns in plan.changes()
+        ]
+        self.report(plan, options["dry_run"], would)
 
     def _progress_reporter(self):
         """A counter on stderr, only when a person is watching it."""
