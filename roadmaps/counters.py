@@ -1,7 +1,9 @@
 """Progress counters: how many milestones share each set of the keys progress reads (roadmap,
-target or stakeholder group, status, due date, provenance, project event), kept in the
-transaction of every write that changes them (roadmaps.services, the only writers) and rebuilt
-wholesale after a fixture load, the demo data or `manage.py rebuild_progress_counters`.
+target, stakeholder group or value-chain stage, status, due date, provenance, project event),
+kept in the transaction of every write that changes them (roadmaps.services, the only writers
+of milestones; links to a stage edited from the stage's side follow through `on_stage_links`)
+and rebuilt wholesale after a fixture load, the demo data or
+`manage.py rebuild_progress_counters`.
 
 The counters hold raw keys, never verdicts: what counts, what is due, overdue or achieved is
 decided only in roadmaps.progress, which reads these rows with the same rules it applies to
@@ -23,11 +25,13 @@ from django.db.models import Count, F
 from roadmaps.models import Milestone, ProgressCounter
 
 KEY_FIELDS = ("status", "provenance", "is_project_event", "due_date")
-# (roadmap, target, group, granularity, due_year, due_date, status, provenance, project event)
+# (roadmap, target, group, stage, granularity, due_year, due_date, status, provenance, project
+# event)
 COLUMNS = (
     "roadmap_id",
     "target_id",
     "group_id",
+    "stage_id",
     "granularity",
     "due_year",
     "due_date",
@@ -37,20 +41,24 @@ COLUMNS = (
 )
 
 _batch = contextvars.ContextVar("progress_counter_batch", default=None)
+# Inside maintained(): the write's own tally counts its stage links (on_stage_links stands by).
+_maintaining = contextvars.ContextVar("progress_counter_maintaining", default=False)
 
 
-def _keys(roadmap_id, target_id, group_id, row) -> tuple[tuple, tuple]:
+def _keys(roadmap_id, target_id, group_id, stage_id, row) -> tuple[tuple, tuple]:
     due = row["due_date"]
     rest = (row["status"], row["provenance"], row["is_project_event"])
     year_end = datetime.date(due.year, 12, 31)
+    scope = (roadmap_id, target_id, group_id, stage_id)
     return (
-        (roadmap_id, target_id, group_id, ProgressCounter.YEAR, due.year, year_end, *rest),
-        (roadmap_id, target_id, group_id, ProgressCounter.DAY, due.year, due, *rest),
+        (*scope, ProgressCounter.YEAR, due.year, year_end, *rest),
+        (*scope, ProgressCounter.DAY, due.year, due, *rest),
     )
 
 
 def tally(milestones) -> Counter:
-    """{key: milestones} of a Milestone QuerySet: two grouped queries (targets, groups)."""
+    """{key: milestones} of a Milestone QuerySet: three grouped queries (targets, groups,
+    stages; the milestones of no stage under the stage None)."""
     counts = Counter()
     rows = (
         milestones.order_by()
@@ -58,7 +66,7 @@ def tally(milestones) -> Counter:
         .annotate(n=Count("pk"))
     )
     for row in rows:
-        for key in _keys(row["target__roadmap_id"], row["target_id"], None, row):
+        for key in _keys(row["target__roadmap_id"], row["target_id"], None, None, row):
             counts[key] += row["n"]
     through = milestones.model.stakeholder_groups.through
     links = (
@@ -72,7 +80,16 @@ def tally(milestones) -> Counter:
         .annotate(n=Count("pk"))
     )
     for row in links:
-        for key in _keys(row["roadmap_id"], None, row["stakeholdergroup_id"], row):
+        for key in _keys(row["roadmap_id"], None, row["stakeholdergroup_id"], None, row):
+            counts[key] += row["n"]
+    # Every milestone once per stage it is placed at, or once under None (a LEFT JOIN).
+    stages = (
+        milestones.order_by()
+        .values("target__roadmap_id", "stages", *KEY_FIELDS)
+        .annotate(n=Count("pk"))
+    )
+    for row in stages:
+        for key in _keys(row["target__roadmap_id"], None, None, row["stages"], row):
             counts[key] += row["n"]
     return counts
 
@@ -108,9 +125,23 @@ def maintained(milestones, *, targets=(), roadmaps=()):
         yield
         return
     before = tally(milestones)
-    yield
+    token = _maintaining.set(True)
+    try:
+        yield
+    finally:
+        _maintaining.reset(token)
     after = tally(milestones)
     _add({key: after[key] - before[key] for key in before.keys() | after.keys()})
+
+
+def touched(*, targets=(), roadmaps=()) -> None:
+    """Inside batched(): a bulk write notes the targets and roadmaps (ids) whose milestones
+    it wrote, for the batch's recount."""
+    batch = _batch.get()
+    if batch is None:
+        raise RuntimeError("counters.touched() outside counters.batched()")
+    batch["targets"].update(targets)
+    batch["roadmaps"].update(roadmaps)
 
 
 @contextlib.contextmanager
@@ -164,3 +195,45 @@ def remove(milestones) -> None:
 def on_delete(sender, instance, **kwargs) -> None:
     """pre_delete of a Milestone: uncounted (the same transaction as the delete)."""
     remove(Milestone.objects.filter(pk=instance.pk))
+
+
+# The milestones whose stage links are changing, between an m2m_changed pre_ and post_ signal,
+# with their tally before: {(through, instance, action): (milestone ids, tally)}.
+_links_before = contextvars.ContextVar("progress_counter_links_before", default=None)
+
+
+def on_stage_links(sender, instance, action, reverse, pk_set, **kwargs) -> None:
+    """m2m_changed of the milestone-stage links: a change made from the stage's side (the
+    admin's stage form) moves its milestones between stage rows, in the same transaction.
+    The services' own link changes run inside maintained() or a batch, which count them."""
+    if _maintaining.get() or _batch.get() is not None:
+        return
+    when, _sep, what = action.partition("_")
+    if when not in ("pre", "post") or what not in ("add", "remove", "clear"):
+        return
+    pending = _links_before.get()
+    if pending is None:
+        pending = {}
+        _links_before.set(pending)
+    key = (sender, id(instance), what)
+    if when == "pre":
+        if isinstance(instance, Milestone):
+            ids = {instance.pk}
+        elif what == "clear":
+            ids = set(instance.milestones.values_list("pk", flat=True))
+        else:
+            ids = set(pk_set or ())
+        if ids:
+            pending[key] = (ids, tally(Milestone.objects.filter(pk__in=ids)))
+        return
+    if key not in pending:
+        return
+    ids, before = pending.pop(key)
+    after = tally(Milestone.objects.filter(pk__in=ids))
+    _add({name: after[name] - before[name] for name in before.keys() | after.keys()})
+
+
+def on_stage_delete(sender, instance, **kwargs) -> None:
+    """pre_delete of a ValueChainStage: its milestones move to their other stages' rows, or
+    to no stage's, before its own rows go (they cascade with it)."""
+    instance.milestones.clear()

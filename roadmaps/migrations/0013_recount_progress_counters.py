@@ -1,0 +1,24 @@
+from django.db import migrations
+
+
+def build(apps, schema_editor):
+    from roadmaps import counters
+
+    counters.rebuild(
+        milestones=apps.get_model("roadmaps", "Milestone"),
+        model=apps.get_model("roadmaps", "ProgressCounter"),
+    )
+
+
+class Migration(migrations.Migration):
+    """The progress counters recounted, stage rows included (a migration of its own: on
+    PostgreSQL, 0012's new foreign key's index cannot be built after rows were written in the
+    same transaction)."""
+
+    dependencies = [
+        ("roadmaps", "0012_progress_counter_stages"),
+    ]
+
+    operations = [
+        migrations.RunPython(build, migrations.RunPython.noop),
+    ]
