@@ -27,11 +27,12 @@ from tests.factories import (
     make_milestone,
     make_roadmap,
     make_sector,
+    make_stage,
     make_target,
     make_theme,
 )
 
-FIELDS = ["target", "target__theme", "target__roadmap__sector", "stakeholder_groups"]
+FIELDS = ["target", "target__theme", "target__roadmap__sector", "stakeholder_groups", "stages"]
 
 
 def _stored() -> Counter:
@@ -65,6 +66,12 @@ def _assert_counters_match():
                 assert _dicts(progress_by(milestones, field, as_of, counters=rows)) == _dicts(
                     progress_by(milestones, field, as_of)
                 )
+            # By stage, the milestones of no stage too (the key None), and how many each has.
+            by_stage = progress_by(milestones, "stages", as_of, counters=rows, totals=True)
+            recount = progress_by(milestones, "stages", as_of, totals=True)
+            assert {key: (value.as_dict(), value.total) for key, value in by_stage.items()} == {
+                key: (value.as_dict(), value.total) for key, value in recount.items()
+            }
         current = Milestone.objects.current()
         assert _dicts(
             progress_by(
@@ -111,6 +118,15 @@ def world(db):
         is_project_event=True,
     )
     made["groups"] = groups
+    # Value-chain stages: one milestone at two, one at one, the rest at none.
+    made["stages"] = [
+        make_stage(
+            slug="mining",
+            order=1,
+            milestones=[_milestone("SECTOR-A.0"), _milestone("SECTOR-B.1")],
+        ),
+        make_stage(slug="recycling", order=2, milestones=[_milestone("SECTOR-A.0")]),
+    ]
     return made
 
 
@@ -173,6 +189,32 @@ def _groups_changed(world):
         changes={"stakeholder_groups": [world["groups"][1]]},
         expected_version=milestone.version,
     )
+
+
+def _stages_changed(world):
+    milestone = _milestone("SECTOR-A.0")
+    update_milestone_content(
+        milestone=milestone,
+        changes={"stages": [world["stages"][1]]},
+        expected_version=milestone.version,
+    )
+
+
+def _stage_links_edited_from_the_stage(world):
+    # The admin's stage form: links written on the stage's side, past the services.
+    mining, recycling = world["stages"]
+    mining.milestones.add(_milestone("SECTOR-A.3"), _milestone("SECTOR-B.2"))
+    mining.milestones.remove(_milestone("SECTOR-A.0"))
+    recycling.milestones.set([_milestone("SECTOR-B.1")])
+    _milestone("SECTOR-A.1").stages.add(recycling)
+
+
+def _stage_links_cleared(world):
+    world["stages"][0].milestones.clear()
+
+
+def _stage_deleted(world):
+    world["stages"][0].delete()
 
 
 def _created(world):
@@ -238,6 +280,10 @@ WRITES = [
     _project_event_flag,
     _moved_to_another_target,
     _groups_changed,
+    _stages_changed,
+    _stage_links_edited_from_the_stage,
+    _stage_links_cleared,
+    _stage_deleted,
     _created,
     _deleted,
     _target_moved_to_another_roadmap,
