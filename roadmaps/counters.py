@@ -1,14 +1,16 @@
 """Progress counters: how many milestones share each set of the keys progress reads (roadmap,
-target, stakeholder group or value-chain stage, status, due date, provenance, project event),
+target, stakeholder group or value-chain stage, status, due date, provenance, project event;
+and, in ReviewCounter, roadmap, status and the day of the last review),
 kept in the transaction of every write that changes them (roadmaps.services, the only writers
 of milestones; links to a stage edited from the stage's side follow through `on_stage_links`)
 and rebuilt wholesale after a fixture load, the demo data or
 `manage.py rebuild_progress_counters`.
 
 The counters hold raw keys, never verdicts: what counts, what is due, overdue or achieved is
-decided only in roadmaps.progress, which reads these rows with the same rules it applies to
-milestones. A write tallies the keys of the milestones it changes before and after, and adds
-the difference (UPDATE ... SET milestones = milestones + n: concurrent writers add up).
+decided only in roadmaps.progress (what is reviewed in time, in roadmaps.freshness), which
+reads these rows with the same rules it applies to milestones. A write tallies the keys of
+the milestones it changes before and after, and adds the difference (UPDATE ... SET
+milestones = milestones + n: concurrent writers add up).
 
 Inside `batched()` (the import), writes only note the roadmaps they touch; their counters
 are rebuilt once when the batch ends, in the same transaction.
@@ -20,9 +22,10 @@ import datetime
 from collections import Counter
 
 from django.db import transaction
-from django.db.models import Count, F
+from django.db.models import Count, F, OuterRef, Subquery
+from django.db.models.functions import TruncDate
 
-from roadmaps.models import Milestone, ProgressCounter
+from roadmaps.models import Milestone, ProgressCounter, ReviewCounter
 
 KEY_FIELDS = ("status", "provenance", "is_project_event", "due_date")
 # (roadmap, target, group, stage, granularity, due_year, due_date, status, provenance, project
@@ -39,6 +42,9 @@ COLUMNS = (
     "provenance",
     "is_project_event",
 )
+
+# The review counters' keys: (roadmap, day of the last review or None, status).
+REVIEW_COLUMNS = ("roadmap_id", "reviewed_on", "status")
 
 _batch = contextvars.ContextVar("progress_counter_batch", default=None)
 # Inside maintained(): the write's own tally counts its stage links (on_stage_links stands by).
@@ -94,7 +100,32 @@ def tally(milestones) -> Counter:
     return counts
 
 
-def _add(difference: dict) -> None:
+def tally_reviews(milestones) -> Counter:
+    """{(roadmap, day of the last review, status): milestones} of a Milestone QuerySet: one
+    grouped query (the last review: the newest history row of any kind)."""
+    history = milestones.model._meta.get_field("updates").related_model
+    last = (
+        history.objects.filter(milestone=OuterRef("pk"))
+        .order_by("-created_at")
+        .values("created_at")[:1]
+    )
+    rows = (
+        milestones.order_by()
+        .annotate(last_review=Subquery(last))
+        .values("target__roadmap_id", "status", reviewed_on=TruncDate("last_review"))
+        .annotate(n=Count("pk"))
+    )
+    counts = Counter()
+    for row in rows:
+        counts[(row["target__roadmap_id"], row["reviewed_on"], row["status"])] += row["n"]
+    return counts
+
+
+def _tallies(milestones) -> tuple[Counter, Counter]:
+    return tally(milestones), tally_reviews(milestones)
+
+
+def _add(difference: dict, model=ProgressCounter, columns=COLUMNS) -> None:
     """Adds each key's count (negative: removes), one UPDATE per key; new keys are inserted
     and emptied rows deleted."""
     new, emptied = [], set()
@@ -102,15 +133,23 @@ def _add(difference: dict) -> None:
     for key, n in sorted(difference.items(), key=lambda item: [str(part) for part in item[0]]):
         if not n:
             continue
-        lookup = dict(zip(COLUMNS, key, strict=True))
-        if ProgressCounter.objects.filter(**lookup).update(milestones=F("milestones") + n):
+        lookup = dict(zip(columns, key, strict=True))
+        if model.objects.filter(**lookup).update(milestones=F("milestones") + n):
             if n < 0:
                 emptied.add(lookup["roadmap_id"])
         else:
-            new.append(ProgressCounter(**lookup, milestones=n))
-    ProgressCounter.objects.bulk_create(new)
+            new.append(model(**lookup, milestones=n))
+    model.objects.bulk_create(new)
     if emptied:
-        ProgressCounter.objects.filter(roadmap_id__in=emptied, milestones=0).delete()
+        model.objects.filter(roadmap_id__in=emptied, milestones=0).delete()
+
+
+def _add_both(before: tuple, after: tuple) -> None:
+    for model, columns, old, now in (
+        (ProgressCounter, COLUMNS, before[0], after[0]),
+        (ReviewCounter, REVIEW_COLUMNS, before[1], after[1]),
+    ):
+        _add({key: now[key] - old[key] for key in old.keys() | now.keys()}, model, columns)
 
 
 @contextlib.contextmanager
@@ -124,14 +163,13 @@ def maintained(milestones, *, targets=(), roadmaps=()):
         batch["roadmaps"].update(roadmaps)
         yield
         return
-    before = tally(milestones)
+    before = _tallies(milestones)
     token = _maintaining.set(True)
     try:
         yield
     finally:
         _maintaining.reset(token)
-    after = tally(milestones)
-    _add({key: after[key] - before[key] for key in before.keys() | after.keys()})
+    _add_both(before, _tallies(milestones))
 
 
 def touched(*, targets=(), roadmaps=()) -> None:
@@ -163,33 +201,40 @@ def batched():
     rebuild(roadmaps={*batch["roadmaps"], *targets.values_list("roadmap_id", flat=True)})
 
 
-def rebuild(*, roadmaps=None, milestones=Milestone, model=ProgressCounter) -> None:
-    """Recount from the milestones, wholesale (every roadmap, or those given). `milestones`
-    and `model` may be a migration's historical models."""
+def rebuild(
+    *, roadmaps=None, milestones=Milestone, model=ProgressCounter, reviews=ReviewCounter
+) -> None:
+    """Recount from the milestones, wholesale (every roadmap, or those given). `milestones`,
+    `model` and `reviews` (the review counters) may be a migration's historical models."""
     with transaction.atomic():
-        rows = model.objects.all()
         source = milestones.objects.all()
         if roadmaps is not None:
-            rows = rows.filter(roadmap_id__in=roadmaps)
             source = source.filter(target__roadmap_id__in=roadmaps)
-        rows.delete()
-        model.objects.bulk_create(
-            (
-                model(**dict(zip(COLUMNS, key, strict=True)), milestones=n)
-                for key, n in tally(source).items()
-            ),
-            batch_size=2000,
-        )
+        for counter, columns, counts in (
+            (model, COLUMNS, tally(source)),
+            (reviews, REVIEW_COLUMNS, tally_reviews(source)),
+        ):
+            rows = counter.objects.all()
+            if roadmaps is not None:
+                rows = rows.filter(roadmap_id__in=roadmaps)
+            rows.delete()
+            counter.objects.bulk_create(
+                (
+                    counter(**dict(zip(columns, key, strict=True)), milestones=n)
+                    for key, n in counts.items()
+                ),
+                batch_size=2000,
+            )
 
 
 def add(milestones) -> None:
     """Counts milestones that exist now but were never counted (test factories)."""
-    _add(tally(milestones))
+    _add_both((Counter(), Counter()), _tallies(milestones))
 
 
 def remove(milestones) -> None:
     """Uncounts milestones about to be deleted."""
-    _add({key: -n for key, n in tally(milestones).items()})
+    _add_both(_tallies(milestones), (Counter(), Counter()))
 
 
 def on_delete(sender, instance, **kwargs) -> None:

@@ -882,6 +882,8 @@ class ValueChainStage(models.Model):
 
 
 class ProgressCounterQuerySet(models.QuerySet):
+    """Of ProgressCounter and ReviewCounter rows."""
+
     def current(self):
         """The counters of the sectors' current roadmaps (Milestone.objects.current())."""
         return self.filter(roadmap__is_current=True)
@@ -936,3 +938,27 @@ class ProgressCounter(models.Model):
         else:
             scope = f"stage {self.stage_id}"
         return f"{scope}, {self.granularity} {self.due_date}, {self.status}: {self.milestones}"
+
+
+class ReviewCounter(models.Model):
+    """How many milestones of a roadmap share a status and the day of their last review (the
+    newest history row of any kind; empty: never reviewed), kept by roadmaps.counters with
+    the progress counters, so a dashboard's share of milestones reviewed within the sector's
+    interval "as of today" (roadmaps.freshness) adds up a few rows instead of reading every
+    milestone's history."""
+
+    roadmap = models.ForeignKey(Roadmap, on_delete=models.CASCADE, related_name="+")
+    reviewed_on = models.DateField(null=True)
+    status = models.CharField(max_length=20)
+    milestones = models.IntegerField()
+
+    objects = ProgressCounterQuerySet.as_manager()
+
+    class Meta:
+        indexes = [models.Index(fields=["roadmap", "reviewed_on"])]
+
+    def __str__(self):
+        return (
+            f"roadmap {self.roadmap_id}, reviewed {self.reviewed_on}, {self.status}: "
+            f"{self.milestones}"
+        )

@@ -22,6 +22,7 @@ from roadmaps.models import (
     MilestoneUpdate,
     Mineral,
     ProgressCounter,
+    ReviewCounter,
     Roadmap,
     Sector,
     Status,
@@ -232,7 +233,10 @@ def sector_dashboard_page(
     page.over_time = charts.over_time(progress_over_time(milestones, period_ends(as_of)))
     page.reviewed = reviewed_share(
         reviewed_milestone_counts(
-            milestones.with_status_as_of(as_of).with_review(as_of), sector, as_of
+            milestones.with_status_as_of(as_of).with_review(as_of),
+            sector,
+            as_of,
+            counters=ReviewCounter.objects.in_sector(sector),
         ),
         page.indicators,
         as_of,

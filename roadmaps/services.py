@@ -53,13 +53,14 @@ class StaleVersionError(Exception):
 
 
 def _versioned_update(
-    current: Milestone, expected_version: int, now, targets=(), links=None, **columns
+    current: Milestone, expected_version: int, now, targets=(), links=None, history=None, **columns
 ):
     """The one conditional UPDATE every milestone writer makes: the columns, the next version
     and `updated_at`, only if the row is still at `expected_version` (so of two writers holding
     the same version exactly one wins, on SQLite and PostgreSQL alike), then its many-to-many
-    `links`, with the progress counters kept in the same transaction (they count links too).
-    Raises StaleVersionError, writing nothing."""
+    `links` and its `history` row (unsaved), with the progress and review counters kept in the
+    same transaction (they count links and the last review too). Raises StaleVersionError,
+    writing nothing."""
     with counters.maintained(
         Milestone.objects.filter(pk=current.pk), targets=[current.target_id, *targets]
     ):
@@ -71,14 +72,15 @@ def _versioned_update(
             raise StaleVersionError(current, expected_version)
         for name, value in (links or {}).items():
             getattr(current, name).set(value)
+        if history is not None:  # its history row: the last review, which counters keep
+            history.save()
 
 
 def _write_with_history(update, current, milestone, expected_version: int, now, **columns):
     """A status or deadline change: the versioned UPDATE, its history row, one data-version
     bump (the conditional UPDATE sends no signal; pagecache counts one bump per transaction,
     so a change is one new version); the caller's instance then shows the new state."""
-    _versioned_update(current, expected_version, now, **columns)
-    update.save()
+    _versioned_update(current, expected_version, now, history=update, **columns)
     bump_data_version()
     for name, value in columns.items():
         setattr(milestone, name, value)

@@ -9,11 +9,21 @@ from collections import Counter
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
 from resourcing.lib.dates import today
 from roadmaps import counters
+from roadmaps.freshness import reviewed_milestone_counts
 from roadmaps.imports import import_file
-from roadmaps.models import Milestone, ProgressCounter, Provenance, Roadmap, Sector, Status
+from roadmaps.models import (
+    Milestone,
+    ProgressCounter,
+    Provenance,
+    ReviewCounter,
+    Roadmap,
+    Sector,
+    Status,
+)
 from roadmaps.progress import counts_by_due_year, progress_by, progress_of, status_counts
 from roadmaps.services import (
     create_milestone,
@@ -30,6 +40,7 @@ from tests.factories import (
     make_stage,
     make_target,
     make_theme,
+    make_update,
 )
 
 FIELDS = ["target", "target__theme", "target__roadmap__sector", "stakeholder_groups", "stages"]
@@ -45,9 +56,22 @@ def _dicts(progress: dict) -> dict:
     return {key: value.as_dict() for key, value in progress.items() if key is not None}
 
 
+def _stored_reviews() -> Counter:
+    rows = ReviewCounter.objects.values_list(*counters.REVIEW_COLUMNS, "milestones")
+    return Counter({tuple(row[:-1]): row[-1] for row in rows})
+
+
 def _assert_counters_match():
     assert _stored() == +counters.tally(Milestone.objects.all())
+    assert _stored_reviews() == +counters.tally_reviews(Milestone.objects.all())
     now = today()
+    # The share reviewed within each sector's interval today: from the review counters as
+    # from every milestone's history.
+    for sector in Sector.objects.all():
+        milestones = Milestone.objects.in_sector(sector).with_status_as_of(now).with_review(now)
+        assert reviewed_milestone_counts(
+            milestones, sector, now, counters=ReviewCounter.objects.in_sector(sector)
+        ) == reviewed_milestone_counts(milestones, sector, now)
     # Today, a day later this year or next, and a day in a later year.
     for as_of in (now, now + datetime.timedelta(days=1), datetime.date(now.year + 3, 6, 30)):
         for sector in Sector.objects.all():
@@ -118,6 +142,17 @@ def world(db):
         is_project_event=True,
     )
     made["groups"] = groups
+    # History: reviewed long ago, reviewed lately (a reconfirmation), never reviewed.
+    make_update(
+        milestone=_milestone("SECTOR-A.1"),
+        status_after=Status.IN_PROGRESS,
+        created_at=timezone.now() - datetime.timedelta(days=800),
+    )
+    make_update(
+        milestone=_milestone("SECTOR-B.1"),
+        status_after=Status.IN_PROGRESS,
+        created_at=timezone.now() - datetime.timedelta(days=20),
+    )
     # Value-chain stages: one milestone at two, one at one, the rest at none.
     made["stages"] = [
         make_stage(

@@ -3,8 +3,8 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-    """Progress counters of each value-chain stage (and of no stage; recounted by 0013); an
-    index for the deadline changes, which slippage reads alone."""
+    """Progress counters of each value-chain stage (and of no stage), review counters (both
+    counted by 0013); an index for the deadline changes, which slippage reads alone."""
 
     dependencies = [
         ("roadmaps", "0011_progress_counters"),
@@ -20,6 +20,35 @@ class Migration(migrations.Migration):
                 related_name="+",
                 to="roadmaps.valuechainstage",
             ),
+        ),
+        migrations.CreateModel(
+            name="ReviewCounter",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("reviewed_on", models.DateField(null=True)),
+                ("status", models.CharField(max_length=20)),
+                ("milestones", models.IntegerField()),
+                (
+                    "roadmap",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="roadmaps.roadmap",
+                    ),
+                ),
+            ],
+            options={
+                "indexes": [
+                    models.Index(
+                        fields=["roadmap", "reviewed_on"], name="roadmaps_re_roadmap_2ab69e_idx"
+                    )
+                ]
+            },
         ),
         migrations.AddIndex(
             model_name="milestoneupdate",

@@ -7,13 +7,14 @@ def build(apps, schema_editor):
     counters.rebuild(
         milestones=apps.get_model("roadmaps", "Milestone"),
         model=apps.get_model("roadmaps", "ProgressCounter"),
+        reviews=apps.get_model("roadmaps", "ReviewCounter"),
     )
 
 
 class Migration(migrations.Migration):
-    """The progress counters recounted, stage rows included (a migration of its own: on
-    PostgreSQL, 0012's new foreign key's index cannot be built after rows were written in the
-    same transaction)."""
+    """The progress counters recounted, stage rows included, and the review counters counted
+    (a migration of its own: on PostgreSQL, 0012's new foreign keys' indexes cannot be built
+    after rows were written in the same transaction)."""
 
     dependencies = [
         ("roadmaps", "0012_progress_counter_stages"),
