@@ -189,13 +189,17 @@ def _probe(env: dict) -> dict:
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
-def _get(path: str, headers=None) -> tuple[int, dict, bytes]:
+def _get(path: str, headers=None) -> tuple[int | None, dict, bytes]:
+    """(status, headers, body); status None when no answer came within the timeout."""
     request = urllib.request.Request(BASE_URL + path, headers=headers or {})
     try:
         with urllib.request.urlopen(request, timeout=60) as response:
             return response.status, dict(response.headers), response.read()
     except urllib.error.HTTPError as error:
         return error.code, dict(error.headers), b""
+    except (TimeoutError, urllib.error.URLError) as error:
+        _log(f"{path}: no answer ({error})")
+        return None, {}, b""
 
 
 @contextmanager
@@ -283,7 +287,9 @@ def _prime(path: str) -> int:
 def _measure(
     name: str, path: str, *, headers=None, expect=200, connections=None, duration=None
 ) -> dict:
-    status = _prime(path) if headers is None else _get(path, headers)[0]
+    # Cold pages (connections given: page cache off) need no priming, only one request.
+    primed = headers is None and connections is None
+    status = _prime(path) if primed else _get(path, headers)[0]
     if status != expect:
         _log(f"{name}: {path} answers {status}, not {expect}; skipped")
         return {"page": name, "url": path, "status": status, "skipped": True}
