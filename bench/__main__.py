@@ -29,6 +29,7 @@ Then prints one table (each figure, its budget, met or not) and writes .bench/re
 
 import argparse
 import concurrent.futures
+import contextlib
 import csv
 import io
 import json
@@ -37,6 +38,7 @@ import os
 import re
 import secrets
 import shutil
+import signal
 import socket
 import statistics
 import subprocess
@@ -46,7 +48,6 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from contextlib import contextmanager
 from pathlib import Path
 
 from bench import HOST
@@ -197,12 +198,11 @@ def _get(path: str, headers=None) -> tuple[int | None, dict, bytes]:
             return response.status, dict(response.headers), response.read()
     except urllib.error.HTTPError as error:
         return error.code, dict(error.headers), b""
-    except (TimeoutError, urllib.error.URLError) as error:
-        _log(f"{path}: no answer ({error})")
+    except (TimeoutError, urllib.error.URLError):
         return None, {}, b""
 
 
-@contextmanager
+@contextlib.contextmanager
 def _gunicorn(env: dict, label: str):
     log = open(BENCH_DIR / f"gunicorn-{label}.log", "w")  # noqa: SIM115 (closed below)
     process = subprocess.Popen(
@@ -215,11 +215,15 @@ def _gunicorn(env: dict, label: str):
             "--worker-class=sync",
             f"--bind={HOST}:{PORT}",
             "--timeout=120",
+            "--graceful-timeout=5",
         ],
         cwd=ROOT,
         env=env,
         stdout=log,
         stderr=subprocess.STDOUT,
+        # Its own process group: stopped with its workers, even one busy with a slow page
+        # (which would otherwise outlive its master and keep the port).
+        start_new_session=True,
     )
     try:
         deadline = time.monotonic() + 30
@@ -234,12 +238,12 @@ def _gunicorn(env: dict, label: str):
             time.sleep(0.2)
         yield
     finally:
-        process.terminate()
-        try:
+        os.killpg(process.pid, signal.SIGTERM)
+        with contextlib.suppress(subprocess.TimeoutExpired):
             process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
         log.close()
 
 
