@@ -67,7 +67,7 @@ test: $(STAMP) chromium gettext catalogues
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # Figures, not a test: fresh bench databases (SQLite in .bench/, or PostgreSQL databases
-# resourcing_bench* on DATABASE_URL's server), gunicorn on 127.0.0.1:8107, wrk. Under 5 minutes.
+# resourcing_bench_<checkout>* on DATABASE_URL's server), gunicorn on a free 127.0.0.1 port, wrk.
 bench: $(STAMP)
 	@command -v wrk >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq wrk)
 	$(BIN)/python -m bench

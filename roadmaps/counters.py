@@ -1,12 +1,16 @@
 """Progress counters: how many milestones share each set of the keys progress reads (roadmap,
-target or stakeholder group, status, due date, provenance, project event), kept in the
-transaction of every write that changes them (roadmaps.services, the only writers) and rebuilt
-wholesale after a fixture load, the demo data or `manage.py rebuild_progress_counters`.
+target, stakeholder group or value-chain stage, status, due date, provenance, project event;
+and, in ReviewCounter, roadmap, status and the day of the last review),
+kept in the transaction of every write that changes them (roadmaps.services, the only writers
+of milestones; links to a stage edited from the stage's side follow through `on_stage_links`)
+and rebuilt wholesale after a fixture load, the demo data or
+`manage.py rebuild_progress_counters`.
 
 The counters hold raw keys, never verdicts: what counts, what is due, overdue or achieved is
-decided only in roadmaps.progress, which reads these rows with the same rules it applies to
-milestones. A write tallies the keys of the milestones it changes before and after, and adds
-the difference (UPDATE ... SET milestones = milestones + n: concurrent writers add up).
+decided only in roadmaps.progress (what is reviewed in time, in roadmaps.freshness), which
+reads these rows with the same rules it applies to milestones. A write tallies the keys of
+the milestones it changes before and after, and adds the difference (UPDATE ... SET
+milestones = milestones + n: concurrent writers add up).
 
 Inside `batched()` (the import), writes only note the roadmaps they touch; their counters
 are rebuilt once when the batch ends, in the same transaction.
@@ -18,16 +22,19 @@ import datetime
 from collections import Counter
 
 from django.db import transaction
-from django.db.models import Count, F
+from django.db.models import Count, F, OuterRef, Subquery
+from django.db.models.functions import TruncDate
 
-from roadmaps.models import Milestone, ProgressCounter
+from roadmaps.models import Milestone, ProgressCounter, ReviewCounter
 
 KEY_FIELDS = ("status", "provenance", "is_project_event", "due_date")
-# (roadmap, target, group, granularity, due_year, due_date, status, provenance, project event)
+# (roadmap, target, group, stage, granularity, due_year, due_date, status, provenance, project
+# event)
 COLUMNS = (
     "roadmap_id",
     "target_id",
     "group_id",
+    "stage_id",
     "granularity",
     "due_year",
     "due_date",
@@ -36,21 +43,28 @@ COLUMNS = (
     "is_project_event",
 )
 
+# The review counters' keys: (roadmap, day of the last review or None, status).
+REVIEW_COLUMNS = ("roadmap_id", "reviewed_on", "status")
+
 _batch = contextvars.ContextVar("progress_counter_batch", default=None)
+# Inside maintained(): the write's own tally counts its stage links (on_stage_links stands by).
+_maintaining = contextvars.ContextVar("progress_counter_maintaining", default=False)
 
 
-def _keys(roadmap_id, target_id, group_id, row) -> tuple[tuple, tuple]:
+def _keys(roadmap_id, target_id, group_id, stage_id, row) -> tuple[tuple, tuple]:
     due = row["due_date"]
     rest = (row["status"], row["provenance"], row["is_project_event"])
     year_end = datetime.date(due.year, 12, 31)
+    scope = (roadmap_id, target_id, group_id, stage_id)
     return (
-        (roadmap_id, target_id, group_id, ProgressCounter.YEAR, due.year, year_end, *rest),
-        (roadmap_id, target_id, group_id, ProgressCounter.DAY, due.year, due, *rest),
+        (*scope, ProgressCounter.YEAR, due.year, year_end, *rest),
+        (*scope, ProgressCounter.DAY, due.year, due, *rest),
     )
 
 
 def tally(milestones) -> Counter:
-    """{key: milestones} of a Milestone QuerySet: two grouped queries (targets, groups)."""
+    """{key: milestones} of a Milestone QuerySet: three grouped queries (targets, groups,
+    stages; the milestones of no stage under the stage None)."""
     counts = Counter()
     rows = (
         milestones.order_by()
@@ -58,7 +72,7 @@ def tally(milestones) -> Counter:
         .annotate(n=Count("pk"))
     )
     for row in rows:
-        for key in _keys(row["target__roadmap_id"], row["target_id"], None, row):
+        for key in _keys(row["target__roadmap_id"], row["target_id"], None, None, row):
             counts[key] += row["n"]
     through = milestones.model.stakeholder_groups.through
     links = (
@@ -72,12 +86,46 @@ def tally(milestones) -> Counter:
         .annotate(n=Count("pk"))
     )
     for row in links:
-        for key in _keys(row["roadmap_id"], None, row["stakeholdergroup_id"], row):
+        for key in _keys(row["roadmap_id"], None, row["stakeholdergroup_id"], None, row):
+            counts[key] += row["n"]
+    # Every milestone once per stage it is placed at, or once under None (a LEFT JOIN).
+    stages = (
+        milestones.order_by()
+        .values("target__roadmap_id", "stages", *KEY_FIELDS)
+        .annotate(n=Count("pk"))
+    )
+    for row in stages:
+        for key in _keys(row["target__roadmap_id"], None, None, row["stages"], row):
             counts[key] += row["n"]
     return counts
 
 
-def _add(difference: dict) -> None:
+def tally_reviews(milestones) -> Counter:
+    """{(roadmap, day of the last review, status): milestones} of a Milestone QuerySet: one
+    grouped query (the last review: the newest history row of any kind)."""
+    history = milestones.model._meta.get_field("updates").related_model
+    last = (
+        history.objects.filter(milestone=OuterRef("pk"))
+        .order_by("-created_at")
+        .values("created_at")[:1]
+    )
+    rows = (
+        milestones.order_by()
+        .annotate(last_review=Subquery(last))
+        .values("target__roadmap_id", "status", reviewed_on=TruncDate("last_review"))
+        .annotate(n=Count("pk"))
+    )
+    counts = Counter()
+    for row in rows:
+        counts[(row["target__roadmap_id"], row["reviewed_on"], row["status"])] += row["n"]
+    return counts
+
+
+def _tallies(milestones) -> tuple[Counter, Counter]:
+    return tally(milestones), tally_reviews(milestones)
+
+
+def _add(difference: dict, model=ProgressCounter, columns=COLUMNS) -> None:
     """Adds each key's count (negative: removes), one UPDATE per key; new keys are inserted
     and emptied rows deleted."""
     new, emptied = [], set()
@@ -85,15 +133,23 @@ def _add(difference: dict) -> None:
     for key, n in sorted(difference.items(), key=lambda item: [str(part) for part in item[0]]):
         if not n:
             continue
-        lookup = dict(zip(COLUMNS, key, strict=True))
-        if ProgressCounter.objects.filter(**lookup).update(milestones=F("milestones") + n):
+        lookup = dict(zip(columns, key, strict=True))
+        if model.objects.filter(**lookup).update(milestones=F("milestones") + n):
             if n < 0:
                 emptied.add(lookup["roadmap_id"])
         else:
-            new.append(ProgressCounter(**lookup, milestones=n))
-    ProgressCounter.objects.bulk_create(new)
+            new.append(model(**lookup, milestones=n))
+    model.objects.bulk_create(new)
     if emptied:
-        ProgressCounter.objects.filter(roadmap_id__in=emptied, milestones=0).delete()
+        model.objects.filter(roadmap_id__in=emptied, milestones=0).delete()
+
+
+def _add_both(before: tuple, after: tuple) -> None:
+    for model, columns, old, now in (
+        (ProgressCounter, COLUMNS, before[0], after[0]),
+        (ReviewCounter, REVIEW_COLUMNS, before[1], after[1]),
+    ):
+        _add({key: now[key] - old[key] for key in old.keys() | now.keys()}, model, columns)
 
 
 @contextlib.contextmanager
@@ -107,10 +163,23 @@ def maintained(milestones, *, targets=(), roadmaps=()):
         batch["roadmaps"].update(roadmaps)
         yield
         return
-    before = tally(milestones)
-    yield
-    after = tally(milestones)
-    _add({key: after[key] - before[key] for key in before.keys() | after.keys()})
+    before = _tallies(milestones)
+    token = _maintaining.set(True)
+    try:
+        yield
+    finally:
+        _maintaining.reset(token)
+    _add_both(before, _tallies(milestones))
+
+
+def touched(*, targets=(), roadmaps=()) -> None:
+    """Inside batched(): a bulk write notes the targets and roadmaps (ids) whose milestones
+    it wrote, for the batch's recount."""
+    batch = _batch.get()
+    if batch is None:
+        raise RuntimeError("counters.touched() outside counters.batched()")
+    batch["targets"].update(targets)
+    batch["roadmaps"].update(roadmaps)
 
 
 @contextlib.contextmanager
@@ -132,35 +201,84 @@ def batched():
     rebuild(roadmaps={*batch["roadmaps"], *targets.values_list("roadmap_id", flat=True)})
 
 
-def rebuild(*, roadmaps=None, milestones=Milestone, model=ProgressCounter) -> None:
-    """Recount from the milestones, wholesale (every roadmap, or those given). `milestones`
-    and `model` may be a migration's historical models."""
+def rebuild(
+    *, roadmaps=None, milestones=Milestone, model=ProgressCounter, reviews=ReviewCounter
+) -> None:
+    """Recount from the milestones, wholesale (every roadmap, or those given). `milestones`,
+    `model` and `reviews` (the review counters) may be a migration's historical models."""
     with transaction.atomic():
-        rows = model.objects.all()
         source = milestones.objects.all()
         if roadmaps is not None:
-            rows = rows.filter(roadmap_id__in=roadmaps)
             source = source.filter(target__roadmap_id__in=roadmaps)
-        rows.delete()
-        model.objects.bulk_create(
-            (
-                model(**dict(zip(COLUMNS, key, strict=True)), milestones=n)
-                for key, n in tally(source).items()
-            ),
-            batch_size=2000,
-        )
+        for counter, columns, counts in (
+            (model, COLUMNS, tally(source)),
+            (reviews, REVIEW_COLUMNS, tally_reviews(source)),
+        ):
+            rows = counter.objects.all()
+            if roadmaps is not None:
+                rows = rows.filter(roadmap_id__in=roadmaps)
+            rows.delete()
+            counter.objects.bulk_create(
+                (
+                    counter(**dict(zip(columns, key, strict=True)), milestones=n)
+                    for key, n in counts.items()
+                ),
+                batch_size=2000,
+            )
 
 
 def add(milestones) -> None:
     """Counts milestones that exist now but were never counted (test factories)."""
-    _add(tally(milestones))
+    _add_both((Counter(), Counter()), _tallies(milestones))
 
 
 def remove(milestones) -> None:
     """Uncounts milestones about to be deleted."""
-    _add({key: -n for key, n in tally(milestones).items()})
+    _add_both(_tallies(milestones), (Counter(), Counter()))
 
 
 def on_delete(sender, instance, **kwargs) -> None:
     """pre_delete of a Milestone: uncounted (the same transaction as the delete)."""
     remove(Milestone.objects.filter(pk=instance.pk))
+
+
+# The milestones whose stage links are changing, between an m2m_changed pre_ and post_ signal,
+# with their tally before: {(through, instance, action): (milestone ids, tally)}.
+_links_before = contextvars.ContextVar("progress_counter_links_before", default=None)
+
+
+def on_stage_links(sender, instance, action, reverse, pk_set, **kwargs) -> None:
+    """m2m_changed of the milestone-stage links: a change made from the stage's side (the
+    admin's stage form) moves its milestones between stage rows, in the same transaction.
+    The services' own link changes run inside maintained() or a batch, which count them."""
+    if _maintaining.get() or _batch.get() is not None:
+        return
+    when, _sep, what = action.partition("_")
+    if when not in ("pre", "post") or what not in ("add", "remove", "clear"):
+        return
+    pending = _links_before.get()
+    if pending is None:
+        pending = {}
+        _links_before.set(pending)
+    key = (sender, id(instance), what)
+    if when == "pre":
+        if isinstance(instance, Milestone):
+            ids = {instance.pk}
+        elif what == "clear":
+            ids = set(instance.milestones.values_list("pk", flat=True))
+        else:
+            ids = set(pk_set or ())
+        if ids:
+            pending[key] = (ids, tally(Milestone.objects.filter(pk__in=ids)))
+        return
+    if key not in pending:
+        return
+    ids, before = pending.pop(key)
+    after = tally(Milestone.objects.filter(pk__in=ids))
+    _add({name: after[name] - before[name] for name in before.keys() | after.keys()})
+
+
+def on_stage_delete(sender, instance, **kwargs) -> None:
+    """pre_delete of a ValueChainStage: its milestones move to their other stages' rows, or
+    to no stage's, before its own rows go (they cascade with it)."""
+    instance.milestones.clear()

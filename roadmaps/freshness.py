@@ -18,9 +18,9 @@ The one rule, used by the public pages, the sector dashboard's share, the work q
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, Sum
 
-from resourcing.lib.dates import add_months, start_of_day
+from resourcing.lib.dates import add_months, start_of_day, today
 from roadmaps.models import Status
 
 FINAL_STATUSES = (Status.ACHIEVED, Status.DISCONTINUED)
@@ -71,10 +71,19 @@ def indicator_freshness(indicator, as_of: datetime.date) -> Freshness:
     )
 
 
-def reviewed_milestone_counts(milestones, sector, as_of: datetime.date) -> dict:
+def reviewed_milestone_counts(milestones, sector, as_of: datetime.date, *, counters=None) -> dict:
     """{"items": N, "reviewed": M} for a QuerySet of one sector's milestones annotated with
-    `status_as_of` and `last_reviewed_at` (with_review): one query."""
+    `status_as_of` and `last_reviewed_at` (with_review): one query. As of today, given
+    `counters` (the sector's ReviewCounter rows, kept by roadmaps.counters), from those."""
     cutoff = review_cutoff(as_of, sector.review_interval_months)
+    if counters is not None and as_of >= today():
+        # Days are UTC days and the cutoff is the start of one: reviewed at or after it is
+        # reviewed on or after its day.
+        current = Q(reviewed_on__gte=cutoff.date()) | Q(status__in=FINAL_STATUSES)
+        counts = counters.order_by().aggregate(
+            items=Sum("milestones"), reviewed=Sum("milestones", filter=current)
+        )
+        return {name: value or 0 for name, value in counts.items()}
     current = Q(last_reviewed_at__gte=cutoff) | Q(status_as_of__in=FINAL_STATUSES)
     return milestones.order_by().aggregate(items=Count("pk"), reviewed=Count("pk", filter=current))
 

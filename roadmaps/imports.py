@@ -7,8 +7,10 @@ import would do:
   every problem as a `RowError` ("row 14, due_date: 2070-12-31 is after 2050-12-31"), or
   the changes to make, target by target and milestone by milestone.
 - `apply_plan(plan, ...)` makes those changes in one transaction, through the writers of
-  roadmaps.services (content: `create_milestone` / `update_milestone_content`, status:
-  `record_status_update`), each against the version the plan was made from.
+  roadmaps.services (targets: `create_target` / `update_target_content`; milestones: the bulk
+  writer `write_milestones`, which writes what `create_milestone`, `update_milestone_content`,
+  `record_deadline_change` and `record_status_update` would), each milestone against the
+  version the plan was made from.
 
 `import_file()` does both inside one transaction, so the plan is made from the rows it
 writes over; given the versions a preview was made from (`Plan.versions()`), it refuses,
@@ -53,13 +55,11 @@ from roadmaps.exports import (
 )
 from roadmaps.models import Milestone, Mineral, Roadmap, Sector, Target, Theme, ValueChainStage
 from roadmaps.services import (
+    MilestoneWrite,
     StaleVersionError,
-    create_milestone,
     create_target,
-    record_deadline_change,
-    record_status_update,
-    update_milestone_content,
     update_target_content,
+    write_milestones,
 )
 from stakeholders.models import StakeholderGroup
 
@@ -710,21 +710,46 @@ def apply_plan(
     author=None,
     progress: Callable[[int, int], None] | None = None,
 ) -> None:
-    """Make the plan's changes, all or nothing. Status changes go through the service."""
+    """Make the plan's changes, all or nothing: the targets one by one, then every new or
+    changed milestone through the services' bulk writer (the rows, versions and history the
+    one-by-one writers would make, the counters and the data version kept once)."""
     if plan.errors:
         raise ImportFailed(plan.errors)
     note = _("Imported from %(name)s") % {"name": _safe_file_name(source_name)}
-    now = timezone.now()
-    # One recount of the touched roadmaps' progress counters at the end, not one per row.
+    # One recount of the touched roadmaps' progress counters at the end, not one per write.
     with transaction.atomic(), counters.batched():
         targets = {}
         for target_plan in plan.targets.values():
             targets[target_plan.code] = _apply_target(target_plan)
-        total = len(plan.milestones)
-        for done, milestone_plan in enumerate(plan.milestones, start=1):
-            _apply_milestone(milestone_plan, targets, now=now, note=note, author=author)
-            if progress:
-                progress(done, total)
+        # The file's rows to write, and where each is in the file.
+        rows = [
+            (number, milestone_plan)
+            for number, milestone_plan in enumerate(plan.milestones, start=1)
+            if milestone_plan.action != "unchanged"
+        ]
+        reported = 0
+
+        def report(written: int, _count: int) -> None:
+            # Every row of the file up to the last one written, unchanged ones included.
+            nonlocal reported
+            upto = rows[written - 1][0] if written < len(rows) else len(plan.milestones)
+            for done in range(reported + 1, upto + 1):
+                progress(done, len(plan.milestones))
+            reported = upto
+
+        try:
+            write_milestones(
+                [_milestone_write(milestone_plan, targets) for _number, milestone_plan in rows],
+                note=note,
+                author=author,
+                now=timezone.now(),
+                progress=report if progress else None,
+            )
+        except StaleVersionError as exc:
+            stale = next(p for p in plan.milestones if p.code == exc.milestone.code)
+            raise _stale(stale) from exc
+        if progress and not rows:
+            report(0, 0)
 
 
 def _apply_target(plan: TargetPlan) -> Target:
@@ -767,56 +792,28 @@ def _stale(plan: MilestonePlan) -> ImportFailed:
     )
 
 
-def _apply_milestone(plan: MilestonePlan, targets, *, now, note, author) -> None:
-    if plan.action == "unchanged":
-        return
-    milestone = plan.existing
-    try:
-        if milestone is None:
-            milestone = create_milestone(
-                target=targets[plan.target_code],
-                code=plan.code,
-                values={**plan.values, "is_project_event": bool(plan.is_project_event)},
-                stakeholder_groups=plan.groups,
-                links=plan.links,
-                created_at=now,
-            )
-        else:
-            # Against the version the plan was made from: a change since is a conflict.
-            changes = {name: value for name, value in plan.values.items() if name != "due_date"}
-            if plan.is_project_event is not None:
-                changes["is_project_event"] = plan.is_project_event
-            update_milestone_content(
-                milestone=milestone,
-                changes={
-                    **changes,
-                    "target": targets[plan.target_code],
-                    "stakeholder_groups": plan.groups,
-                    # Only the link columns the file has: an older file keeps the links.
-                    **plan.links,
-                },
-                expected_version=milestone.version,
-                updated_at=now,
-            )
-            if milestone.due_date != plan.values["due_date"]:
-                # A re-dating is history, like a status change (issue 11).
-                record_deadline_change(
-                    milestone=milestone,
-                    due_date=plan.values["due_date"],
-                    reason=note,
-                    author=author,
-                    expected_version=milestone.version,
-                )
-        if milestone.status != plan.status:
-            record_status_update(
-                milestone=milestone,
-                status=plan.status,
-                note=note,
-                author=author,
-                expected_version=milestone.version,
-            )
-    except StaleVersionError as exc:
-        raise _stale(plan) from exc
+def _milestone_write(plan: MilestonePlan, targets) -> MilestoneWrite:
+    """What the row asks of its milestone: created with the row's content, or changed to it
+    against the version the plan was made from (a change since is a conflict)."""
+    content = {name: value for name, value in plan.values.items() if name != "due_date"}
+    if plan.existing is None:
+        content["is_project_event"] = bool(plan.is_project_event)
+    elif plan.is_project_event is not None:
+        content["is_project_event"] = plan.is_project_event
+    return MilestoneWrite(
+        code=plan.code,
+        changes={
+            **content,
+            "target": targets[plan.target_code],
+            "stakeholder_groups": plan.groups,
+            # Only the link columns the file has: an older file keeps the links.
+            **plan.links,
+        },
+        due_date=plan.values["due_date"],
+        status=plan.status,
+        existing=plan.existing,
+        expected_version=plan.existing.version if plan.existing else None,
+    )
 
 
 def _changed_since_preview(plan: Plan, previewed: dict[str, int | None]) -> list[RowError]:

@@ -449,40 +449,48 @@ class MilestoneQuerySet(models.QuerySet):
             .order_by("due_as_of", "code")
         )
 
-    def for_value_chain(self, as_of: datetime.date, per_stage: int):
-        """The milestones placed by value-chain stage: for each stage (and for "no stage
-        given", `stage_id` None) the first `per_stage` by due date, with `stage_total`, the
-        stage's milestones in all. One query at any size (window functions over the links);
-        a milestone of two stages comes once per stage."""
-        from django.db.models import Count, F, Window
-        from django.db.models.functions import RowNumber
-
+    def next_due(self, as_of: datetime.date, limit: int):
+        """The next `limit` open milestones coming due on or after `as_of`, by due date in
+        force (one query; "as of today" it reads the due-date index in order and stops)."""
         return (
             self.with_status_as_of(as_of)
-            .select_related("target")
-            .only(
-                "code",
-                "title",
-                "due_date",
-                "provenance",
-                "status",
-                "is_project_event",
-                "target__code",
-                # What marks an unreviewed translation of the title (content_translation).
-                *STATUS_COLUMNS,
-            )
-            .annotate(
-                stage_id=F("stages"),
-                rank_in_stage=Window(
-                    RowNumber(),
-                    partition_by=[F("stages")],
-                    order_by=[F("due_date").asc(), F("code").asc()],
-                ),
-                stage_total=Window(Count("pk"), partition_by=[F("stages")]),
-            )
-            .filter(rank_in_stage__lte=per_stage)
-            .order_by("due_date", "code")
+            .filter(due_as_of__gte=as_of)
+            .exclude(status_as_of__in=[Status.ACHIEVED, Status.DISCONTINUED])
+            .order_by("due_as_of", "code")[:limit]
         )
+
+    def for_value_chain(self, as_of: datetime.date, per_stage: int, stages):
+        """The milestones placed by value-chain stage: for each of `stages` (their ids) and
+        for "no stage given" (`stage_id` None), the first `per_stage` by due date, each with
+        `stage_id`. One query at any size: a UNION of one part per stage, each taking the
+        first few of its stage in due-date order (an index); a milestone of two stages comes
+        once per stage. How many each stage has in all: the progress counters."""
+        from django.db.models import Exists, IntegerField, OuterRef, Value
+
+        placed = self.with_status_as_of(as_of).only(
+            "code",
+            "title",
+            "due_date",
+            "provenance",
+            "status",
+            "is_project_event",
+            "target_id",
+            # What marks an unreviewed translation of the title (content_translation).
+            *STATUS_COLUMNS,
+        )
+        links = self.model.stages.through.objects.filter(milestone=OuterRef("pk"))
+        parts = []
+        for stage in [*stages, None]:
+            # (NOT) EXISTS rather than a join: the planner may then walk the due-date index
+            # and stop at the first few, which a sort of every milestone would not.
+            placed_there = Exists(links.filter(valuechainstage=stage)) if stage else ~Exists(links)
+            first = self.filter(placed_there).order_by("due_date", "code").values("pk")[:per_stage]
+            parts.append(
+                placed.filter(pk__in=first)
+                .annotate(stage_id=Value(stage, output_field=IntegerField()))
+                .order_by()
+            )
+        return parts[0].union(*parts[1:], all=True).order_by("due_date", "code")
 
 
 class Milestone(SourceFields, TranslationReview):
@@ -726,6 +734,11 @@ class MilestoneUpdate(models.Model):
         indexes = [
             # Feeds and "recent updates" list the newest changes across all milestones.
             models.Index(fields=["-created_at"], name="milestoneupdate_created_idx"),
+            # Slippage reads the deadline changes alone (a few rows among many status
+            # updates), and a milestone's due date as of a day its own, by time.
+            models.Index(
+                fields=["kind", "milestone", "created_at"], name="milestoneupdate_kind_idx"
+            ),
         ]
 
     def __str__(self):
@@ -893,6 +906,8 @@ class ValueChainStage(TranslationReview):
 
 
 class ProgressCounterQuerySet(models.QuerySet):
+    """Of ProgressCounter and ReviewCounter rows."""
+
     def current(self):
         """The counters of the sectors' current roadmaps (Milestone.objects.current())."""
         return self.filter(roadmap__is_current=True)
@@ -907,7 +922,9 @@ class ProgressCounter(models.Model):
     roadmaps.counters in the transaction of every write that changes them, so the dashboards
     "as of today" add up a few rows instead of every milestone (roadmaps.progress).
 
-    Rows of a target (group empty) or of a stakeholder group within a roadmap (target empty).
+    Rows of a target (only `target` set), of a stakeholder group within a roadmap (only
+    `group` set) or of a value-chain stage within a roadmap (neither set; `stage` empty for
+    the milestones of no stage). A milestone of two groups or stages is in a row of each.
     Each milestone is in one `year` row (due_date: the 31 December of its due year) and one
     `day` row (its due date): a day as of which progress is read takes the day rows of its own
     year and the year rows of every other year, which are wholly before or after it.
@@ -920,6 +937,9 @@ class ProgressCounter(models.Model):
     target = models.ForeignKey(Target, on_delete=models.CASCADE, null=True, related_name="+")
     group = models.ForeignKey(
         "stakeholders.StakeholderGroup", on_delete=models.CASCADE, null=True, related_name="+"
+    )
+    stage = models.ForeignKey(
+        "roadmaps.ValueChainStage", on_delete=models.CASCADE, null=True, related_name="+"
     )
     granularity = models.CharField(max_length=4)
     due_year = models.PositiveSmallIntegerField()
@@ -935,5 +955,34 @@ class ProgressCounter(models.Model):
         indexes = [models.Index(fields=["roadmap", "granularity", "due_year"])]
 
     def __str__(self):
-        scope = f"target {self.target_id}" if self.target_id else f"group {self.group_id}"
+        if self.target_id:
+            scope = f"target {self.target_id}"
+        elif self.group_id:
+            scope = f"group {self.group_id}"
+        else:
+            scope = f"stage {self.stage_id}"
         return f"{scope}, {self.granularity} {self.due_date}, {self.status}: {self.milestones}"
+
+
+class ReviewCounter(models.Model):
+    """How many milestones of a roadmap share a status and the day of their last review (the
+    newest history row of any kind; empty: never reviewed), kept by roadmaps.counters with
+    the progress counters, so a dashboard's share of milestones reviewed within the sector's
+    interval "as of today" (roadmaps.freshness) adds up a few rows instead of reading every
+    milestone's history."""
+
+    roadmap = models.ForeignKey(Roadmap, on_delete=models.CASCADE, related_name="+")
+    reviewed_on = models.DateField(null=True)
+    status = models.CharField(max_length=20)
+    milestones = models.IntegerField()
+
+    objects = ProgressCounterQuerySet.as_manager()
+
+    class Meta:
+        indexes = [models.Index(fields=["roadmap", "reviewed_on"])]
+
+    def __str__(self):
+        return (
+            f"roadmap {self.roadmap_id}, reviewed {self.reviewed_on}, {self.status}: "
+            f"{self.milestones}"
+        )

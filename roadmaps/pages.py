@@ -22,6 +22,7 @@ from roadmaps.models import (
     MilestoneUpdate,
     Mineral,
     ProgressCounter,
+    ReviewCounter,
     Roadmap,
     Sector,
     Status,
@@ -242,7 +243,7 @@ def sector_dashboard_page(
         indicator for indicator in page.indicators if not indicator.sector_targets
     ]
     page.sector_minerals = list(sector.minerals.order_by("name_en", "slug"))
-    page.value_chain = value_chain(milestones, as_of)
+    page.value_chain = value_chain(milestones, as_of, counters=counters)
     page.at_risk = list(
         milestones.with_status_as_of(as_of)
         .filter(status_as_of=Status.AT_RISK)
@@ -250,11 +251,14 @@ def sector_dashboard_page(
         .select_related("target")
         .order_by("due_as_of", "code")[:FIRST_SCREEN_ITEMS]
     )
-    page.next_due = list(milestones.next_due_per_sector(as_of, FIRST_SCREEN_ITEMS))
+    page.next_due = list(milestones.next_due(as_of, FIRST_SCREEN_ITEMS))
     page.over_time = charts.over_time(progress_over_time(milestones, period_ends(as_of)))
     page.reviewed = reviewed_share(
         reviewed_milestone_counts(
-            milestones.with_status_as_of(as_of).with_review(as_of), sector, as_of
+            milestones.with_status_as_of(as_of).with_review(as_of),
+            sector,
+            as_of,
+            counters=ReviewCounter.objects.in_sector(sector),
         ),
         page.indicators,
         as_of,
@@ -390,16 +394,21 @@ def by_stage(progress: dict, stages) -> list[dict]:
     return rows
 
 
-def value_chain(milestones, as_of: datetime.date) -> list[dict]:
-    """A set of milestones placed by stage, with each stage's progress. Queries: stages,
-    progress by stage, the placed milestones."""
-    rows = by_stage(progress_by(milestones, "stages", as_of), ValueChainStage.objects.all())
+def value_chain(milestones, as_of: datetime.date, *, counters=None) -> list[dict]:
+    """A set of milestones placed by stage, with each stage's progress and how many it has
+    in all (from `counters`, its progress counters, as of today). Queries: progress by
+    stage, stages, the placed milestones."""
+    progress = progress_by(milestones, "stages", as_of, counters=counters, totals=True)
+    stages = list(ValueChainStage.objects.all())
+    rows = by_stage(progress, stages)
     placed = {}
-    for milestone in milestones.for_value_chain(as_of, VALUE_CHAIN_PER_STAGE):
+    for milestone in milestones.for_value_chain(
+        as_of, VALUE_CHAIN_PER_STAGE, [stage.pk for stage in stages]
+    ):
         placed.setdefault(milestone.stage_id, []).append(milestone)
     for row in rows:
         row["milestones"] = placed.get(row["stage"].pk if row["stage"] else None, [])
-        row["total"] = row["milestones"][0].stage_total if row["milestones"] else 0
+        row["total"] = row["progress"].total
         row["more"] = row["total"] - len(row["milestones"])
     return rows
 

@@ -17,7 +17,7 @@ import statistics
 from dataclasses import dataclass, field
 from fractions import Fraction
 
-from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Sum
+from django.db.models import Count, F, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 
 from resourcing.lib.dates import end_of_day, months_between, today
@@ -141,15 +141,26 @@ COUNTER_FIELDS = {
     "target__theme": "target__theme",
     "target__roadmap__sector": "roadmap__sector",
     "stakeholder_groups": "group",
+    "stages": "stage",
 }
 
 
+def _counter_scope(counters, field: str | None = None):
+    """The counter rows of the targets, or of the groups (progress by group), or of the
+    stages (progress by stage): each milestone is in the targets' rows once."""
+    if field == "stakeholder_groups":
+        return counters.filter(group__isnull=False)
+    if field == "stages":
+        return counters.filter(target__isnull=True, group__isnull=True)
+    return counters.filter(target__isnull=False)
+
+
 def _counter_rows(counters, as_of: datetime.date, field: str | None = None):
-    """The counter rows that add up to progress on `as_of`: of the targets (or the groups,
-    for progress by group), the day rows of `as_of`'s year and the year rows of the others."""
+    """The counter rows that add up to progress on `as_of` (of _counter_scope): the day rows
+    of `as_of`'s year and the year rows of the others."""
     from roadmaps.models import ProgressCounter
 
-    rows = counters.filter(group__isnull=field != "stakeholder_groups")
+    rows = _counter_scope(counters, field)
     return rows.filter(
         Q(granularity=ProgressCounter.DAY, due_year=as_of.year)
         | (Q(granularity=ProgressCounter.YEAR) & ~Q(due_year=as_of.year))
@@ -174,6 +185,8 @@ class Progress:
     # out of every count.
     by_provenance: dict = field(default_factory=dict, compare=False)
     project_events: int = 0
+    # Every milestone, counted or not (progress_by(..., totals=True); else 0).
+    total: int = field(default=0, compare=False)
 
     @classmethod
     def from_row(cls, row: dict) -> "Progress":
@@ -187,6 +200,7 @@ class Progress:
                 for name in BASIS_MEASURES
             },
             project_events=row.get("project_events") or 0,
+            total=row.get("total") or 0,
         )
 
     def provenance_counts(self, measure: str) -> dict:
@@ -260,23 +274,30 @@ def progress_of(queryset, as_of: datetime.date, *, counters=None) -> Progress:
     return Progress.from_row(row)
 
 
-def progress_by(queryset, field: str, as_of: datetime.date, *, counters=None) -> dict:
+def progress_by(
+    queryset, field: str, as_of: datetime.date, *, counters=None, totals: bool = False
+) -> dict:
     """Progress per value of `field` (e.g. "target", "target__theme__slug"): one query (on
     `counters` as for progress_of, for the fields of COUNTER_FIELDS). Progress by group
-    from the counters leaves out the milestones of no group (the key None)."""
+    from the counters leaves out the milestones of no group (the key None); by stage, the
+    key None holds the milestones of no stage, as from the milestones.
+
+    `totals`: each Progress also says how many milestones it has in all (`total`: counted or
+    not, discontinued and project events too), from the same query."""
     if _from_counters(counters, as_of) and field in COUNTER_FIELDS:
+        aggregates = _counter_aggregates(as_of)
+        if totals:
+            aggregates["total"] = Sum("milestones")
         rows = (
             _counter_rows(counters, as_of, field)
             .values(key=F(COUNTER_FIELDS[field]))
-            .annotate(**_counter_aggregates(as_of))
+            .annotate(**aggregates)
         )
         return {row["key"]: Progress.from_row(row) for row in rows}
-    rows = (
-        with_status_as_of(queryset, as_of)
-        .order_by()
-        .values(field)
-        .annotate(**progress_aggregates(as_of))
-    )
+    aggregates = progress_aggregates(as_of)
+    if totals:
+        aggregates["total"] = Count("pk", distinct=True)
+    rows = with_status_as_of(queryset, as_of).order_by().values(field).annotate(**aggregates)
     return {row[field]: Progress.from_row(row) for row in rows}
 
 
@@ -310,7 +331,8 @@ def counts_by_due_year(queryset, as_of: datetime.date, *, counters=None) -> list
     from roadmaps.models import ProgressCounter
 
     return list(
-        counters.filter(group__isnull=True, granularity=ProgressCounter.YEAR)
+        _counter_scope(counters)
+        .filter(granularity=ProgressCounter.YEAR)
         .order_by()
         .values("due_year", status_as_of=F("status"))
         .annotate(milestones=Sum("milestones"))
@@ -393,13 +415,23 @@ class Slippage:
         }
 
 
+def _redated_by(queryset, as_of: datetime.date):
+    """The milestones of `queryset` re-dated by the end of `as_of`, found from the deadline
+    changes (an index holds them apart from the many status updates): the cost follows the
+    re-datings, not the milestones."""
+    changes = MilestoneUpdate.objects.filter(
+        kind=UpdateKind.DEADLINE, created_at__lt=end_of_day(as_of)
+    )
+    return queryset.filter(pk__in=changes.values("milestone_id"))
+
+
 def slippage_of(queryset, as_of: datetime.date) -> Slippage:
     """Slippage of the milestones re-dated by the end of `as_of`: one query (the original
     due date is the first change's due_date_before; the current one is the due date then)."""
     changes = _deadline_history()
     original = changes.order_by("created_at", "pk").values("due_date_before")[:1]
     rows = (
-        queryset.filter(Exists(changes.filter(created_at__lt=end_of_day(as_of))))
+        _redated_by(queryset, as_of)
         .annotate(original_due=Subquery(original), due_as_of=due_date_as_of(as_of))
         .order_by()
         .values_list("original_due", "due_as_of")
@@ -477,8 +509,7 @@ def redated(queryset, as_of: datetime.date) -> list:
     changes = _deadline_history()
     original = changes.order_by("created_at", "pk").values("due_date_before")[:1]
     milestones = list(
-        with_status_as_of(queryset, as_of)
-        .filter(Exists(changes.filter(created_at__lt=end_of_day(as_of))))
+        with_status_as_of(_redated_by(queryset, as_of), as_of)
         .annotate(original_due=Subquery(original))
         .select_related("target")
         .order_by("due_as_of", "code")

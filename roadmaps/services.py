@@ -9,6 +9,8 @@
 - `update_translations`: the translations of any translated object (a sector's, a
   milestone's, an indicator's...) and their review status; the content writers take the same
   columns (`title_es`, `translation_status_es`, `translation_source_es`) beside the content.
+- `write_milestones`: many milestones created and changed at once (an import): what the four
+  writers above would write one by one (the same rows, versions and history), in bulk.
 
 Writers work in English (resourcing.lib.translations.canonical_language): `title` is the
 English title whatever language the request speaks; a translation is named by its column.
@@ -23,7 +25,9 @@ in the same transaction.
 """
 
 import datetime
+from collections.abc import Callable
 from contextlib import nullcontext
+from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -66,13 +70,14 @@ class StaleVersionError(Exception):
 
 
 def _versioned_update(
-    current: Milestone, expected_version: int, now, targets=(), links=None, **columns
+    current: Milestone, expected_version: int, now, targets=(), links=None, history=None, **columns
 ):
     """The one conditional UPDATE every milestone writer makes: the columns, the next version
     and `updated_at`, only if the row is still at `expected_version` (so of two writers holding
     the same version exactly one wins, on SQLite and PostgreSQL alike), then its many-to-many
-    `links`, with the progress counters kept in the same transaction (they count links too).
-    Raises StaleVersionError, writing nothing."""
+    `links` and its `history` row (unsaved), with the progress and review counters kept in the
+    same transaction (they count links and the last review too). Raises StaleVersionError,
+    writing nothing."""
     with counters.maintained(
         Milestone.objects.filter(pk=current.pk), targets=[current.target_id, *targets]
     ):
@@ -84,14 +89,15 @@ def _versioned_update(
             raise StaleVersionError(current, expected_version)
         for name, value in (links or {}).items():
             getattr(current, name).set(value)
+        if history is not None:  # its history row: the last review, which counters keep
+            history.save()
 
 
 def _write_with_history(update, current, milestone, expected_version: int, now, **columns):
     """A status or deadline change: the versioned UPDATE, its history row, one data-version
     bump (the conditional UPDATE sends no signal; pagecache counts one bump per transaction,
     so a change is one new version); the caller's instance then shows the new state."""
-    _versioned_update(current, expected_version, now, **columns)
-    update.save()
+    _versioned_update(current, expected_version, now, history=update, **columns)
     bump_data_version()
     for name, value in columns.items():
         setattr(milestone, name, value)
@@ -314,7 +320,8 @@ def _differences(current, changes: dict) -> dict:
             continue
         field = current._meta.get_field(name)
         if field.many_to_many:
-            stored = set(getattr(current, name).values_list("pk", flat=True))
+            # .all(): the links prefetched by a bulk writer, else one query.
+            stored = {item.pk for item in getattr(current, name).all()}
             if stored != {item.pk for item in value}:
                 found[name] = list(value)
         elif field.is_relation:
@@ -429,6 +436,265 @@ def update_milestone_content(
         milestone.version = expected_version + 1
         milestone.updated_at = now
     return True
+
+
+# Many milestones at once (an import) -------------------------------------------------------
+
+# Rows written per round of a bulk write: the locks, lookups and INSERTs of one round stay
+# within SQLite's limit on a query's parameters once batched.
+WRITE_CHUNK = 500
+
+
+@dataclass
+class MilestoneWrite:
+    """One milestone of `write_milestones`: a new one (`existing` None; `changes` then takes
+    what create_milestone's `values`, `stakeholder_groups` and `links` take, and `target`),
+    or a change to `existing`, read at `expected_version` (`changes`: as for
+    update_milestone_content). `due_date` and `status`: what it should have afterwards (a
+    difference is a deadline change or a status update, with its history row)."""
+
+    code: str
+    changes: dict
+    due_date: datetime.date
+    status: str
+    existing: Milestone | None = None
+    expected_version: int | None = None
+    # Filled in while writing.
+    row: Milestone | None = field(default=None, repr=False)
+
+
+def _link_table(name: str):
+    """(through model, the milestone's column, the other side's column) of the link `name`."""
+    relation = Milestone._meta.get_field(name)
+    forward = relation.field if relation.auto_created else relation
+    if forward.model is Milestone:  # stakeholder_groups: declared on Milestone
+        own, other = forward.m2m_field_name(), forward.m2m_reverse_field_name()
+    else:  # minerals, stages: declared on Mineral and ValueChainStage
+        own, other = forward.m2m_reverse_field_name(), forward.m2m_field_name()
+    return forward.remote_field.through, f"{own}_id", f"{other}_id"
+
+
+def _link_rows(name: str, milestone_id: int, linked) -> list:
+    """Through-table rows linking a milestone to `linked` by the link `name`."""
+    through, own, other = _link_table(name)
+    return [through(**{own: milestone_id, other: item.pk}) for item in dict.fromkeys(linked)]
+
+
+def _history(milestone, *, note, evidence_url="", author, created_at, **fields):
+    update = MilestoneUpdate(
+        milestone=milestone,
+        note=note,
+        evidence_url=evidence_url,
+        author=author,
+        created_at=created_at,
+        **fields,
+    )
+    update.full_clean(
+        exclude=["milestone", "author", "approved_by"],
+        validate_unique=False,
+        validate_constraints=False,
+    )
+    return update
+
+
+def _locked(writes: list[MilestoneWrite]) -> dict[int, Milestone]:
+    """The stored rows of the changed milestones, locked, with their links; StaleVersionError
+    for the first (in the writes' order) no longer at the version it was read at."""
+    ids = [write.existing.pk for write in writes]
+    current = {
+        milestone.pk: milestone
+        for milestone in Milestone.objects.select_for_update()
+        .filter(pk__in=ids)
+        .prefetch_related(*MILESTONE_LINKS)
+    }
+    for write in writes:
+        stored = current[write.existing.pk]
+        if stored.version != write.expected_version:
+            raise StaleVersionError(stored, write.expected_version)
+    return current
+
+
+def _prepare_new(write: MilestoneWrite, *, now, note, author, history: list) -> Milestone:
+    """create_milestone's row, then record_status_update's when the status is not the first."""
+    _check_fields(write.changes, MILESTONE_ON_CREATE)
+    if write.status not in Status.values:
+        raise ValidationError(
+            {"status": _("Unknown status: %(status)s.") % {"status": write.status}}
+        )
+    values = {
+        name: value
+        for name, value in write.changes.items()
+        if name not in MILESTONE_LINKS and name != "target"
+    }
+    milestone = Milestone(
+        target=write.changes["target"],
+        code=write.code,
+        status=write.status,
+        version=1 if write.status == Status.NOT_STARTED else 2,
+        updated_at=now,
+        **{**values, "due_date": write.due_date},
+    )
+    milestone.full_clean(exclude=["target"], validate_unique=False, validate_constraints=False)
+    if write.status != Status.NOT_STARTED:
+        history.append(
+            _history(
+                milestone,
+                status_before=Status.NOT_STARTED,
+                status_after=write.status,
+                note=note,
+                author=author,
+                created_at=now,
+            )
+        )
+    return milestone
+
+
+def _prepare_change(
+    write: MilestoneWrite, current: Milestone, *, now, note, author, history: list, links: dict
+) -> list[str]:
+    """update_milestone_content's, record_deadline_change's and record_status_update's
+    changes to `current` (in place); the columns written ([] for none). The changed links go
+    into `links` ({name: {milestone id: linked}})."""
+    _check_fields(write.changes)
+    differences = _differences(current, write.changes)
+    for name in MILESTONE_LINKS:
+        if name in differences:
+            links.setdefault(name, {})[current.pk] = differences.pop(name)
+    changed_links = any(current.pk in by_id for by_id in links.values())
+    columns = []
+    for name, value in differences.items():
+        setattr(current, name, value)
+        columns.append(name)
+    if differences:
+        current.full_clean(
+            exclude=[f.name for f in Milestone._meta.concrete_fields if f.name not in differences],
+            validate_unique="code" in differences,
+            validate_constraints=False,
+        )
+    # Translations alone are not a change of the milestone (module docstring).
+    content_changed = bool(set(differences) - MILESTONE_TRANSLATIONS)
+    version = current.version + (1 if content_changed or changed_links else 0)
+    status_at = now
+    if current.due_date != write.due_date:
+        check_deadline_change(due_date=write.due_date, reason=note)
+        history.append(
+            _history(
+                current,
+                kind=UpdateKind.DEADLINE,
+                status_before=current.status,
+                status_after=current.status,
+                due_date_before=current.due_date,
+                due_date_after=write.due_date,
+                note=note,
+                author=author,
+                created_at=now,
+            )
+        )
+        current.due_date = write.due_date
+        columns.append("due_date")
+        version += 1
+        # A milestone's history rows have distinct times (its natural key): the status
+        # update comes after the re-dating, as it would one call later.
+        status_at = now + datetime.timedelta(microseconds=1)
+    if current.status != write.status:
+        if write.status not in Status.values:
+            raise ValidationError(
+                {"status": _("Unknown status: %(status)s.") % {"status": write.status}}
+            )
+        history.append(
+            _history(
+                current,
+                status_before=current.status,
+                status_after=write.status,
+                note=note,
+                author=author,
+                created_at=status_at,
+            )
+        )
+        current.status = write.status
+        columns.append("status")
+        version += 1
+    if version != current.version:
+        current.version = version
+        current.updated_at = now
+        columns += ["version", "updated_at"]
+    return columns
+
+
+@in_canonical_language
+def write_milestones(
+    writes: list[MilestoneWrite],
+    *,
+    note: str,
+    author=None,
+    now: datetime.datetime | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> None:
+    """Create and change many milestones in one transaction, as create_milestone,
+    update_milestone_content, record_deadline_change and record_status_update would one by
+    one: the same rows, links, versions and history rows (`note` and `author` on each), the
+    same validation (ValidationError naming the field; StaleVersionError for a changed
+    milestone no longer at its `expected_version`), writing nothing on any error. In bulk:
+    a few INSERTs and UPDATEs per WRITE_CHUNK rows, the progress counters of the touched
+    roadmaps recounted once, the data version bumped once. `progress(done, total)` after each
+    round."""
+    now = now or timezone.now()
+    note = (note or "").strip()
+    touched = {write.changes["target"].pk for write in writes if "target" in write.changes}
+    touched |= {write.existing.target_id for write in writes if write.existing is not None}
+    # One recount of the touched roadmaps' counters at the end, not one per row.
+    with transaction.atomic(), counters.batched():
+        counters.touched(targets=touched)
+        for start in range(0, len(writes), WRITE_CHUNK):
+            chunk = writes[start : start + WRITE_CHUNK]
+            _write_chunk(chunk, now=now, note=note, author=author)
+            if progress:
+                progress(start + len(chunk), len(writes))
+        if writes:
+            # Bulk INSERTs and UPDATEs send no signal (pagecache counts one bump per
+            # transaction).
+            bump_data_version()
+
+
+def _write_chunk(chunk: list[MilestoneWrite], *, now, note, author) -> None:
+    changed = [write for write in chunk if write.existing is not None]
+    current = _locked(changed) if changed else {}
+    history, links, columns, updated = [], {}, set(), []
+    new = [write for write in chunk if write.existing is None]
+    for write in chunk:
+        if write.existing is None:
+            write.row = _prepare_new(write, now=now, note=note, author=author, history=history)
+            continue
+        write.row = current[write.existing.pk]
+        written = _prepare_change(
+            write, write.row, now=now, note=note, author=author, history=history, links=links
+        )
+        if written:
+            columns.update(written)
+            updated.append(write.row)
+    Milestone.objects.bulk_create([write.row for write in new])
+    new_links = [
+        row
+        for write in new
+        for name in MILESTONE_LINKS
+        for row in _link_rows(name, write.row.pk, write.changes.get(name, ()))
+    ]
+    if updated:
+        Milestone.objects.bulk_update(updated, sorted(columns))
+    for name, by_id in links.items():
+        through, own, _other = _link_table(name)
+        through.objects.filter(**{f"{own}__in": list(by_id)}).delete()
+        new_links += [
+            row
+            for milestone_id, linked in by_id.items()
+            for row in _link_rows(name, milestone_id, linked)
+        ]
+    by_table = {}
+    for row in new_links:
+        by_table.setdefault(type(row), []).append(row)
+    for through, rows in by_table.items():
+        through.objects.bulk_create(rows)
+    MilestoneUpdate.objects.bulk_create(history)
 
 
 TARGET_CHANGEABLE = {

@@ -122,15 +122,17 @@ def make_update(
     evidence_url="",
 ) -> MilestoneUpdate:
     """A raw history row, for tests of reads; writes in the product go through the service."""
-    return MilestoneUpdate.objects.create(
-        milestone=milestone,
-        status_before=status_before or milestone.status,
-        status_after=status_after,
-        note=note,
-        evidence_url=evidence_url,
-        author=author,
-        created_at=created_at or timezone.now(),
-    )
+    # Written past roadmaps.services: the review counters follow, as the writers would keep them.
+    with counters.maintained(Milestone.objects.filter(pk=milestone.pk)):
+        return MilestoneUpdate.objects.create(
+            milestone=milestone,
+            status_before=status_before or milestone.status,
+            status_after=status_after,
+            note=note,
+            evidence_url=evidence_url,
+            author=author,
+            created_at=created_at or timezone.now(),
+        )
 
 
 # The public content, as dumpdata writes it: tests compare it before and after a refused write.
@@ -241,14 +243,15 @@ def make_stage(*, slug=None, name=None, order=0, milestones=()):
 def make_deadline_change(milestone, before: str, after: str, day: str, note="Re-dated", **kw):
     """A raw deadline-change history row at noon UTC of `day` (reads only; writes in the
     product go through record_deadline_change). Does not touch the milestone's due date."""
-    return MilestoneUpdate.objects.create(
-        milestone=milestone,
-        kind="deadline",
-        status_before=milestone.status,
-        status_after=milestone.status,
-        due_date_before=datetime.date.fromisoformat(before),
-        due_date_after=datetime.date.fromisoformat(after),
-        note=note,
-        created_at=at_noon(day),
-        **kw,
-    )
+    with counters.maintained(Milestone.objects.filter(pk=milestone.pk)):
+        return MilestoneUpdate.objects.create(
+            milestone=milestone,
+            kind="deadline",
+            status_before=milestone.status,
+            status_after=milestone.status,
+            due_date_before=datetime.date.fromisoformat(before),
+            due_date_after=datetime.date.fromisoformat(after),
+            note=note,
+            created_at=at_noon(day),
+            **kw,
+        )

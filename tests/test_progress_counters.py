@@ -9,11 +9,21 @@ from collections import Counter
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
 from resourcing.lib.dates import today
 from roadmaps import counters
+from roadmaps.freshness import reviewed_milestone_counts
 from roadmaps.imports import import_file
-from roadmaps.models import Milestone, ProgressCounter, Provenance, Roadmap, Sector, Status
+from roadmaps.models import (
+    Milestone,
+    ProgressCounter,
+    Provenance,
+    ReviewCounter,
+    Roadmap,
+    Sector,
+    Status,
+)
 from roadmaps.progress import counts_by_due_year, progress_by, progress_of, status_counts
 from roadmaps.services import (
     create_milestone,
@@ -27,11 +37,13 @@ from tests.factories import (
     make_milestone,
     make_roadmap,
     make_sector,
+    make_stage,
     make_target,
     make_theme,
+    make_update,
 )
 
-FIELDS = ["target", "target__theme", "target__roadmap__sector", "stakeholder_groups"]
+FIELDS = ["target", "target__theme", "target__roadmap__sector", "stakeholder_groups", "stages"]
 
 
 def _stored() -> Counter:
@@ -44,9 +56,22 @@ def _dicts(progress: dict) -> dict:
     return {key: value.as_dict() for key, value in progress.items() if key is not None}
 
 
+def _stored_reviews() -> Counter:
+    rows = ReviewCounter.objects.values_list(*counters.REVIEW_COLUMNS, "milestones")
+    return Counter({tuple(row[:-1]): row[-1] for row in rows})
+
+
 def _assert_counters_match():
     assert _stored() == +counters.tally(Milestone.objects.all())
+    assert _stored_reviews() == +counters.tally_reviews(Milestone.objects.all())
     now = today()
+    # The share reviewed within each sector's interval today: from the review counters as
+    # from every milestone's history.
+    for sector in Sector.objects.all():
+        milestones = Milestone.objects.in_sector(sector).with_status_as_of(now).with_review(now)
+        assert reviewed_milestone_counts(
+            milestones, sector, now, counters=ReviewCounter.objects.in_sector(sector)
+        ) == reviewed_milestone_counts(milestones, sector, now)
     # Today, a day later this year or next, and a day in a later year.
     for as_of in (now, now + datetime.timedelta(days=1), datetime.date(now.year + 3, 6, 30)):
         for sector in Sector.objects.all():
@@ -65,6 +90,12 @@ def _assert_counters_match():
                 assert _dicts(progress_by(milestones, field, as_of, counters=rows)) == _dicts(
                     progress_by(milestones, field, as_of)
                 )
+            # By stage, the milestones of no stage too (the key None), and how many each has.
+            by_stage = progress_by(milestones, "stages", as_of, counters=rows, totals=True)
+            recount = progress_by(milestones, "stages", as_of, totals=True)
+            assert {key: (value.as_dict(), value.total) for key, value in by_stage.items()} == {
+                key: (value.as_dict(), value.total) for key, value in recount.items()
+            }
         current = Milestone.objects.current()
         assert _dicts(
             progress_by(
@@ -111,6 +142,26 @@ def world(db):
         is_project_event=True,
     )
     made["groups"] = groups
+    # History: reviewed long ago, reviewed lately (a reconfirmation), never reviewed.
+    make_update(
+        milestone=_milestone("SECTOR-A.1"),
+        status_after=Status.IN_PROGRESS,
+        created_at=timezone.now() - datetime.timedelta(days=800),
+    )
+    make_update(
+        milestone=_milestone("SECTOR-B.1"),
+        status_after=Status.IN_PROGRESS,
+        created_at=timezone.now() - datetime.timedelta(days=20),
+    )
+    # Value-chain stages: one milestone at two, one at one, the rest at none.
+    made["stages"] = [
+        make_stage(
+            slug="mining",
+            order=1,
+            milestones=[_milestone("SECTOR-A.0"), _milestone("SECTOR-B.1")],
+        ),
+        make_stage(slug="recycling", order=2, milestones=[_milestone("SECTOR-A.0")]),
+    ]
     return made
 
 
@@ -173,6 +224,32 @@ def _groups_changed(world):
         changes={"stakeholder_groups": [world["groups"][1]]},
         expected_version=milestone.version,
     )
+
+
+def _stages_changed(world):
+    milestone = _milestone("SECTOR-A.0")
+    update_milestone_content(
+        milestone=milestone,
+        changes={"stages": [world["stages"][1]]},
+        expected_version=milestone.version,
+    )
+
+
+def _stage_links_edited_from_the_stage(world):
+    # The admin's stage form: links written on the stage's side, past the services.
+    mining, recycling = world["stages"]
+    mining.milestones.add(_milestone("SECTOR-A.3"), _milestone("SECTOR-B.2"))
+    mining.milestones.remove(_milestone("SECTOR-A.0"))
+    recycling.milestones.set([_milestone("SECTOR-B.1")])
+    _milestone("SECTOR-A.1").stages.add(recycling)
+
+
+def _stage_links_cleared(world):
+    world["stages"][0].milestones.clear()
+
+
+def _stage_deleted(world):
+    world["stages"][0].delete()
 
 
 def _created(world):
@@ -238,6 +315,10 @@ WRITES = [
     _project_event_flag,
     _moved_to_another_target,
     _groups_changed,
+    _stages_changed,
+    _stage_links_edited_from_the_stage,
+    _stage_links_cleared,
+    _stage_deleted,
     _created,
     _deleted,
     _target_moved_to_another_roadmap,

@@ -2,12 +2,8 @@ from django.db import migrations, models
 
 
 def build(apps, schema_editor):
-    from roadmaps import counters
-
-    counters.rebuild(
-        milestones=apps.get_model("roadmaps", "Milestone"),
-        model=apps.get_model("roadmaps", "ProgressCounter"),
-    )
+    """Counted by 0013_recount_progress_counters, which adds the stage rows: roadmaps.counters
+    writes the columns of the latest model, which this migration's model lacks."""
 
 
 class Migration(migrations.Migration):

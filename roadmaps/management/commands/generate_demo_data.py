@@ -25,6 +25,7 @@ from roadmaps.models import (
     MilestoneUpdate,
     ProgressCounter,
     Provenance,
+    ReviewCounter,
     Roadmap,
     Sector,
     Status,
@@ -61,6 +62,7 @@ def _delete_synthetic() -> int:
     targets = Target.objects.filter(roadmap__sector__in=sectors)
     steps = [
         ProgressCounter.objects.filter(roadmap__sector__in=sectors),
+        ReviewCounter.objects.filter(roadmap__sector__in=sectors),
         MilestoneUpdate.objects.filter(milestone__in=milestones),
         Milestone.stakeholder_groups.through.objects.filter(milestone__in=milestones),
         milestones,

@@ -1,4 +1,4 @@
-"""Recount the progress counters from the milestones (roadmaps.counters), wholesale.
+"""Recount the progress and review counters from the milestones (roadmaps.counters), wholesale.
 
 The writers keep them in step; this is for a database written past them (raw SQL, a restore).
 """
