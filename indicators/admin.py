@@ -4,10 +4,11 @@ service: the staff form or import_indicators)."""
 from django.contrib import admin
 
 from indicators.models import Indicator, Measurement
+from resourcing.lib.admin import ReadOnlyAdmin
 from roadmaps.translation_admin import TranslatedContentAdmin
 
 
-class MeasurementInline(admin.TabularInline):
+class MeasurementInline(ReadOnlyAdmin, admin.TabularInline):
     model = Measurement
     fields = [
         "period",
@@ -26,15 +27,6 @@ class MeasurementInline(admin.TabularInline):
     ordering = ["period", "month", "published_on", "created_at"]
     extra = 0
     can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Indicator)
@@ -66,19 +58,10 @@ class IndicatorAdmin(TranslatedContentAdmin, admin.ModelAdmin):
 
 
 @admin.register(Measurement)
-class MeasurementAdmin(admin.ModelAdmin):
+class MeasurementAdmin(ReadOnlyAdmin, admin.ModelAdmin):
     list_display = ["indicator", "period", "month", "value", "published_on", "created_at"]
     list_filter = ["indicator"]
     list_select_related = ["indicator"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def has_view_permission(self, request, obj=None):
         return request.user.is_active and request.user.is_staff

@@ -4,24 +4,16 @@ review.data_calls alone)."""
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from resourcing.lib.admin import ReadOnlyAdmin
 from review.models import DataCall, Proposal
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class _ReviewAdmin(ReadOnlyAdmin, admin.ModelAdmin):
     actions = None
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(DataCall)
-class DataCallAdmin(ReadOnlyAdmin):
+class DataCallAdmin(_ReviewAdmin):
     list_display = ["day", "steward", "sector_names", "item_count", "sent_at"]
     list_filter = ["day", "sectors"]
     search_fields = ["steward__username", "steward__email"]
@@ -41,7 +33,7 @@ class DataCallAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Proposal)
-class ProposalAdmin(ReadOnlyAdmin):
+class ProposalAdmin(_ReviewAdmin):
     list_display = ["created_at", "kind", "milestone", "indicator", "proposer", "state"]
     list_filter = ["state", "kind"]
     search_fields = ["milestone__code", "indicator__code", "note", "comment"]

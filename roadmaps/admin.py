@@ -7,6 +7,7 @@ from django.shortcuts import redirect
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
+from resourcing.lib.admin import ReadOnlyAdmin
 from review.services import propose_status_change, review_required
 from roadmaps import admin_import
 from roadmaps.forms import MilestoneAdminForm, conflict_message
@@ -104,7 +105,7 @@ class ThemeAdmin(TranslatedContentAdmin, admin.ModelAdmin):
     search_fields = ["name", "slug"]
 
 
-class MilestoneInline(admin.TabularInline):
+class MilestoneInline(ReadOnlyAdmin, admin.TabularInline):
     """A target's milestones, read only: each is changed on its own page, through the
     writers of roadmaps.services and against the version its form was read at."""
 
@@ -117,15 +118,6 @@ class MilestoneInline(admin.TabularInline):
     def get_queryset(self, request):
         """Under a target, stewards see their own sectors' milestones only (none elsewhere)."""
         return restrict_to_stewarded(super().get_queryset(request), request.user)
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Target)
@@ -160,7 +152,7 @@ class TargetAdmin(TranslatedContentAdmin, admin.ModelAdmin):
             self.save_formset(request, form, formset, change=change)
 
 
-class MilestoneUpdateInline(admin.TabularInline):
+class MilestoneUpdateInline(ReadOnlyAdmin, admin.TabularInline):
     model = MilestoneUpdate
     fields = [
         "created_at",
@@ -178,15 +170,6 @@ class MilestoneUpdateInline(admin.TabularInline):
     extra = 0
     can_delete = False
     ordering = ["-created_at"]
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 # The admin form's fields that belong to a status change, not to the milestone's content.
@@ -408,7 +391,7 @@ class MilestoneAdmin(TranslatedContentAdmin, admin.ModelAdmin):
 
 
 @admin.register(MilestoneUpdate)
-class MilestoneUpdateAdmin(admin.ModelAdmin):
+class MilestoneUpdateAdmin(ReadOnlyAdmin, admin.ModelAdmin):
     """History is append-only: viewable here, never added, changed or deleted."""
 
     list_display = [
@@ -430,15 +413,6 @@ class MilestoneUpdateAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return restrict_to_stewarded(super().get_queryset(request), request.user, "milestone")
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 # Minerals and value-chain stages: reference data and their links, edited by administrators
