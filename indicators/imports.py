@@ -29,9 +29,8 @@ from indicators.exports import (
 from indicators.forms import parse_period
 from indicators.models import Indicator, Measurement
 from indicators.services import check_measurement, parse_value, record_measurement, set_links
-from pagecache.versions import lock_data_version
 from resourcing.lib import tables
-from resourcing.lib.tables import ImportFailed, Row, RowError
+from resourcing.lib.tables import Row, RowError
 from resourcing.lib.validators import http_url_validator, validate_no_control_characters
 from roadmaps.models import NOTE_MAX_LENGTH, Mineral, ValueChainStage
 
@@ -270,12 +269,7 @@ def validate(data: bytes, *, now: datetime.date | None = None) -> Plan:
 def import_file(data: bytes, *, author=None, dry_run: bool = False) -> Plan:
     """Validate and (unless dry_run) append, in one transaction. Raises ImportFailed."""
     with transaction.atomic():
-        if not dry_run:
-            # One import at a time, as for the roadmap CSV: take the data version's row lock.
-            lock_data_version()
-        plan = validate(data)
-        if plan.errors:
-            raise ImportFailed(plan.errors)
+        plan = tables.plan_or_refuse(validate, data, dry_run=dry_run)
         if dry_run:
             return plan
         for indicator, links in plan.links.items():

@@ -38,7 +38,6 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from pagecache.versions import lock_data_version
 from resourcing.lib import tables
 from resourcing.lib.tables import MAX_BYTES, ImportFailed, Row, RowError
 from resourcing.lib.translations import in_canonical_language
@@ -864,11 +863,7 @@ def import_file(
     immediate transaction holds the database's write lock from the start.
     """
     with transaction.atomic():
-        if not dry_run:
-            lock_data_version()
-        plan = validate(data)
-        if plan.errors:
-            raise ImportFailed(plan.errors)
+        plan = tables.plan_or_refuse(validate, data, dry_run=dry_run)
         if previewed_versions is not None:
             conflicts = _changed_since_preview(plan, previewed_versions)
             if conflicts:

@@ -156,6 +156,21 @@ def read_csv(
     return rows, errors
 
 
+def plan_or_refuse(validate, data: bytes, *, dry_run: bool):
+    """Inside an import's transaction: unless it is a dry run, first the lock that runs
+    imports one at a time (pagecache.versions.lock_data_version, taken before anything is
+    read, so a second import plans against what the first wrote); then `validate(data)`'s
+    plan, or ImportFailed with its problems."""
+    from pagecache.versions import lock_data_version
+
+    if not dry_run:
+        lock_data_version()
+    plan = validate(data)
+    if plan.errors:
+        raise ImportFailed(plan.errors)
+    return plan
+
+
 # Writing a table ------------------------------------------------------------------------------
 
 
