@@ -14,6 +14,10 @@ class DataVersion(models.Model):
 
     version = models.PositiveBigIntegerField(_("version"), default=1)
     changed_at = models.DateTimeField(_("changed at"), default=timezone.now)
+    # Bumped with `version` by every write that could change what the history says of a past
+    # day; not by a status or deadline change recorded today (versions.past_unchanged), which
+    # only appends history dated now. Stored past progress (roadmaps.PastProgress) is keyed by it.
+    past_version = models.PositiveBigIntegerField(_("past version"), default=1)
 
     class Meta:
         # The table roadmaps' migration 0002 created; the model moved here in pagecache 0001

@@ -13,12 +13,21 @@ a writer that changes public rows with `QuerySet.update()` (which sends no signa
 `bump_data_version()` itself. However many rows a transaction writes (an import, loaddata,
 demo data), the version row is updated once: the first bump of a transaction marks it, and
 the mark lives exactly as long as that bump can (see `_already_bumped`).
+
+The same row holds the past version: what the history says of a day already over. Every bump
+bumps it too, except inside `past_unchanged()`: a status or deadline change recorded now only
+appends history dated now, which changes no past day. Stored past progress
+(roadmaps.PastProgress) is valid only at the past version it was computed at.
 """
 
+import contextlib
+import contextvars
 import datetime
+import threading
 
 from django.apps import apps
-from django.db import connection, transaction
+from django.conf import settings
+from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.db.models import F
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
@@ -27,17 +36,85 @@ from pagecache import listener
 
 EPOCH = datetime.datetime(2020, 1, 1, tzinfo=datetime.UTC)
 
+# Set by past_unchanged(): the writes under way leave every past day as it was.
+_past_kept = contextvars.ContextVar("past_kept", default=False)
+
+
+@contextlib.contextmanager
+def past_unchanged(kept: bool = True):
+    """The writes inside change no past day's history (`kept`): their bumps leave the past
+    version alone. Only for a writer that appends history dated today or later and changes
+    nothing else a past day is computed from (roadmaps.services' status and deadline writers).
+    """
+    token = _past_kept.set(kept)
+    try:
+        yield
+    finally:
+        _past_kept.reset(token)
+
+
+def current_past_version() -> int:
+    """The past version (one query by primary key)."""
+    from pagecache.models import DataVersion
+
+    row = DataVersion.objects.filter(pk=DataVersion.SINGLETON_PK).values_list("past_version")
+    return next(iter(row), (0,))[0]
+
+
+def past_version_row():
+    """A subquery of the past version, for a query that reads it with what it stores."""
+    from pagecache.models import DataVersion
+
+    return DataVersion.objects.filter(pk=DataVersion.SINGLETON_PK).values("past_version")[:1]
+
 
 def current_data_version() -> tuple[int, datetime.datetime]:
     """(version, changed_at) of the public data: held by this process's listener while its
-    channel stands (no query), else one query by primary key."""
+    channel stands (no query), on SQLite held while no other connection has written (see
+    `_held_on_sqlite`), else one query by primary key."""
     channel = listener.listener(read_data_version)
     if channel is not None:
         held = channel.held()
         if held is not None:
             return held
-    with connection.cursor() as cursor:
+    conn = connections[DEFAULT_DB_ALIAS]  # once: each `connection.x` looks it up again
+    if channel is None and conn.vendor == "sqlite" and settings.PAGE_CACHE_LISTEN:
+        return _held_on_sqlite(conn)
+    with conn.cursor() as cursor:
         return read_data_version(cursor)
+
+
+# SQLite: (the connection, its data_version, the version read) per thread.
+_sqlite = threading.local()
+
+
+def _held_on_sqlite(conn) -> tuple[int, datetime.datetime]:
+    """SQLite's own change counter instead of the row: `PRAGMA data_version` of a connection
+    changes whenever any other connection (another process, another thread) commits, and it
+    is answered from the connection's state, without reading a table. The version row is
+    read only when it changed since the last read on this connection, or after this
+    connection's own writes (`_forget_on_sqlite`, called by every bump). Never inside a
+    transaction: there the row is read, as a rolled-back write must not leave a version held.
+    """
+    if conn.in_atomic_block:
+        with conn.cursor() as cursor:
+            return read_data_version(cursor)
+    if conn.connection is None:
+        conn.ensure_connection()
+    raw = conn.connection
+    (change,) = raw.execute("PRAGMA data_version").fetchone()
+    held = getattr(_sqlite, "held", None)
+    # The connection object itself, not its id: a new connection starts its own counter.
+    if held is not None and held[0] is raw and held[1] == change:
+        return held[2]
+    with conn.cursor() as cursor:
+        value = read_data_version(cursor)
+    _sqlite.held = (raw, change, value)
+    return value
+
+
+def _forget_on_sqlite() -> None:
+    _sqlite.held = None
 
 
 def _version_table() -> str:
@@ -70,8 +147,10 @@ def read_data_version(cursor) -> tuple[int, datetime.datetime]:
 
 def _bumped() -> None:
     """The on_commit marker of a bumped transaction. At commit: this process stops holding
-    the old version (other processes hear of it through the NOTIFY sent with the bump)."""
+    the old version (other processes hear of it through the NOTIFY sent with the bump, or,
+    on SQLite, through its change counter)."""
     listener.forget_held_version()
+    _forget_on_sqlite()
 
 
 def _write_transaction_savepoint(conn):
@@ -92,7 +171,11 @@ def _write_transaction_savepoint(conn):
     return False
 
 
-def _already_bumped(conn) -> bool:
+def _past_bumped() -> None:
+    """The on_commit marker of a transaction that bumped the past version too."""
+
+
+def _already_bumped(conn, marker=_bumped) -> bool:
     """Has the current write transaction bumped, in a part of it that still stands?
 
     The mark is an on_commit callback, because Django already ties those to the right
@@ -104,12 +187,13 @@ def _already_bumped(conn) -> bool:
     if sid is False:
         return False
     return any(
-        func is _bumped and (sid is None or sid in sids)
+        func is marker and (sid is None or sid in sids)
         for sids, func, _robust in conn.run_on_commit
     )
 
 
-def _update_row() -> None:
+def _update_row(past: bool = True) -> None:
+    """Bump the version, and the past version too when `past`: one statement."""
     from pagecache.models import DataVersion
 
     now = timezone.now()
@@ -118,19 +202,22 @@ def _update_row() -> None:
         # (and only if) this transaction commits. Same query count as the plain UPDATE.
         with connection.cursor() as cursor:
             cursor.execute(
-                f"UPDATE {_version_table()} SET version = version + 1, changed_at = %s "  # noqa: S608
+                f"UPDATE {_version_table()} SET version = version + 1, changed_at = %s, "  # noqa: S608
+                "past_version = past_version + %s "
                 "WHERE id = %s RETURNING pg_notify(%s, version::text)",
-                [now, DataVersion.SINGLETON_PK, listener.CHANNEL],
+                [now, int(past), DataVersion.SINGLETON_PK, listener.CHANNEL],
             )
             changed = cursor.rowcount
     else:
         changed = DataVersion.objects.filter(pk=DataVersion.SINGLETON_PK).update(
-            version=F("version") + 1, changed_at=now
+            version=F("version") + 1, changed_at=now, past_version=F("past_version") + int(past)
         )
     if not changed:
         DataVersion.objects.get_or_create(
             pk=DataVersion.SINGLETON_PK, defaults={"version": 1, "changed_at": now}
         )
+    # This connection's own writes do not change its SQLite change counter.
+    _forget_on_sqlite()
 
 
 def lock_data_version() -> None:
@@ -149,15 +236,22 @@ def bump_data_version() -> None:
     the writer commits, so concurrent writers queue here; writes are rare (staff status
     updates, admin edits, imports), reads never wait (MVCC).
     """
+    past = not _past_kept.get()
     conn = transaction.get_connection()
     if not conn.in_atomic_block:
-        _update_row()  # autocommit: the statement is the transaction
+        _update_row(past)  # autocommit: the statement is the transaction
         listener.forget_held_version()
         return
-    if _already_bumped(conn):
+    bumped = _already_bumped(conn)
+    if bumped and (not past or _already_bumped(conn, _past_bumped)):
         return
-    _update_row()
-    transaction.on_commit(_bumped)
+    # A write that changes the past, after one that did not in the same transaction, bumps
+    # the row again: the version twice, harmless (only its changes matter).
+    _update_row(past)
+    if not bumped:
+        transaction.on_commit(_bumped)
+    if past:
+        transaction.on_commit(_past_bumped)
 
 
 def _bump_on_save(sender, update_fields=None, **kwargs):

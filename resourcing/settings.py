@@ -244,8 +244,9 @@ else:
 # the timeout only frees memory.
 PAGE_CACHE_ENABLED = env_bool("DJANGO_PAGE_CACHE", default=True)
 PAGE_CACHE_SECONDS = 600
-# On PostgreSQL each server process holds the data version and hears of writes through
-# LISTEN/NOTIFY (pagecache.listener); DJANGO_PAGE_CACHE_LISTEN=0 reads it per request instead.
+# Each server process holds the data version between requests: on PostgreSQL it hears of
+# writes through LISTEN/NOTIFY (pagecache.listener), on SQLite through the connection's change
+# counter (pagecache.versions); DJANGO_PAGE_CACHE_LISTEN=0 reads it per request instead.
 # Off in tests (resourcing/settings_test.py), whose writes are rolled back and never notified.
 PAGE_CACHE_LISTEN = env_bool("DJANGO_PAGE_CACHE_LISTEN", default=True)
 

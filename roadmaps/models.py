@@ -990,3 +990,26 @@ class ReviewCounter(models.Model):
             f"roadmap {self.roadmap_id}, reviewed {self.reviewed_on}, {self.status}: "
             f"{self.milestones}"
         )
+
+
+class PastProgress(models.Model):
+    """A sector's progress at the end of a past quarter, as roadmaps.progress computed it from
+    the history, kept so progress over time does not read the whole history again on every
+    dashboard: the past version it was computed at (pagecache.versions) says whether it
+    still holds. Every write that could change a past day bumps that version; a status or
+    deadline change recorded now does not, so stored quarters outlive the everyday writes.
+    A cache, not data: never exported; any row may be dropped and is computed again."""
+
+    sector = models.ForeignKey(Sector, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    past_version = models.PositiveBigIntegerField()
+    # Progress.measures(): the counts, by provenance too.
+    measures = models.JSONField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["sector", "day"], name="past_progress_sector_day")
+        ]
+
+    def __str__(self):
+        return f"sector {self.sector_id}, {self.day} (past version {self.past_version})"

@@ -39,9 +39,8 @@ from roadmaps.progress import (
     period_ends,
     progress_by,
     progress_of,
-    progress_over_time,
-    progress_over_time_by,
     redated,
+    sector_progress_over_time,
     slippage_of,
     status_counts,
 )
@@ -96,7 +95,8 @@ class OverviewPage:
 
 def overview_page(as_of: datetime.date, *, details: bool = True) -> OverviewPage:
     """Queries: sectors, progress by sector; details add next due milestones, updates, the
-    stakeholder groups and progress by sector at every one of period_ends(as_of) (one)."""
+    stakeholder groups and progress by sector at every one of period_ends(as_of) (one query
+    when stored: roadmaps.progress.sector_progress_over_time)."""
     progress = progress_by(
         Milestone.objects.current(),
         "target__roadmap__sector",
@@ -115,10 +115,11 @@ def overview_page(as_of: datetime.date, *, details: bool = True) -> OverviewPage
             page.next_due.setdefault(milestone.sector_id, []).append(milestone)
         page.updates = list(MilestoneUpdate.objects.for_overview(as_of)[:RECENT_UPDATES])
         page.groups = list(_groups())
-        days = period_ends(as_of)
-        series = progress_over_time_by(Milestone.objects.current(), "target__roadmap__sector", days)
-        empty = [(day, Progress()) for day in days]
-        shown = {sector.pk: series.get(sector.pk, empty) for sector, _progress in page.sectors}
+        shown = sector_progress_over_time(
+            [sector.pk for sector, _progress in page.sectors],
+            period_ends(as_of),
+            known={sector.pk: progress for sector, progress in page.sectors},
+        )
         # One vertical scale for every sector: small multiples compare at a glance.
         scale = charts.over_time_scale(*shown.values())
         page.over_time = {
@@ -179,8 +180,8 @@ def sector_dashboard_page(
     their measurements and the sector's targets each measures (both skipped with no
     indicator), the sector's minerals and the value chain (stages, progress by stage,
     milestones placed by stage), at-risk milestones, the next due, progress at every one of
-    period_ends(as_of) (one query), and its milestones reviewed within the sector's interval
-    (one aggregate)."""
+    period_ends(as_of) (one query once stored: sector_progress_over_time), and its milestones
+    reviewed within the sector's interval (one aggregate)."""
     sector = get_object_or_404(Sector, slug=sector_slug)
     milestones = Milestone.objects.in_sector(sector)
     # Today's progress adds up the sector's counters (roadmaps.counters), whatever its size.
@@ -252,7 +253,9 @@ def sector_dashboard_page(
         .order_by("due_as_of", "code")[:FIRST_SCREEN_ITEMS]
     )
     page.next_due = list(milestones.next_due(as_of, FIRST_SCREEN_ITEMS))
-    page.over_time = charts.over_time(progress_over_time(milestones, period_ends(as_of)))
+    days, known = period_ends(as_of), {sector.pk: page.progress}
+    over_time = sector_progress_over_time([sector.pk], days, known)
+    page.over_time = charts.over_time(over_time[sector.pk])
     page.reviewed = reviewed_share(
         reviewed_milestone_counts(
             milestones.with_status_as_of(as_of).with_review(as_of),
@@ -550,12 +553,13 @@ class SectorReportPage:
 
 def sector_report_page(sector_slug: str, as_of: datetime.date) -> SectorReportPage:
     """Queries: sector_dashboard_page's, every overdue milestone, the re-dated milestones, then
-    the sector's progress on every one of report_days(as_of) (one query)."""
+    the sector's progress on every one of report_days(as_of) (one query once stored)."""
     dashboard = sector_dashboard_page(sector_slug, as_of)
     milestones = Milestone.objects.in_sector(dashboard.sector)
+    pk = dashboard.sector.pk
     return SectorReportPage(
         dashboard=dashboard,
         overdue=list(milestones.overdue_as_of(as_of)),
         redated=redated(milestones, as_of),
-        over_time=progress_over_time(milestones, report_days(as_of)),
+        over_time=sector_progress_over_time([pk], report_days(as_of), {pk: dashboard.progress})[pk],
     )

@@ -35,7 +35,8 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from pagecache.versions import bump_data_version
+from pagecache.versions import bump_data_version, past_unchanged
+from resourcing.lib.dates import start_of_day, today
 from resourcing.lib.translations import (
     TRANSLATED,
     TranslationStatus,
@@ -96,9 +97,14 @@ def _versioned_update(
 def _write_with_history(update, current, milestone, expected_version: int, now, **columns):
     """A status or deadline change: the versioned UPDATE, its history row, one data-version
     bump (the conditional UPDATE sends no signal; pagecache counts one bump per transaction,
-    so a change is one new version); the caller's instance then shows the new state."""
-    _versioned_update(current, expected_version, now, history=update, **columns)
-    bump_data_version()
+    so a change is one new version); the caller's instance then shows the new state.
+
+    A history row dated today or later changes no past day (the row before it carries the
+    old value: roadmaps.progress._in_force), so the past version stays; one dated earlier
+    (`created_at` given) bumps it."""
+    with past_unchanged(update.created_at >= start_of_day(today())):
+        _versioned_update(current, expected_version, now, history=update, **columns)
+        bump_data_version()
     for name, value in columns.items():
         setattr(milestone, name, value)
     milestone.version = expected_version + 1

@@ -105,3 +105,78 @@ def test_listener_is_off_in_tests_and_on_sqlite(settings):
     assert settings.PAGE_CACHE_LISTEN is False
     settings.PAGE_CACHE_LISTEN = True
     assert listener_module.enabled() is (connection.vendor == "postgresql")
+
+
+# SQLite: the version held while the connection's change counter (PRAGMA data_version) stays.
+
+
+@pytest.fixture
+def sqlite_held(transactional_db, settings):
+    from pagecache import versions
+    from pagecache.models import DataVersion
+
+    if connection.vendor != "sqlite":
+        pytest.skip("PRAGMA data_version is SQLite's")
+    settings.PAGE_CACHE_LISTEN = True
+    # A transactional test before this one flushed the database: the migration's row again.
+    DataVersion.objects.get_or_create(pk=DataVersion.SINGLETON_PK)
+    versions._forget_on_sqlite()
+    yield
+    versions._forget_on_sqlite()
+
+
+def _other_connection():
+    import sqlite3
+
+    return sqlite3.connect(connection.settings_dict["NAME"], uri=True, isolation_level=None)
+
+
+def test_sqlite_holds_the_version_until_another_connection_commits(
+    sqlite_held, django_assert_num_queries
+):
+    with django_assert_num_queries(1):
+        held = current_data_version()
+    with django_assert_num_queries(0):
+        assert current_data_version() == held
+
+    other = _other_connection()
+    other.execute("UPDATE roadmaps_dataversion SET version = version + 1 WHERE id = 1")
+    with django_assert_num_queries(1):
+        fresh = current_data_version()
+    assert fresh[0] == held[0] + 1
+    with django_assert_num_queries(0):
+        assert current_data_version() == fresh
+
+    # Any commit makes it read the row again (here one that changes no version).
+    other.execute("UPDATE roadmaps_dataversion SET changed_at = changed_at WHERE id = 1")
+    with django_assert_num_queries(1):
+        assert current_data_version() == fresh
+    other.close()
+
+
+def test_sqlite_own_writes_drop_the_held_version(sqlite_held, django_assert_num_queries):
+    held = current_data_version()
+
+    bump_data_version()  # autocommit on this connection: its own counter does not move
+    with django_assert_num_queries(1):
+        assert current_data_version()[0] == held[0] + 1
+
+    with transaction.atomic():
+        bump_data_version()
+    with django_assert_num_queries(1):
+        assert current_data_version()[0] == held[0] + 2
+
+
+def test_sqlite_never_holds_inside_a_transaction(sqlite_held, django_assert_num_queries):
+    held = current_data_version()
+
+    with transaction.atomic():
+        with django_assert_num_queries(1):
+            assert current_data_version() == held
+        bump_data_version()
+        assert current_data_version()[0] == held[0] + 1
+        transaction.set_rollback(True)
+
+    # The rolled-back bump is not held: the row says the old version again.
+    with django_assert_num_queries(1):
+        assert current_data_version() == held
