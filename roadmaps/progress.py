@@ -582,6 +582,24 @@ def sector_progress_over_time(sector_ids, days, known=None) -> dict:
     return {pk: [(day, found[pk, day]) for day in days] for pk in sector_ids}
 
 
+def store_past_progress() -> int:
+    """Compute and store every sector's past quarter ends of period_ends(today) that are not
+    stored at the current past version: what the first dashboard after a load would otherwise
+    compute while its visitor waits. Run after bulk loads (load_resourcing,
+    generate_demo_data). Returns how many were computed."""
+    from roadmaps.models import Sector
+
+    sector_ids = list(Sector.objects.values_list("pk", flat=True))
+    days = [day for day in period_ends(today()) if _storable(day)]
+    if not sector_ids or not days:
+        return 0
+    stored = PastProgress.objects.filter(
+        sector__in=sector_ids, day__in=days, past_version=Subquery(past_version_row())
+    ).count()
+    sector_progress_over_time(sector_ids, days)
+    return len(sector_ids) * len(days) - stored
+
+
 def _store(points, version) -> None:
     """Upsert stored past progress; a page never fails for it (a lock held too long, a
     concurrent upsert): the next reader computes it again."""
@@ -638,5 +656,6 @@ __all__ = [
     "slippage_of",
     "status_as_of",
     "status_counts",
+    "store_past_progress",
     "with_status_as_of",
 ]

@@ -13,7 +13,12 @@ from pagecache.versions import bump_data_version, current_past_version, past_unc
 from resourcing.lib.dates import today
 from roadmaps import services
 from roadmaps.models import Milestone, PastProgress, Status
-from roadmaps.progress import period_ends, progress_over_time_by, sector_progress_over_time
+from roadmaps.progress import (
+    _storable,
+    period_ends,
+    progress_over_time_by,
+    sector_progress_over_time,
+)
 from tests.factories import make_milestone, make_roadmap, make_sector, make_target
 from tests.test_progress_over_time import _blocks, _history_with_every_kind_of_change
 
@@ -42,6 +47,17 @@ def days():
     return period_ends(today())
 
 
+def _quarters() -> list:
+    """The days of period_ends(today) that are stored: all but today, and but a quarter end
+    that ended less than a day ago (on the day after one)."""
+    return [day for day in period_ends(today()) if _storable(day)]
+
+
+def _recent() -> int:
+    """1 on the day after a quarter end (that quarter is computed, not yet stored), else 0."""
+    return int(len(_quarters()) < len(period_ends(today())) - 1)
+
+
 def _stored_days() -> set:
     return set(PastProgress.objects.values_list("sector_id", "day"))
 
@@ -54,7 +70,7 @@ def test_past_quarter_ends_are_computed_once_then_read(sectors, days, django_ass
 
     assert first == second == _recomputed(sectors, days)
     # Every quarter end but today's day (never stored: it can still change).
-    assert _stored_days() == {(pk, day) for pk in sectors for day in days[:-1]}
+    assert _stored_days() == {(pk, day) for pk in sectors for day in _quarters()}
     assert {row.past_version for row in PastProgress.objects.all()} == {current_past_version()}
 
 
@@ -65,7 +81,7 @@ def test_a_sector_with_no_milestones_is_stored_as_zeros(db, days, django_assert_
     with django_assert_num_queries(1 + 1):
         series = _over_time([empty], days)[empty]
     assert [block["counted"] for _day, block, _events in series] == [0] * len(days)
-    assert PastProgress.objects.count() == len(days) - 1
+    assert PastProgress.objects.count() == len(_quarters())
 
 
 def test_known_progress_is_used_for_the_last_day(sectors, days, django_assert_num_queries):
@@ -73,7 +89,7 @@ def test_known_progress_is_used_for_the_last_day(sectors, days, django_assert_nu
     known = dict.fromkeys(sectors, sector_progress_over_time(sectors, days)[sectors[0]][-1][1])
 
     # Every past day stored and the last one given: one query, whatever it would cost.
-    with django_assert_num_queries(1):
+    with django_assert_num_queries(1 + _recent()):
         series = sector_progress_over_time(sectors, days, known)
     assert all(series[pk][-1][1] is known[pk] for pk in sectors)
 
@@ -301,9 +317,37 @@ def test_the_dashboard_reads_the_stored_quarters(sectors, django_assert_num_quer
     with django_assert_num_queries(1 + 20 + COMPUTED - 1) as computed:
         first = sector_dashboard_page("mobility", today())
     # The same page again: its progress over time in one query, the same chart.
-    with django_assert_num_queries(1 + 20):
+    with django_assert_num_queries(1 + 20 + _recent()):
         second = sector_dashboard_page("mobility", today())
 
     assert "past_progress" not in computed.captured_queries[-1]["sql"]
     assert second.over_time == first.over_time
-    assert _stored_days() == {(sectors[0], day) for day in period_ends(today())[:-1]}
+    assert _stored_days() == {(sectors[0], day) for day in _quarters()}
+
+
+def test_store_past_progress_computes_what_is_missing_once(sectors, django_assert_num_queries):
+    from roadmaps.progress import store_past_progress
+
+    quarters = _quarters()
+
+    assert store_past_progress() == len(sectors) * len(quarters)
+    assert _stored_days() == {(pk, day) for pk in sectors for day in quarters}
+    with django_assert_num_queries(3):  # sectors, quarters stored; nothing to compute
+        assert store_past_progress() == 0
+
+
+def test_bulk_loads_store_the_past_quarters(db):
+    from roadmaps.models import Sector
+
+    call_command("generate_demo_data", milestones=40, updates=60, verbosity=0)
+
+    sector_ids = set(Sector.objects.values_list("pk", flat=True))
+    quarters = _quarters()
+    assert _stored_days() == {(pk, day) for pk in sector_ids for day in quarters}
+    assert set(PastProgress.objects.values_list("past_version", flat=True)) == {
+        current_past_version()
+    }
+    # What they hold is what the history says.
+    stored = _over_time(sector_ids, quarters)
+    PastProgress.objects.all().delete()
+    assert stored == _recomputed(sector_ids, quarters)

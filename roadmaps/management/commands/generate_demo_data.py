@@ -23,6 +23,7 @@ from roadmaps import counters
 from roadmaps.models import (
     Milestone,
     MilestoneUpdate,
+    PastProgress,
     ProgressCounter,
     Provenance,
     ReviewCounter,
@@ -32,6 +33,7 @@ from roadmaps.models import (
     Target,
     Theme,
 )
+from roadmaps.progress import store_past_progress
 from stakeholders.models import StakeholderGroup
 
 SLUG_PREFIX = "synthetic-"
@@ -63,6 +65,7 @@ def _delete_synthetic() -> int:
     steps = [
         ProgressCounter.objects.filter(roadmap__sector__in=sectors),
         ReviewCounter.objects.filter(roadmap__sector__in=sectors),
+        PastProgress.objects.filter(sector__in=sectors),
         MilestoneUpdate.objects.filter(milestone__in=milestones),
         Milestone.stakeholder_groups.through.objects.filter(milestone__in=milestones),
         milestones,
@@ -123,6 +126,8 @@ class Command(BaseCommand):
         # SQLite guess, and the benchmark would measure the guess.
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
+        # The sectors' past quarters, once (roadmaps.PastProgress): not by the first visitor.
+        store_past_progress()
         self.stdout.write(
             self.style.SUCCESS(
                 f"generated {n_sectors} synthetic sector(s), {len(targets)} targets, "

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from roadmaps import translation_files
 from roadmaps.models import Sector
+from roadmaps.progress import store_past_progress
 
 
 class Command(BaseCommand):
@@ -55,6 +56,8 @@ class Command(BaseCommand):
                 self._translations(overwrite=True)
         except translation_files.TranslationFileError as exc:
             raise CommandError(str(exc)) from exc
+        # The sectors' past quarters, once (roadmaps.PastProgress): not by the first visitor.
+        store_past_progress()
 
     def _translations(self, *, overwrite: bool):
         result = translation_files.load(overwrite=overwrite)
