@@ -351,3 +351,18 @@ def test_bulk_loads_store_the_past_quarters(db):
     stored = _over_time(sector_ids, quarters)
     PastProgress.objects.all().delete()
     assert stored == _recomputed(sector_ids, quarters)
+
+
+def test_rebuild_command_recomputes_the_past_after_a_write_past_the_application(sectors, days):
+    import io
+
+    _over_time(sectors, days)
+    # Past every writer: no bump, the stored quarters still claim to hold.
+    Milestone.objects.filter(code="MOB-1.5").update(is_project_event=True)
+    assert _over_time(sectors, days) != _recomputed(sectors, days)
+
+    out = io.StringIO()
+    call_command("rebuild_progress_counters", stdout=out)
+
+    assert f"{len(sectors) * len(_quarters())} past quarters computed" in out.getvalue()
+    assert _over_time(sectors, days) == _recomputed(sectors, days)
