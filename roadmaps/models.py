@@ -316,6 +316,19 @@ class Target(SourceFields, TranslationReview):
     ]
 
 
+# The columns a milestone shown as a marker (timeline, value chain) needs, with what marks an
+# unreviewed translation of its title (content_translation).
+MARKER_COLUMNS = (
+    "code",
+    "title",
+    "due_date",
+    "provenance",
+    "status",
+    "is_project_event",
+    *STATUS_COLUMNS,
+)
+
+
 class MilestoneQuerySet(models.QuerySet):
     def get_by_natural_key(self, code):
         return self.get(code=code)
@@ -401,17 +414,7 @@ class MilestoneQuerySet(models.QuerySet):
         return (
             self.with_status_as_of(as_of)
             .select_related("target")
-            .only(
-                "code",
-                "title",
-                "due_date",
-                "provenance",
-                "status",
-                "is_project_event",
-                "target__code",
-                # What marks an unreviewed translation of the title (content_translation).
-                *STATUS_COLUMNS,
-            )
+            .only(*MARKER_COLUMNS, "target__code")
             .order_by("due_as_of", "code")
         )
 
@@ -471,17 +474,7 @@ class MilestoneQuerySet(models.QuerySet):
         once per stage. How many each stage has in all: the progress counters."""
         from django.db.models import Exists, IntegerField, OuterRef, Value
 
-        placed = self.with_status_as_of(as_of).only(
-            "code",
-            "title",
-            "due_date",
-            "provenance",
-            "status",
-            "is_project_event",
-            "target_id",
-            # What marks an unreviewed translation of the title (content_translation).
-            *STATUS_COLUMNS,
-        )
+        placed = self.with_status_as_of(as_of).only(*MARKER_COLUMNS, "target_id")
         links = self.model.stages.through.objects.filter(milestone=OuterRef("pk"))
         parts = []
         for stage in [*stages, None]:
