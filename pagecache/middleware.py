@@ -28,6 +28,7 @@ page, for every page (not the 500 of an unexpected error).
 """
 
 import datetime
+import functools
 import hashlib
 import logging
 from functools import wraps
@@ -93,6 +94,26 @@ def _last_modified(changed_at: datetime.datetime) -> datetime.datetime:
     return max(changed_at, midnight)
 
 
+# get_host() validates the Host header against ALLOWED_HOSTS (400 otherwise) on every call;
+# the answer depends on those headers and settings only, so valid ones are remembered.
+_HOST_HEADERS = ("HTTP_X_FORWARDED_HOST", "HTTP_HOST", "SERVER_NAME", "SERVER_PORT")
+_valid_hosts: dict = {}
+MAX_REMEMBERED_HOSTS = 64
+
+
+def _host(request) -> str:
+    """request.get_host(), remembered per set of host headers (a bad one raises each time)."""
+    meta = request.META
+    headers = tuple(meta.get(name) for name in _HOST_HEADERS)
+    host = _valid_hosts.get(headers)
+    if host is None:
+        host = request.get_host()  # DisallowedHost for a host the settings do not allow
+        if len(_valid_hosts) >= MAX_REMEMBERED_HOSTS:
+            _valid_hosts.clear()
+        _valid_hosts[headers] = host
+    return host
+
+
 def page_key(request, version: int, changed_at: datetime.datetime, query: str | None) -> str:
     """`query`: the canonical query string, or None to key by the full path as sent."""
     from resourcing.lib.dates import today
@@ -109,7 +130,7 @@ def page_key(request, version: int, changed_at: datetime.datetime, query: str | 
             changed_at.isoformat(),
             today().isoformat(),
             get_language(),
-            request.get_host(),
+            _host(request),
             request.get_full_path() if query is None else f"{request.path}?{query}",
         ]
     )
@@ -123,15 +144,45 @@ def _is_storable(response) -> bool:
     return not any(word in cache_control for word in ("private", "no-store"))
 
 
+VARY = ("Cookie", "Accept-Encoding")
+
+
+@functools.lru_cache(maxsize=4)
+def _http_date(timestamp: int) -> str:
+    return http_date(timestamp)
+
+
 def _validators(response, etag: str, last_modified: int | None):
     response["ETag"] = etag
     if last_modified is not None:
-        response["Last-Modified"] = http_date(last_modified)
+        response["Last-Modified"] = _http_date(last_modified)
     # Shared caches may keep the page but must ask again each time: a write shows at once.
     response["Cache-Control"] = "no-cache"
     # Signed-in visitors (session cookie) get different pages: never the anonymous copy.
-    patch_vary_headers(response, ["Cookie", "Accept-Encoding"])
+    if response.has_header("Vary"):
+        patch_vary_headers(response, VARY)
+    else:
+        response["Vary"] = ", ".join(VARY)
     return response
+
+
+def _conditional(request, etag: str, last_modified: int | None):
+    """get_conditional_response's answer, without parsing anything in the common cases: no
+    validator sent (a first visit), or exactly this page's ETag in If-None-Match alone (a
+    revalidation). A 304 then is what Django would answer: If-None-Match takes precedence
+    over If-Modified-Since, and compares weakly."""
+    meta = request.META
+    if_none_match = meta.get("HTTP_IF_NONE_MATCH")
+    if if_none_match is None and "HTTP_IF_MODIFIED_SINCE" not in meta:
+        if "HTTP_IF_MATCH" not in meta and "HTTP_IF_UNMODIFIED_SINCE" not in meta:
+            return None
+    elif (
+        if_none_match == etag
+        and "HTTP_IF_MATCH" not in meta
+        and "HTTP_IF_UNMODIFIED_SINCE" not in meta
+    ):
+        return HttpResponseNotModified()
+    return get_conditional_response(request, etag=etag, last_modified=last_modified)
 
 
 def _encode(request, response, encodings):
@@ -147,8 +198,10 @@ def _encode(request, response, encodings):
 def _stored_response(request, stored) -> HttpResponse:
     content, headers, encodings = stored
     response = HttpResponse(content)
-    for name, value in headers:
-        response[name] = value
+    # The stored headers came out of a response, which checked them when they were set: put
+    # back as they were (ResponseHeaders keeps {lower-case name: (name, value)}; Django is
+    # pinned to 5.2), without checking each again on every request.
+    response.headers._store.update((name.lower(), (name, value)) for name, value in headers)
     return _encode(request, response, encodings)
 
 
@@ -182,7 +235,7 @@ class ConditionalPageCacheMiddleware:
             int(modified.timestamp()) if int(now.timestamp()) > int(modified.timestamp()) else None
         )
 
-        not_modified = get_conditional_response(request, etag=etag, last_modified=last_modified)
+        not_modified = _conditional(request, etag, last_modified)
         if isinstance(not_modified, HttpResponseNotModified):
             return _validators(not_modified, etag, last_modified)
 

@@ -120,21 +120,35 @@ class SiteWideCSPMiddleware(CSPMiddleware):
     """
 
     _policies: tuple[str, str] | None = None
+    # The marks django-csp's decorators leave on a response.
+    _MARKS = tuple(
+        f"_csp_{name}{suffix}"
+        for name in ("exempt", "config", "update", "replace")
+        for suffix in ("", "_ro")
+    )
+    _excluded: tuple[str, ...] | None = None
+
+    def _excluded_prefixes(self) -> tuple[str, ...]:
+        if self._excluded is None:  # once per process, like the policies
+            self._excluded = tuple(
+                prefix
+                for setting in ("CONTENT_SECURITY_POLICY", "CONTENT_SECURITY_POLICY_REPORT_ONLY")
+                for prefix in (getattr(settings, setting, None) or {}).get(
+                    "EXCLUDE_URL_PREFIXES", ()
+                )
+            )
+        return self._excluded
 
     def _plain(self, request, response) -> bool:
         if getattr(request, "_csp_nonce", None) or HEADER in response:
             return False
-        if HEADER_REPORT_ONLY in response or any(
-            getattr(response, f"_csp_{name}{suffix}", None)
-            for name in ("exempt", "config", "update", "replace")
-            for suffix in ("", "_ro")
-        ):
+        if HEADER_REPORT_ONLY in response:
             return False
-        for setting in ("CONTENT_SECURITY_POLICY", "CONTENT_SECURITY_POLICY_REPORT_ONLY"):
-            prefixes = (getattr(settings, setting, None) or {}).get("EXCLUDE_URL_PREFIXES")
-            if prefixes and request.path_info.startswith(tuple(prefixes)):
-                return False
-        return True
+        marks = response.__dict__
+        if any(marks.get(mark) for mark in self._MARKS):
+            return False
+        excluded = self._excluded_prefixes()
+        return not (excluded and request.path_info.startswith(excluded))
 
     def process_response(self, request, response):
         if not self._plain(request, response):

@@ -1,0 +1,68 @@
+"""The page cache's short cuts (issue 18) answer exactly what the long way would."""
+
+import itertools
+
+import pytest
+from django.http import HttpResponseNotModified
+from django.test import RequestFactory
+from django.utils.cache import get_conditional_response
+
+from pagecache.middleware import _conditional
+
+ETAG = 'W/"0123456789abcdef0123456789abcdef01234567"'
+LAST_MODIFIED = 1_764_460_800  # 2025-11-30 00:00:00 UTC
+SAME_DAY = "Sun, 30 Nov 2025 00:00:00 GMT"
+DAY_BEFORE = "Sat, 29 Nov 2025 00:00:00 GMT"
+HEADERS = {
+    "HTTP_IF_NONE_MATCH": [None, ETAG, ETAG.removeprefix("W/"), '"other"', f'"x", {ETAG}', "*"],
+    "HTTP_IF_MODIFIED_SINCE": [
+        None,
+        "Sun, 30 Nov 2025 00:00:00 GMT",
+        "Sat, 29 Nov 2025 00:00:00 GMT",
+    ],
+    "HTTP_IF_MATCH": [None, ETAG, '"other"'],
+    "HTTP_IF_UNMODIFIED_SINCE": [None, DAY_BEFORE],
+}
+
+
+def _kind(response):
+    return None if response is None else (type(response), response.status_code)
+
+
+@pytest.mark.parametrize("method", ["GET", "HEAD"])
+def test_conditional_answers_as_django_does_for_every_combination(method):
+    factory = RequestFactory()
+    names = list(HEADERS)
+    for values in itertools.product(*HEADERS.values()):
+        meta = {name: value for name, value in zip(names, values, strict=True) if value}
+        request = factory.generic(method, "/sectors/mobility/", **meta)
+
+        ours = _conditional(request, ETAG, LAST_MODIFIED)
+        django = get_conditional_response(request, etag=ETAG, last_modified=LAST_MODIFIED)
+
+        assert _kind(ours) == _kind(django), meta
+
+
+def test_a_revalidation_with_the_page_etag_is_a_304():
+    request = RequestFactory().get("/", HTTP_IF_NONE_MATCH=ETAG)
+    assert isinstance(_conditional(request, ETAG, None), HttpResponseNotModified)
+
+
+@pytest.mark.django_db
+def test_a_host_not_allowed_is_refused_every_time(client):
+    for _ in range(2):
+        assert client.get("/", HTTP_HOST="evil.example").status_code == 400
+    assert client.get("/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_a_cached_copy_carries_the_headers_of_the_rendered_page(client):
+    rendered = client.get("/sectors/")
+    cached = client.get("/sectors/")
+
+    def headers(response):
+        return {name: value for name, value in response.items() if name.lower() != "date"}
+
+    assert rendered.status_code == cached.status_code
+    assert headers(cached) == headers(rendered)
+    assert cached.content == rendered.content
