@@ -599,12 +599,13 @@ def _columns_of(translations: dict, model: str) -> dict:
 
 
 def _changed_translations(existing, translations: dict, model: str) -> list[str]:
-    """The file columns whose translation differs from the stored one ("" and none alike)."""
+    """The file columns whose translation differs from the stored one ("" and none alike);
+    `existing` None: a new row, which has none."""
     columns = {name: column for column, (m, name, _l) in LANGUAGE_COLUMNS.items() if m == model}
     return [
         columns[name]
         for name, value in translations.items()
-        if (getattr(existing, name) or "") != value
+        if (getattr(existing, name, None) or "") != value
     ]
 
 
@@ -626,7 +627,7 @@ def _plan_target(target, existing, roadmap, theme, milestone, translations) -> T
         translations=translations,
     )
     if existing is None:
-        plan.fields += _changed_translations(Target(), translations, "target")
+        plan.fields += _changed_translations(None, translations, "target")
     else:
         plan.fields = [
             column
@@ -652,7 +653,7 @@ def _plan_milestone(
             for column in COLUMNS
             if column in MILESTONE_FIELDS_ON_CREATE or links.get(column)
         ]
-        fields += _changed_translations(Milestone(), translations, "milestone")
+        fields += _changed_translations(None, translations, "milestone")
         action = "create"
     else:
         fields = _changed_fields(existing, milestone, target_code, values, groups, links)
