@@ -106,21 +106,14 @@ def test_days_not_quarter_ends_or_too_recent_are_never_stored(sectors, monkeypat
     assert _stored_days() == {(pk, datetime.date(2026, 3, 31)) for pk in sectors}
 
 
-def _status_now(code, status):
-    milestone = Milestone.objects.get(code=code)
-    services.record_status_update(
-        milestone=milestone, status=status, note="Checked", expected_version=milestone.version
-    )
-
-
-def _status_backdated(code, status):
+def _status(code, status, created_at=None):
     milestone = Milestone.objects.get(code=code)
     services.record_status_update(
         milestone=milestone,
         status=status,
-        note="Recorded late",
+        note="Checked",
         expected_version=milestone.version,
-        created_at=datetime.datetime(2023, 1, 15, 12, tzinfo=datetime.UTC),
+        created_at=created_at,
     )
 
 
@@ -136,7 +129,7 @@ def _deadline_now(code, due):
 
 # Writes that leave every past day as it was: stored quarters stay valid (no recomputation).
 KEPT = {
-    "status update": lambda: _status_now("MOB-1.5", Status.ACHIEVED),
+    "status update": lambda: _status("MOB-1.5", Status.ACHIEVED),
     "deadline change": lambda: _deadline_now("MOB-1.5", datetime.date(2021, 3, 31)),
 }
 
@@ -226,7 +219,9 @@ def _rows_added_and_deleted():
 # Writes that can change a past day: stored quarters are stale at once, and the next read
 # computes them again from the history.
 CHANGED = {
-    "status update dated in the past": lambda: _status_backdated("MOB-1.5", Status.ACHIEVED),
+    "status update dated in the past": lambda: _status(
+        "MOB-1.5", Status.ACHIEVED, datetime.datetime(2023, 1, 15, 12, tzinfo=datetime.UTC)
+    ),
     "milestone moved to another sector": _move_to_other_sector,
     "milestone made a project event": _make_project_event,
     "milestone created": _create,
