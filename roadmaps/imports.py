@@ -390,6 +390,9 @@ class _Known:
     # Where each code was first seen in the file.
     first_target_row: dict = field(default_factory=dict)
     first_code_row: dict = field(default_factory=dict)
+    # A target's cells -> (the Target they make, its validation errors as (column, message)):
+    # rows repeating a target's cells are checked once.
+    checked_targets: dict = field(default_factory=dict)
 
     @classmethod
     def for_rows(cls, rows: list[Row]) -> "_Known":
@@ -478,14 +481,20 @@ def _plan_row(plan: Plan, row: Row, known: _Known) -> list[RowError]:
     # The target: the model's rules, one definition per file, in the row's sector.
     # An empty target_year is an enabler, which has no year.
     translations = _translations(cells)
-    target = Target(
-        code=cells["target"],
-        title=cells["target_title"],
-        target_year=cells["target_year"] or None,
-        **translations["target"],
-    )
-    target_columns = {**TARGET_COLUMNS, **_columns_of(translations["target"], "target")}
-    errors += _clean(target, target_columns, row)
+    target_cells = (cells["target"], cells["target_title"], cells["target_year"])
+    target_cells += tuple(translations["target"].items())
+    if target_cells not in known.checked_targets:
+        target = Target(
+            code=cells["target"],
+            title=cells["target_title"],
+            target_year=cells["target_year"] or None,
+            **translations["target"],
+        )
+        target_columns = {**TARGET_COLUMNS, **_columns_of(translations["target"], "target")}
+        found = [(e.column, e.message) for e in _clean(target, target_columns, row)]
+        known.checked_targets[target_cells] = (target, found)
+    target, found = known.checked_targets[target_cells]
+    errors += [RowError(row.number, column, message) for column, message in found]
     first = known.first_target_row.setdefault(cells["target"], row)
     if first is not row:
         target_columns = [
