@@ -1059,3 +1059,20 @@ def test_bulk_import_of_a_milestone_changed_meanwhile_writes_nothing(small_roadm
     assert [(e.row, e.column) for e in excinfo.value.errors] == [(3, "code")]
     assert "A-1.2 was updated by someone else during the import" in excinfo.value.errors[0].message
     assert _dump() == before
+
+
+def test_a_target_repeated_on_rows_is_refused_on_each_of_them(tmp_path, small_roadmap):
+    # Rows 2 and 3 are target A-1's two milestones: its cells are checked once, and the
+    # error is still reported under each row that carries them.
+    edits = [_set(2, "target_year", "2070"), _set(3, "target_year", "2070")]
+    path = _write(tmp_path, _edit(_export("sector-a"), lambda rows: [e(rows) for e in edits]))
+    before = _dump()
+
+    with pytest.raises(CommandError) as excinfo:
+        _import(path)
+
+    message = str(excinfo.value)
+    assert "row 2, target_year: 2070 is after 2050" in message
+    assert "row 3, target_year: 2070 is after 2050" in message
+    assert "row 4, target_year" not in message
+    assert _dump() == before
