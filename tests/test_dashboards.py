@@ -12,6 +12,7 @@ from django.core.management import call_command
 from resourcing.lib.dates import today
 from roadmaps.models import Provenance, Status
 from tests.factories import (
+    counted_once,
     make_group,
     make_history,
     make_milestone,
@@ -687,27 +688,28 @@ def _grow(scale: int):
     from stakeholders.models import StakeholderGroup
 
     groups = list(StakeholderGroup.objects.all())
-    for sector_slug in ("mobility", "electronics"):
-        from roadmaps.models import Roadmap, Sector
+    with counted_once():
+        for sector_slug in ("mobility", "electronics"):
+            from roadmaps.models import Roadmap, Sector
 
-        sector = Sector.objects.get_or_create(
-            slug=sector_slug, defaults={"name": sector_slug.title()}
-        )[0]
-        roadmap = Roadmap.objects.filter(sector=sector).first() or make_roadmap(sector=sector)
-        for _ in range(scale):
-            target = make_target(roadmap=roadmap, theme=make_theme(), groups=groups[:1])
-            for month in (1, 2, 3):
-                milestone = make_milestone(
-                    target=target,
-                    due_date=datetime.date(2024 + month, month, 28),
-                    status=Status.IN_PROGRESS,
-                    groups=groups[:2],
-                )
-                make_history(
-                    milestone,
-                    (Status.NOT_STARTED, Status.AT_RISK, "2024-01-10"),
-                    (Status.AT_RISK, Status.IN_PROGRESS, "2025-11-10"),
-                )
+            sector = Sector.objects.get_or_create(
+                slug=sector_slug, defaults={"name": sector_slug.title()}
+            )[0]
+            roadmap = Roadmap.objects.filter(sector=sector).first() or make_roadmap(sector=sector)
+            for _ in range(scale):
+                target = make_target(roadmap=roadmap, theme=make_theme(), groups=groups[:1])
+                for month in (1, 2, 3):
+                    milestone = make_milestone(
+                        target=target,
+                        due_date=datetime.date(2024 + month, month, 28),
+                        status=Status.IN_PROGRESS,
+                        groups=groups[:2],
+                    )
+                    make_history(
+                        milestone,
+                        (Status.NOT_STARTED, Status.AT_RISK, "2024-01-10"),
+                        (Status.AT_RISK, Status.IN_PROGRESS, "2025-11-10"),
+                    )
 
 
 # Progress over time (roadmaps.progress.sector_progress_over_time) after a write that changed

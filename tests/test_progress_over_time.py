@@ -9,7 +9,14 @@ import pytest
 from roadmaps import charts
 from roadmaps.models import Milestone, Status
 from roadmaps.progress import period_ends, progress_of, progress_over_time
-from tests.factories import make_history, make_milestone, make_roadmap, make_sector, make_target
+from tests.factories import (
+    counted_once,
+    make_history,
+    make_milestone,
+    make_roadmap,
+    make_sector,
+    make_target,
+)
 
 
 def test_period_ends_are_year_ends_then_quarters_then_the_day():
@@ -252,14 +259,15 @@ def test_progress_over_time_by_equals_progress_by_on_each_day(db):
 
 
 def _grow(times: int):
-    for _ in range(times):
-        target = make_target(roadmap=make_roadmap(sector=make_sector()))
-        milestone = make_milestone(target=target, due_date=datetime.date(2024, 3, 31))
-        make_history(
-            milestone,
-            (Status.NOT_STARTED, Status.IN_PROGRESS, "2022-02-02"),
-            (Status.IN_PROGRESS, Status.ACHIEVED, "2025-02-02"),
-        )
+    with counted_once():
+        for _ in range(times):
+            target = make_target(roadmap=make_roadmap(sector=make_sector()))
+            milestone = make_milestone(target=target, due_date=datetime.date(2024, 3, 31))
+            make_history(
+                milestone,
+                (Status.NOT_STARTED, Status.IN_PROGRESS, "2022-02-02"),
+                (Status.IN_PROGRESS, Status.ACHIEVED, "2025-02-02"),
+            )
 
 
 @pytest.mark.parametrize("periods", [1, 5, len(DAYS), 40])
