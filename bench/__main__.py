@@ -18,8 +18,8 @@ on 127.0.0.1:5432 when it answers), each in turn:
    -d5s): the sector dashboard cold (DJANGO_PAGE_CACHE=0) at both sizes, then the largest
    worker's resident memory; warm (page cache on) at bench size, a 304 revalidation, and a
    22 KB static file served by whitenoise as the yardstick, in turn, in rounds (ROUNDS).
-4. Times `import_roadmap` of a file of 2,000 new milestones on the fixture-size database and
-   scales it to the budget's 10,000 rows.
+4. Times `import_roadmap` of a file of 10,000 new milestones (BENCH_IMPORT_ROWS) on the
+   fixture-size database, its start-up left out.
 
 Then prints one table (each figure, its budget, met or not) and writes .bench/results.json.
 """
@@ -81,10 +81,11 @@ WRK = ["-t2", "-c8", f"-d{WRK_DURATION}", "--latency", "--timeout", "10s"]
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", 3))
 ROUND_DURATION = os.environ.get("BENCH_ROUND_WRK", "2s")
 STATIC_PATH = "/static/admin/css/base.css"  # about 20 KB, like the issue's yardstick
-# The budget is for 10,000 rows; the bench applies 2,000 (about 15 ms a row on a loaded
-# machine: 10,000 would take minutes) and scales the time to 10,000, saying so.
+# The budget is for 10,000 rows, and the bench applies 10,000 (under 1 ms a row). A smaller
+# BENCH_IMPORT_ROWS scales the time to 10,000, saying so; that overstates it, as the
+# import's fixed costs (reading the stored rows, one recount) are scaled too.
 IMPORT_BUDGET_ROWS = 10000
-IMPORT_ROWS = int(os.environ.get("BENCH_IMPORT_ROWS", 2000))
+IMPORT_ROWS = int(os.environ.get("BENCH_IMPORT_ROWS", IMPORT_BUDGET_ROWS))
 COMPARE = {">=": operator.ge, "<=": operator.le, "<": operator.lt}
 LOCAL_POSTGRES = "postgres://postgres@127.0.0.1:5432/postgres"
 # (result key, figure, unit, budget per database, comparison) in the order of the table.
@@ -107,7 +108,8 @@ FIGURES = [
     ("worker_rss_mb", f"gunicorn worker RSS at {MILESTONES} milestones", " MB", lambda d: 150, "<"),
     (
         "import_seconds",
-        f"{IMPORT_BUDGET_ROWS}-row import (scaled from {IMPORT_ROWS})",
+        f"{IMPORT_BUDGET_ROWS}-row import"
+        + (f" (scaled from {IMPORT_ROWS})" if IMPORT_ROWS != IMPORT_BUDGET_ROWS else ""),
         " s",
         lambda d: 10,
         "<",
