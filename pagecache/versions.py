@@ -55,10 +55,7 @@ def past_unchanged(kept: bool = True):
 
 def current_past_version() -> int:
     """The past version (one query by primary key)."""
-    from pagecache.models import DataVersion
-
-    row = DataVersion.objects.filter(pk=DataVersion.SINGLETON_PK).values_list("past_version")
-    return next(iter(row), (0,))[0]
+    return next(iter(past_version_row()), {"past_version": 0})["past_version"]
 
 
 def past_version_row():
@@ -148,9 +145,8 @@ def read_data_version(cursor) -> tuple[int, datetime.datetime]:
 def _bumped() -> None:
     """The on_commit marker of a bumped transaction. At commit: this process stops holding
     the old version (other processes hear of it through the NOTIFY sent with the bump, or,
-    on SQLite, through its change counter)."""
+    on SQLite, through its change counter; this one forgot its SQLite version at the bump)."""
     listener.forget_held_version()
-    _forget_on_sqlite()
 
 
 def _write_transaction_savepoint(conn):

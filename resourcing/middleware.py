@@ -126,18 +126,15 @@ class SiteWideCSPMiddleware(CSPMiddleware):
         for name in ("exempt", "config", "update", "replace")
         for suffix in ("", "_ro")
     )
-    _excluded: tuple[str, ...] | None = None
 
-    def _excluded_prefixes(self) -> tuple[str, ...]:
-        if self._excluded is None:  # once per process, like the policies
-            self._excluded = tuple(
-                prefix
-                for setting in ("CONTENT_SECURITY_POLICY", "CONTENT_SECURITY_POLICY_REPORT_ONLY")
-                for prefix in (getattr(settings, setting, None) or {}).get(
-                    "EXCLUDE_URL_PREFIXES", ()
-                )
-            )
-        return self._excluded
+    def __init__(self, get_response):
+        super().__init__(get_response)
+        # The paths either policy leaves out, once per process.
+        self._excluded = tuple(
+            prefix
+            for setting in ("CONTENT_SECURITY_POLICY", "CONTENT_SECURITY_POLICY_REPORT_ONLY")
+            for prefix in (getattr(settings, setting, None) or {}).get("EXCLUDE_URL_PREFIXES", ())
+        )
 
     def _plain(self, request, response) -> bool:
         if getattr(request, "_csp_nonce", None) or HEADER in response:
@@ -147,8 +144,7 @@ class SiteWideCSPMiddleware(CSPMiddleware):
         marks = response.__dict__
         if any(marks.get(mark) for mark in self._MARKS):
             return False
-        excluded = self._excluded_prefixes()
-        return not (excluded and request.path_info.startswith(excluded))
+        return not (self._excluded and request.path_info.startswith(self._excluded))
 
     def process_response(self, request, response):
         if not self._plain(request, response):

@@ -486,25 +486,33 @@ def period_ends(as_of: datetime.date) -> list[datetime.date]:
     return [day for day in days if day < as_of] + [as_of]
 
 
-def _over_time_aggregates(days) -> tuple[dict, dict]:
-    """Progress at the end of each of `days` in one query: the status and due date in force
-    on day i annotated as status_as_of_<i> and due_as_of_<i> (the expressions every count
-    reads), and progress_aggregates over them named p<i>__<measure>."""
-    annotations, aggregates = {}, {}
+def _over_time_annotations(days) -> dict:
+    """The status and due date in force on day i of `days`, as status_as_of_<i> and
+    due_as_of_<i>: the expressions every count reads."""
+    annotations = {}
     for index, day in enumerate(days):
-        status_field, due_field = f"status_as_of_{index}", f"due_as_of_{index}"
-        annotations[status_field] = status_as_of(day)
-        annotations[due_field] = due_date_as_of(day)
-        for name, aggregate in progress_aggregates(day, status_field, due_field).items():
-            aggregates[f"p{index}__{name}"] = aggregate
-    return annotations, aggregates
+        annotations[f"status_as_of_{index}"] = status_as_of(day)
+        annotations[f"due_as_of_{index}"] = due_date_as_of(day)
+    return annotations
 
 
-def _progress_by_day(row: dict, days) -> list[tuple[datetime.date, Progress]]:
+def _over_time_aggregates(days, prefix: str = "", tally=_count_milestones) -> dict:
+    """progress_aggregates over _over_time_annotations(days), named <prefix>p<i>__<measure>."""
+    return {
+        f"{prefix}p{index}__{name}": aggregate
+        for index, day in enumerate(days)
+        for name, aggregate in progress_aggregates(
+            day, f"status_as_of_{index}", f"due_as_of_{index}", tally
+        ).items()
+    }
+
+
+def _progress_by_day(row: dict, days, prefix: str = "") -> list[tuple[datetime.date, Progress]]:
+    """What _over_time_aggregates(days, prefix) counted in `row`, day by day."""
     series = []
     for index, day in enumerate(days):
-        prefix = f"p{index}__"
-        measures = {key.removeprefix(prefix): n for key, n in row.items() if key.startswith(prefix)}
+        own = f"{prefix}p{index}__"
+        measures = {key.removeprefix(own): n for key, n in row.items() if key.startswith(own)}
         series.append((day, Progress.from_row(measures)))
     return series
 
@@ -526,8 +534,8 @@ def progress_over_time(queryset, days) -> list[tuple[datetime.date, Progress]]:
     days = list(days)
     if not days:
         return []
-    annotations, aggregates = _over_time_aggregates(days)
-    row = _once_per_milestone(queryset.annotate(**annotations)).aggregate(**aggregates)
+    annotated = queryset.annotate(**_over_time_annotations(days))
+    row = _once_per_milestone(annotated).aggregate(**_over_time_aggregates(days))
     return _progress_by_day(row, days)
 
 
@@ -537,8 +545,12 @@ def progress_over_time_by(queryset, field: str, days) -> dict:
     days = list(days)
     if not days:
         return {}
-    annotations, aggregates = _over_time_aggregates(days)
-    rows = queryset.annotate(**annotations).order_by().values(field).annotate(**aggregates)
+    rows = (
+        queryset.annotate(**_over_time_annotations(days))
+        .order_by()
+        .values(field)
+        .annotate(**_over_time_aggregates(days))
+    )
     return {row[field]: _progress_by_day(row, days) for row in rows}
 
 
@@ -570,9 +582,7 @@ def sector_progress_over_time(sector_ids, days, known=None) -> dict:
         found[sector_id, days[-1]] = progress
     storable = [day for day in days if _storable(day)]
     if storable:
-        rows = PastProgress.objects.filter(
-            sector__in=sector_ids, day__in=storable, past_version=Subquery(past_version_row())
-        ).values_list("sector_id", "day", "measures")
+        rows = _still_valid(sector_ids, storable).values_list("sector_id", "day", "measures")
         for sector_id, day, measures in rows:
             found[sector_id, day] = Progress.from_row(measures)
     missing = [day for day in days if any((pk, day) not in found for pk in sector_ids)]
@@ -600,9 +610,8 @@ def _sectors_over_time(sector_ids, days) -> dict:
     query, then per sector conditional aggregates over it. (A GROUP BY would repeat those
     subqueries inside every aggregate: 20 times the work.) One query for as many sectors as
     MAX_AGGREGATES allows (five for today's 14 days)."""
-    annotations, _aggregates = _over_time_aggregates(days)
     milestones = Milestone.objects.current().annotate(
-        sector_key=F("target__roadmap__sector"), **annotations
+        sector_key=F("target__roadmap__sector"), **_over_time_annotations(days)
     )
     per_sector = len(days) * len(progress_aggregates(days[0]))
     chunk = max(1, MAX_AGGREGATES // per_sector)
@@ -615,17 +624,10 @@ def _sectors_over_time(sector_ids, days) -> dict:
             def tally(condition, pk=pk):
                 return _count_milestones(condition & Q(sector_key=pk))
 
-            for index, day in enumerate(days):
-                fields = (day, f"status_as_of_{index}", f"due_as_of_{index}", tally)
-                for name, aggregate in progress_aggregates(*fields).items():
-                    aggregates[f"s{pk}_p{index}__{name}"] = aggregate
+            aggregates |= _over_time_aggregates(days, f"s{pk}_", tally)
         row = _once_per_milestone(milestones.filter(sector_key__in=part)).aggregate(**aggregates)
         for pk in part:
-            prefix = f"s{pk}_"
-            measures = {
-                key.removeprefix(prefix): n for key, n in row.items() if key.startswith(prefix)
-            }
-            series[pk] = _progress_by_day(measures, days)
+            series[pk] = _progress_by_day(row, days, f"s{pk}_")
     return series
 
 
@@ -640,11 +642,17 @@ def store_past_progress() -> int:
     days = [day for day in period_ends(today()) if _storable(day)]
     if not sector_ids or not days:
         return 0
-    stored = PastProgress.objects.filter(
-        sector__in=sector_ids, day__in=days, past_version=Subquery(past_version_row())
-    ).count()
+    stored = _still_valid(sector_ids, days).count()
     sector_progress_over_time(sector_ids, days)
     return len(sector_ids) * len(days) - stored
+
+
+def _still_valid(sector_ids, days):
+    """The stored past progress of these sectors and days computed at the current past
+    version (read in the same query)."""
+    return PastProgress.objects.filter(
+        sector__in=sector_ids, day__in=days, past_version=Subquery(past_version_row())
+    )
 
 
 def _store(points, version) -> None:

@@ -213,21 +213,16 @@ def record_deadline_change(
                     % {"code": current.code, "date": due_date.isoformat()}
                 }
             )
-        update = MilestoneUpdate(
-            milestone=current,
-            kind=UpdateKind.DEADLINE,
-            status_before=current.status,
-            status_after=current.status,
-            due_date_before=current.due_date,
-            due_date_after=due_date,
-            note=reason,
-            evidence_url=evidence_url,
-            author=author,
-            approved_by=approved_by,
-            created_at=now,
-        )
         try:
-            update.full_clean(validate_unique=False, validate_constraints=False)
+            update = _redating(
+                current,
+                due_date,
+                note=reason,
+                evidence_url=evidence_url,
+                author=author,
+                approved_by=approved_by,
+                created_at=now,
+            )
         except ValidationError as exc:
             # The history row calls the reason its note; the caller knows it as `reason`.
             errors = exc.message_dict
@@ -498,6 +493,20 @@ def _history(milestone, *, note, evidence_url="", author, created_at, **fields):
     return update
 
 
+def _redating(current, due_date, **fields):
+    """The history row of re-dating `current` (the locked row) to `due_date`: the old and new
+    due date, its status unchanged; checked as _history checks."""
+    return _history(
+        current,
+        kind=UpdateKind.DEADLINE,
+        status_before=current.status,
+        status_after=current.status,
+        due_date_before=current.due_date,
+        due_date_after=due_date,
+        **fields,
+    )
+
+
 def _locked(writes: list[MilestoneWrite]) -> dict[int, Milestone]:
     """The stored rows of the changed milestones, locked, with their links; StaleVersionError
     for the first (in the writes' order) no longer at the version it was read at."""
@@ -578,19 +587,7 @@ def _prepare_change(
     status_at = now
     if current.due_date != write.due_date:
         check_deadline_change(due_date=write.due_date, reason=note)
-        history.append(
-            _history(
-                current,
-                kind=UpdateKind.DEADLINE,
-                status_before=current.status,
-                status_after=current.status,
-                due_date_before=current.due_date,
-                due_date_after=write.due_date,
-                note=note,
-                author=author,
-                created_at=now,
-            )
-        )
+        history.append(_redating(current, write.due_date, note=note, author=author, created_at=now))
         current.due_date = write.due_date
         columns.append("due_date")
         version += 1
