@@ -24,6 +24,7 @@ from django.db.models.functions import Coalesce
 from django.utils.timezone import now
 
 from pagecache.versions import current_past_version, past_version_row
+from resourcing.lib import prepared
 from resourcing.lib.dates import end_of_day, months_between, today
 from roadmaps.models import (
     Milestone,
@@ -610,25 +611,33 @@ def _sectors_over_time(sector_ids, days) -> dict:
     query, then per sector conditional aggregates over it. (A GROUP BY would repeat those
     subqueries inside every aggregate: 20 times the work.) One query for as many sectors as
     MAX_AGGREGATES allows (five for today's 14 days)."""
-    milestones = Milestone.objects.current().annotate(
-        sector_key=F("target__roadmap__sector"), **_over_time_annotations(days)
-    )
     per_sector = len(days) * len(progress_aggregates(days[0]))
     chunk = max(1, MAX_AGGREGATES // per_sector)
     series = {}
     for start in range(0, len(sector_ids), chunk):
         part = sector_ids[start : start + chunk]
-        aggregates = {}
-        for pk in part:
-
-            def tally(condition, pk=pk):
-                return _count_milestones(condition & Q(sector_key=pk))
-
-            aggregates |= _over_time_aggregates(days, f"s{pk}_", tally)
-        row = _once_per_milestone(milestones.filter(sector_key__in=part)).aggregate(**aggregates)
+        # Its SQL (100 KB for three sectors and thirteen days) is built once per sectors,
+        # days and date: the days before today read the history, today the current values.
+        key = ("sectors_over_time", tuple(part), tuple(days), today())
+        row = prepared.aggregate(key, lambda part=part: _sectors_over_time_query(part, days))
         for pk in part:
             series[pk] = _progress_by_day(row, days, f"s{pk}_")
     return series
+
+
+def _sectors_over_time_query(sector_ids, days):
+    """The query of _sectors_over_time for these sectors: (QuerySet, aggregates)."""
+    milestones = Milestone.objects.current().annotate(
+        sector_key=F("target__roadmap__sector"), **_over_time_annotations(days)
+    )
+    aggregates = {}
+    for pk in sector_ids:
+
+        def tally(condition, pk=pk):
+            return _count_milestones(condition & Q(sector_key=pk))
+
+        aggregates |= _over_time_aggregates(days, f"s{pk}_", tally)
+    return _once_per_milestone(milestones.filter(sector_key__in=sector_ids)), aggregates
 
 
 def store_past_progress() -> int:
