@@ -75,9 +75,7 @@ def _keepable(ran: list, result: dict) -> bool:
     None (no converter changed it)."""
     if len(ran) != 1 or ran[0][2] != len(result):
         return False
-    return all(
-        value is None or type(value) is int for value in result.values()
-    )
+    return all(value is None or type(value) is int for value in result.values())
 
 
 def forget() -> None:
