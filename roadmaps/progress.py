@@ -296,10 +296,19 @@ def progress_of(queryset, as_of: datetime.date, *, counters=None) -> Progress:
     """Progress of a milestone QuerySet: one query (on the `counters` rows of the same
     milestones, if given, when `as_of` is today or later)."""
     if _from_counters(counters, as_of):
-        row = _counter_rows(counters, as_of).aggregate(**_counter_aggregates(as_of))
+        rows = _counter_rows(counters, as_of)
+        row = prepared.aggregate(
+            ("progress_of", prepared.base_key(rows), as_of),
+            lambda: (rows, _counter_aggregates(as_of)),
+        )
     else:
-        row = _once_per_milestone(with_status_as_of(queryset, as_of)).aggregate(
-            **progress_aggregates(as_of)
+        # Before today the statuses and due dates come from the history (today() in the key).
+        row = prepared.aggregate(
+            ("progress_of_history", prepared.base_key(queryset), as_of, today()),
+            lambda: (
+                _once_per_milestone(with_status_as_of(queryset, as_of)),
+                progress_aggregates(as_of),
+            ),
         )
     return Progress.from_row(row)
 
@@ -315,20 +324,25 @@ def progress_by(
     `totals`: each Progress also says how many milestones it has in all (`total`: counted or
     not, discontinued and project events too), from the same query."""
     if _from_counters(counters, as_of) and field in COUNTER_FIELDS:
-        aggregates = _counter_aggregates(as_of)
+        counter_rows = _counter_rows(counters, as_of, field)
+
+        def build():
+            aggregates = _counter_aggregates(as_of)
+            if totals:
+                aggregates["total"] = Sum("milestones")
+            return counter_rows.values(key=F(COUNTER_FIELDS[field])).annotate(**aggregates)
+
+        key = ("progress_by", prepared.base_key(counter_rows), field, as_of, totals)
+        return {row["key"]: Progress.from_row(row) for row in prepared.rows(key, build)}
+
+    def build():
+        aggregates = progress_aggregates(as_of)
         if totals:
-            aggregates["total"] = Sum("milestones")
-        rows = (
-            _counter_rows(counters, as_of, field)
-            .values(key=F(COUNTER_FIELDS[field]))
-            .annotate(**aggregates)
-        )
-        return {row["key"]: Progress.from_row(row) for row in rows}
-    aggregates = progress_aggregates(as_of)
-    if totals:
-        aggregates["total"] = Count("pk", distinct=True)
-    rows = with_status_as_of(queryset, as_of).order_by().values(field).annotate(**aggregates)
-    return {row[field]: Progress.from_row(row) for row in rows}
+            aggregates["total"] = Count("pk", distinct=True)
+        return with_status_as_of(queryset, as_of).order_by().values(field).annotate(**aggregates)
+
+    key = ("progress_by_history", prepared.base_key(queryset), field, as_of, today(), totals)
+    return {row[field]: Progress.from_row(row) for row in prepared.rows(key, build)}
 
 
 def status_counts(queryset, as_of: datetime.date, *, counters=None) -> dict:

@@ -134,3 +134,74 @@ def test_sectors_over_time_gives_the_same_from_kept_sql_as_built(django_assert_n
         (2, 1, 1, 0),
         (2, 1, 2, 1),
     ]
+
+
+def test_rows_of_a_values_query_are_kept_with_their_names(django_assert_num_queries):
+    first, second = make_target(), make_target()
+    make_milestone(target=first)
+    make_milestone(target=first, status=Status.ACHIEVED)
+    make_milestone(target=second)
+    calls = []
+
+    def build():
+        calls.append(1)
+        return (
+            Milestone.objects.order_by("target_id")
+            .values("target_id")
+            .annotate(n=Count("pk"), achieved=Count("pk", filter=Q(status=Status.ACHIEVED)))
+        )
+
+    built = prepared.rows("per target", build)
+    with django_assert_num_queries(1):
+        kept = prepared.rows("per target", build)
+
+    assert kept == built == [
+        {"target_id": first.pk, "n": 2, "achieved": 1},
+        {"target_id": second.pk, "n": 1, "achieved": 0},
+    ]
+    assert len(calls) == 1
+
+
+def test_a_queryset_that_matches_nothing_is_answered_and_never_kept(django_assert_num_queries):
+    make_milestone()
+    empty = Milestone.objects.filter(pk__in=[])
+
+    assert prepared.base_key(empty) is prepared.NOT_KEPT
+    for _ in range(2):
+        with django_assert_num_queries(0):
+            assert progress.progress_of(empty, datetime.date(2024, 1, 1)) == progress.Progress()
+    assert prepared._entries == {}
+
+
+def test_progress_by_and_progress_of_read_the_same_from_kept_sql(django_assert_num_queries):
+    """From the counters (today) and from the history (a past day): built once, then kept;
+    the kept query reads the data as it is now."""
+    from roadmaps.models import ProgressCounter
+
+    roadmap = make_roadmap()
+    target = make_target(roadmap=roadmap)
+    make_milestone(target=target, status=Status.ACHIEVED, due_date=datetime.date(2021, 12, 31))
+    milestones = Milestone.objects.in_sector(roadmap.sector)
+    counters = ProgressCounter.objects.in_sector(roadmap.sector)
+    today = progress.today()
+    past = datetime.date(2025, 6, 30)
+
+    def read():
+        return (
+            progress.progress_by(milestones, "target", today, counters=counters),
+            progress.progress_by(milestones, "target", past, totals=True),
+            progress.progress_of(milestones, today, counters=counters),
+            progress.progress_of(milestones, past),
+        )
+
+    first = read()
+    assert len(prepared._entries) == 4
+    make_milestone(target=target, due_date=datetime.date(2022, 12, 31))
+    with django_assert_num_queries(4):
+        second = read()
+
+    assert len(prepared._entries) == 4
+    assert [p[target.pk].counted for p in first[:2]] + [p.counted for p in first[2:]] == [1] * 4
+    assert [(p[target.pk].counted, p[target.pk].overdue) for p in second[:2]] == [(2, 1)] * 2
+    assert [(p.counted, p.overdue, p.achieved) for p in second[2:]] == [(2, 1, 1)] * 2
+    assert second[1][target.pk].total == 2
