@@ -18,6 +18,13 @@ def _n() -> int:
     return next(_seq)
 
 
+def link(relation, objects) -> None:
+    """A new row's many-to-many links: `relation.set(objects)`, skipped when there are none
+    (a new row has no links to clear; set() would still read them)."""
+    if objects:
+        relation.set(objects)
+
+
 def make_user(*, username=None, staff=False, superuser=False, password="pw-for-tests-only", **kw):
     username = username or f"user{_n()}"
     if superuser:
@@ -61,7 +68,7 @@ def make_sector(*, slug=None, name=None, order=0, stewards=()) -> Sector:
     sector = Sector.objects.create(
         slug=slug, name=name or slug.replace("-", " ").title(), order=order
     )
-    sector.stewards.set(stewards)
+    link(sector.stewards, stewards)
     return sector
 
 
@@ -88,7 +95,7 @@ def make_target(*, roadmap=None, theme=None, code=None, groups=(), **kw) -> Targ
     target = Target.objects.create(
         roadmap=roadmap, theme=theme or make_theme(), code=code or f"T-{_n()}", **kw
     )
-    target.stakeholder_groups.set(groups)
+    link(target.stakeholder_groups, groups)
     return target
 
 
@@ -106,7 +113,7 @@ def make_milestone(
         status=status,
         **kw,
     )
-    milestone.stakeholder_groups.set(groups)
+    link(milestone.stakeholder_groups, groups)
     # Written past roadmaps.services: counted as the writers would have (inside
     # counted_once(), by its one recount at the end).
     if _in_batch():
@@ -263,8 +270,8 @@ def make_mineral(
         is_strategic=strategic,
         **kw,
     )
-    mineral.sectors.set(sectors)
-    mineral.milestones.set(milestones)
+    link(mineral.sectors, sectors)
+    link(mineral.milestones, milestones)
     return mineral
 
 
@@ -275,7 +282,7 @@ def make_stage(*, slug=None, name=None, order=0, milestones=()):
     stage = ValueChainStage.objects.create(
         slug=slug, name=name or slug.replace("-", " ").title(), order=order
     )
-    stage.milestones.set(milestones)
+    link(stage.milestones, milestones)
     return stage
 
 

@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from indicators.models import Direction, Indicator, Measurement
+from tests.factories import link
 
 _seq = itertools.count(1)
 
@@ -41,12 +42,12 @@ def make_indicator(
         direction=direction,
         **kw,
     )
-    indicator.sectors.set(sectors)
-    indicator.targets.set(targets)
-    indicator.milestones.set(milestones)
-    indicator.stakeholder_groups.set(groups)
-    indicator.minerals.set(minerals)
-    indicator.stages.set(stages)
+    link(indicator.sectors, sectors)
+    link(indicator.targets, targets)
+    link(indicator.milestones, milestones)
+    link(indicator.stakeholder_groups, groups)
+    link(indicator.minerals, minerals)
+    link(indicator.stages, stages)
     return indicator
 
 

@@ -155,10 +155,14 @@ def test_rows_of_a_values_query_are_kept_with_their_names(django_assert_num_quer
     with django_assert_num_queries(1):
         kept = prepared.rows("per target", build)
 
-    assert kept == built == [
-        {"target_id": first.pk, "n": 2, "achieved": 1},
-        {"target_id": second.pk, "n": 1, "achieved": 0},
-    ]
+    assert (
+        kept
+        == built
+        == [
+            {"target_id": first.pk, "n": 2, "achieved": 1},
+            {"target_id": second.pk, "n": 1, "achieved": 0},
+        ]
+    )
     assert len(calls) == 1
 
 
