@@ -8,12 +8,18 @@ outage costs no request more than one short socket timeout.
 Pages are stored with their gzip and Brotli encodings, compressed once when stored; every
 entry is bounded (`MAX_PAGE_BYTES`), and so is the cache as a whole (local memory:
 `MAX_ENTRIES` in settings; Redis: `maxmemory` with an LRU policy, docs/deploy.md).
+
+Each process also keeps the pages it stored or read last (`RECENT_BYTES` of them): a hot
+page is answered without the shared cache's round trip (Redis) or unpickling (local memory).
+A page's key changes with every write (pagecache.middleware.page_key), so a kept page is
+never stale, as in the shared cache. Only what the shared cache stored or gave back is kept.
 """
 
 import gzip
 import logging
 import threading
 import time
+from collections import OrderedDict
 
 import brotli
 import redis
@@ -85,8 +91,19 @@ database_outage = Outage(
 )
 
 
+# The bytes of the pages each process keeps for itself (content and encodings).
+RECENT_BYTES = 4 * 1024 * 1024
+
+_recent: OrderedDict = OrderedDict()
+_recent_size = 0
+_recent_lock = threading.Lock()
+
+
 def get_page(key: str):
     """The stored entry, or None when absent, or the cache is down or backing off."""
+    kept = _recent.get(key)
+    if kept is not None:
+        return kept
     if not outage.usable():
         return None
     try:
@@ -95,6 +112,8 @@ def get_page(key: str):
         outage.failed(exc)
         return None
     outage.answered()
+    if stored is not None:
+        _keep(key, stored)
     return stored
 
 
@@ -107,6 +126,34 @@ def set_page(key: str, entry, timeout: int) -> None:
         outage.failed(exc)
         return
     outage.answered()
+    _keep(key, entry)
+
+
+def _size(entry) -> int:
+    content, _headers, encodings = entry
+    return len(content) + sum(len(encoded) for encoded in encodings.values())
+
+
+def _keep(key: str, entry) -> None:
+    """Keep `entry` in this process, the oldest going first past RECENT_BYTES."""
+    global _recent_size
+    size = _size(entry)
+    with _recent_lock:
+        if key in _recent or size > RECENT_BYTES:
+            return
+        _recent[key] = entry
+        _recent_size += size
+        while _recent_size > RECENT_BYTES:
+            _old_key, old = _recent.popitem(last=False)
+            _recent_size -= _size(old)
+
+
+def forget_recent() -> None:
+    """Drop this process's kept pages (tests, which clear the shared cache between them)."""
+    global _recent_size
+    with _recent_lock:
+        _recent.clear()
+        _recent_size = 0
 
 
 def cache_state() -> str:

@@ -168,6 +168,10 @@ def _clear_page_cache():
     """Cached pages (pagecache) live in process memory: none leaks between tests."""
     from django.core.cache import cache
 
+    from pagecache import store
+
     cache.clear()
+    store.forget_recent()
     yield
     cache.clear()
+    store.forget_recent()

@@ -66,3 +66,34 @@ def test_a_cached_copy_carries_the_headers_of_the_rendered_page(client):
     assert rendered.status_code == cached.status_code
     assert headers(cached) == headers(rendered)
     assert cached.content == rendered.content
+
+
+def test_the_process_keeps_its_last_pages_within_its_byte_budget(monkeypatch):
+    """pagecache.store keeps what the shared cache stored or gave back, the oldest going
+    first past RECENT_BYTES; a page larger than the budget is not kept."""
+    from django.core.cache import cache
+
+    from pagecache import store
+
+    monkeypatch.setattr(store, "RECENT_BYTES", 1000)
+
+    def entry(size: int):
+        return (b"x" * size, [("Content-Type", "text/html")], {"gzip": b"g" * 10})
+
+    store.set_page("a", entry(390), 60)
+    store.set_page("b", entry(390), 60)
+    cache.delete_many(["a", "b"])
+    assert store.get_page("a") == store.get_page("b") == entry(390)  # kept, not the cache's
+
+    store.set_page("c", entry(390), 60)  # 1,200 bytes: "a" goes
+    store.set_page("big", entry(991), 60)  # 1,001 bytes alone: never kept
+    cache.delete_many(["b", "c", "big"])
+
+    assert [store.get_page(key) for key in ("a", "b", "c", "big")] == [
+        None,
+        entry(390),
+        entry(390),
+        None,
+    ]
+    store.forget_recent()
+    assert store.get_page("b") is None

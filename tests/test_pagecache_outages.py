@@ -95,7 +95,8 @@ def test_recovery_is_logged_and_the_next_outage_warns_again(client, milestone_a,
         store.outage.retry_at = 0.0  # the back-off is over
         client.get(DASHBOARD)
         settings.CACHES = DEAD_REDIS
-        client.get(DASHBOARD)
+        # Another page: the dashboard is now kept in this process and needs no cache.
+        client.get(f"{DASHBOARD}milestones/")
     store.outage.retry_at = None
 
     messages = [(r.levelname, r.getMessage()[:24]) for r in caplog.records if r.name == "pagecache"]
@@ -104,6 +105,38 @@ def test_recovery_is_logged_and_the_next_outage_warns_again(client, milestone_a,
         ("INFO", "Page cache available aga"),
         ("WARNING", "Page cache unavailable ("),
     ]
+
+
+@pytest.mark.django_db
+def test_a_page_kept_in_the_process_is_answered_while_the_cache_is_down(
+    client, milestone_a, settings, caplog, django_assert_num_queries
+):
+    """The process keeps the pages it stored last: with the shared cache gone, a kept page
+    costs the data version only; a write changes its key, and the page is rendered again."""
+    from roadmaps.services import record_status_update
+
+    first = client.get(DASHBOARD)
+    settings.CACHES = DEAD_REDIS
+    store.outage.retry_at = None
+    with caplog.at_level(logging.INFO, logger="pagecache"):
+        with django_assert_num_queries(1):
+            kept = client.get(DASHBOARD)
+        record_status_update(
+            milestone=milestone_a,
+            status="achieved",
+            note="Done.",
+            evidence_url="https://example.org/evidence",
+            expected_version=milestone_a.version,
+        )
+        after_write = client.get(DASHBOARD)
+    store.outage.retry_at = None
+
+    assert kept.content == first.content
+    assert kept["ETag"] == first["ETag"]
+    assert after_write.status_code == 200
+    assert after_write["ETag"] != first["ETag"]
+    assert after_write.content != first.content
+    assert len(_pagecache_warnings(caplog)) == 1
 
 
 @pytest.mark.django_db
