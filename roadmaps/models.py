@@ -913,6 +913,14 @@ class ProgressCounterQuerySet(models.QuerySet):
         """The counters of Milestone.objects.in_sector(sector)."""
         return self.current().filter(roadmap__sector=sector)
 
+    def of_current_roadmap(self, roadmap):
+        """in_sector() for the sector's current roadmap, already read (None: it has none):
+        by the roadmap's id, which the database's planner can weigh against the index of
+        (roadmap, granularity, due_year), unlike a join to the roadmaps (PostgreSQL read
+        every counter row of the roadmap instead: 5 ms, not 2, a breakdown at 20,000
+        milestones)."""
+        return self.filter(roadmap_id=roadmap.pk if roadmap is not None else None)
+
 
 class ProgressCounter(models.Model):
     """How many milestones share one set of the keys progress reads, kept by

@@ -184,12 +184,13 @@ def sector_dashboard_page(
     reviewed within the sector's interval (one aggregate)."""
     sector = get_object_or_404(Sector, slug=sector_slug)
     milestones = Milestone.objects.in_sector(sector)
+    roadmap = Roadmap.objects.current().filter(sector=sector).first()
     # Today's progress adds up the sector's counters (roadmaps.counters), whatever its size.
-    counters = ProgressCounter.objects.in_sector(sector)
+    counters = ProgressCounter.objects.of_current_roadmap(roadmap)
     page = SectorDashboardPage(
         as_of=as_of,
         sector=sector,
-        roadmap=Roadmap.objects.current().filter(sector=sector).first(),
+        roadmap=roadmap,
         progress=progress_of(milestones, as_of, counters=counters),
         targets=list(
             Target.objects.in_sector(sector)
@@ -261,7 +262,7 @@ def sector_dashboard_page(
             milestones.with_status_as_of(as_of).with_review(as_of),
             sector,
             as_of,
-            counters=ReviewCounter.objects.in_sector(sector),
+            counters=ReviewCounter.objects.of_current_roadmap(page.roadmap),
         ),
         page.indicators,
         as_of,
