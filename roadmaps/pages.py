@@ -262,7 +262,7 @@ def sector_dashboard_page(
             milestones.with_status_as_of(as_of).with_review(as_of),
             sector,
             as_of,
-            counters=ReviewCounter.objects.of_current_roadmap(page.roadmap),
+            counters=ReviewCounter.objects.of_current_roadmap(roadmap),
         ),
         page.indicators,
         as_of,

@@ -43,7 +43,7 @@ def aggregate(key, build, *, using: str = DEFAULT_DB_ALIAS) -> dict:
         # Django names the row's columns in this order (zip of its aggregates and the row).
         return [result], tuple(result)
 
-    return _run(("aggregate", key), run, using, single=True)
+    return _run("aggregate", key, run, using, single=True)
 
 
 def rows(key, build, *, using: str = DEFAULT_DB_ALIAS) -> list[dict]:
@@ -57,7 +57,7 @@ def rows(key, build, *, using: str = DEFAULT_DB_ALIAS) -> list[dict]:
         names = (*query.extra_select, *query.values_select, *query.annotation_select)
         return list(queryset), names
 
-    return _run(("rows", key), run, using, single=False)
+    return _run("rows", key, run, using, single=False)
 
 
 # A key part that keeps nothing: base_key() of a QuerySet that can match no row.
@@ -75,8 +75,8 @@ def base_key(queryset):
     return (sql, tuple(params))
 
 
-def _run(key, run, using: str, *, single: bool):
-    if isinstance(key[1], tuple) and NOT_KEPT in key[1]:
+def _run(kind: str, key, run, using: str, *, single: bool):
+    if isinstance(key, tuple) and NOT_KEPT in key:
         return _unwrap(run()[0], single)
     connection = connections[using]
     full_key = (
@@ -84,6 +84,7 @@ def _run(key, run, using: str, *, single: bool):
         connection.vendor,
         timezone.get_current_timezone_name(),
         translation.get_language(),
+        kind,
         key,
     )
     with _lock:
