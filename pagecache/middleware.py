@@ -55,9 +55,11 @@ EXCLUDED_PREFIXES = ("/staff/", "/admin/", "/accounts/", "/healthz", "/static/")
 # mark their responses for middleware outside this one (framable embeds: xframe_options_exempt,
 # django-csp's csp_replace). A 304 or a cached copy from here would skip those marks.
 VIEW_CACHED_PREFIXES = ("/embed/",)
-CACHE_KEY_PREFIX = "page:"
+# An entry is (content, {lower-case header name: (name, value)}, {encoding: bytes}); the
+# prefix names that shape, so a process of another release sharing the cache never reads one.
+CACHE_KEY_PREFIX = "page:2:"
 # Headers that describe one response and must not be replayed from the cache.
-_NOT_STORED = {"set-cookie", "date", "content-length"}
+_NOT_STORED = {"set-cookie", "date", "content-length", "last-modified"}
 # What a database that is down, restarting or unreachable raises (not a bad query).
 DATABASE_DOWN = (OperationalError, InterfaceError)
 RETRY_AFTER_SECONDS = 30
@@ -114,6 +116,12 @@ def _host(request) -> str:
     return host
 
 
+# Keys already made, by what they are made of: a warm page is asked for again and again, and
+# hashing its key cost more than looking it up. Emptied when full; a write changes every key.
+_keys: dict = {}
+MAX_REMEMBERED_KEYS = 1024
+
+
 def page_key(request, version: int, changed_at: datetime.datetime, query: str | None) -> str:
     """`query`: the canonical query string, or None to key by the full path as sent."""
     from resourcing.lib.dates import today
@@ -124,17 +132,24 @@ def page_key(request, version: int, changed_at: datetime.datetime, query: str | 
     # one), so the path alone keeps languages apart; it is named too, so that no page can be
     # stored or validated under another language's key even if a path ever served two.
     # Accept-Language and cookies never choose it, so they are not part of the key.
-    material = "|".join(
-        [
-            str(version),
-            changed_at.isoformat(),
-            today().isoformat(),
-            get_language(),
-            _host(request),
-            request.get_full_path() if query is None else f"{request.path}?{query}",
-        ]
+    parts = (
+        version,
+        changed_at,
+        today(),
+        get_language(),
+        _host(request),
+        request.get_full_path() if query is None else f"{request.path}?{query}",
     )
-    return hashlib.sha256(material.encode()).hexdigest()[:40]
+    key = _keys.get(parts)
+    if key is None:
+        material = "|".join(
+            [str(version), changed_at.isoformat(), parts[2].isoformat(), *parts[3:]]
+        )
+        key = hashlib.sha256(material.encode()).hexdigest()[:40]
+        if len(_keys) >= MAX_REMEMBERED_KEYS:
+            _keys.clear()
+        _keys[parts] = key
+    return key
 
 
 def _is_storable(response) -> bool:
@@ -195,14 +210,23 @@ def _encode(request, response, encodings):
     return response
 
 
-def _stored_response(request, stored) -> HttpResponse:
+def _stored_response(request, stored, last_modified: int | None) -> HttpResponse:
     content, headers, encodings = stored
-    response = HttpResponse(content)
-    # The stored headers came out of a response, which checked them when they were set: put
-    # back as they were (ResponseHeaders keeps {lower-case name: (name, value)}; Django is
-    # pinned to 5.2), without checking each again on every request.
-    response.headers._store.update((name.lower(), (name, value)) for name, value in headers)
-    return _encode(request, response, encodings)
+    encoding = store.accepted_encoding(request.META.get("HTTP_ACCEPT_ENCODING", ""), encodings)
+    body = content if encoding is None else encodings[encoding]
+    response = HttpResponse(body)
+    # The stored headers came out of a response, which checked them when they were set, its
+    # validators included (`_validators`): put back as they were (ResponseHeaders keeps
+    # {lower-case name: (name, value)}; Django is pinned to 5.2), without checking each
+    # again on every request. Only what is this response's own is set here.
+    fields = response.headers._store
+    fields.update(headers)
+    if encoding is not None:
+        fields["content-encoding"] = ("Content-Encoding", encoding)
+    fields["content-length"] = ("Content-Length", str(len(body)))
+    if last_modified is not None:
+        fields["last-modified"] = ("Last-Modified", _http_date(last_modified))
+    return response
 
 
 class ConditionalPageCacheMiddleware:
@@ -244,7 +268,7 @@ class ConditionalPageCacheMiddleware:
         if cache_on:
             stored = store.get_page(CACHE_KEY_PREFIX + key)
             if stored is not None:
-                return _validators(_stored_response(request, stored), etag, last_modified)
+                return _stored_response(request, stored, last_modified)
 
         response = self.get_response(request)
         # A page with a CSRF token in it (a form) belongs to this visitor's csrftoken cookie.
@@ -261,9 +285,14 @@ class ConditionalPageCacheMiddleware:
             # Stored with the language it was made in (English for data on a /es/ page):
             # the copy must say so without the view.
             response.headers.setdefault("Content-Language", get_language())
-            headers = [
-                (name, value) for name, value in response.items() if name.lower() not in _NOT_STORED
-            ]
+            # With the validators this key always has (Last-Modified is left out: none is
+            # sent within the second of the write, see above).
+            _validators(response, etag, None)
+            headers = {
+                lower: (name, value)
+                for lower, (name, value) in response.headers._store.items()
+                if lower not in _NOT_STORED
+            }
             stored = (
                 response.content,
                 headers,

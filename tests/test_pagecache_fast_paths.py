@@ -56,9 +56,10 @@ def test_a_host_not_allowed_is_refused_every_time(client):
 
 
 @pytest.mark.django_db
-def test_a_cached_copy_carries_the_headers_of_the_rendered_page(client):
-    rendered = client.get("/sectors/")
-    cached = client.get("/sectors/")
+@pytest.mark.parametrize("accept", ["", "gzip", "br, gzip", "identity"])
+def test_a_cached_copy_carries_the_headers_of_the_rendered_page(client, accept):
+    rendered = client.get("/sectors/", HTTP_ACCEPT_ENCODING=accept)
+    cached = client.get("/sectors/", HTTP_ACCEPT_ENCODING=accept)
 
     def headers(response):
         return {name: value for name, value in response.items() if name.lower() != "date"}
@@ -78,7 +79,7 @@ def test_the_process_keeps_its_last_pages_within_its_byte_budget(monkeypatch):
     monkeypatch.setattr(store, "RECENT_BYTES", 1000)
 
     def entry(size: int):
-        return (b"x" * size, [("Content-Type", "text/html")], {"gzip": b"g" * 10})
+        return (b"x" * size, {"content-type": ("Content-Type", "text/html")}, {"gzip": b"g" * 10})
 
     store.set_page("a", entry(390), 60)
     store.set_page("b", entry(390), 60)
@@ -97,3 +98,28 @@ def test_the_process_keeps_its_last_pages_within_its_byte_budget(monkeypatch):
     ]
     store.forget_recent()
     assert store.get_page("b") is None
+
+
+@pytest.mark.django_db
+def test_page_keys_are_remembered_within_a_bound_and_equal_the_hash_of_their_parts(
+    monkeypatch,
+):
+    import datetime
+    import hashlib
+
+    from pagecache import middleware
+
+    monkeypatch.setattr(middleware, "_keys", {})
+    monkeypatch.setattr(middleware, "MAX_REMEMBERED_KEYS", 3)
+    changed_at = datetime.datetime(2026, 11, 30, 9, 30, tzinfo=datetime.UTC)
+    factory = RequestFactory()
+    today = datetime.datetime.now(datetime.UTC).date().isoformat()
+
+    keys = [middleware.page_key(factory.get(f"/sectors/{n}/"), 7, changed_at, "") for n in range(4)]
+    again = middleware.page_key(factory.get("/sectors/3/"), 7, changed_at, "")
+
+    material = f"7|2026-11-30T09:30:00+00:00|{today}|en|testserver|/sectors/3/?"
+    assert again == keys[3] == hashlib.sha256(material.encode()).hexdigest()[:40]
+    assert len(set(keys)) == 4
+    assert len(middleware._keys) == 1  # emptied when the fourth came
+    assert middleware.page_key(factory.get("/sectors/3/"), 8, changed_at, "") != keys[3]
