@@ -23,8 +23,8 @@ import functools
 from collections import Counter
 
 from django.db import transaction
-from django.db.models import Count, F, OuterRef, Subquery
-from django.db.models.functions import TruncDate
+from django.db.models import Max
+from django.utils import timezone
 
 from roadmaps.models import Milestone, ProgressCounter, ReviewCounter
 
@@ -52,78 +52,99 @@ _batch = contextvars.ContextVar("progress_counter_batch", default=None)
 _maintaining = contextvars.ContextVar("progress_counter_maintaining", default=False)
 
 
-def _keys(roadmap_id, target_id, group_id, stage_id, row) -> tuple[tuple, tuple]:
-    due = row["due_date"]
-    rest = (row["status"], row["provenance"], row["is_project_event"])
+def _keys(scope: tuple, due: datetime.date, rest: tuple) -> tuple[tuple, tuple]:
     year_end = datetime.date(due.year, 12, 31)
-    scope = (roadmap_id, target_id, group_id, stage_id)
     return (
         (*scope, ProgressCounter.YEAR, due.year, year_end, *rest),
         (*scope, ProgressCounter.DAY, due.year, due, *rest),
     )
 
 
-def tally(milestones) -> Counter:
-    """{key: milestones} of a Milestone QuerySet: three grouped queries (targets, groups,
-    stages; the milestones of no stage under the stage None)."""
-    counts = Counter()
-    rows = (
-        milestones.order_by()
-        .values("target_id", "target__roadmap_id", *KEY_FIELDS)
-        .annotate(n=Count("pk"))
+# Up to this many milestones, their links and history are read by their ids (a short IN
+# list); more (a rebuild), through the milestones' own query as a subquery.
+LISTED = 500
+
+
+def _linked(milestones, ids, relation: str) -> dict:
+    """{milestone id: [ids it links to through `relation`]} (stakeholder_groups, stages)."""
+    field = milestones.model._meta.get_field(relation)
+    # The forward many-to-many field of the relation: declared on Milestone (groups) or on
+    # the other side (stages, ValueChainStage.milestones).
+    forward = field if field.many_to_many and not field.auto_created else field.remote_field
+    own, other = (
+        (forward.m2m_field_name(), forward.m2m_reverse_field_name())
+        if forward.model is milestones.model
+        else (forward.m2m_reverse_field_name(), forward.m2m_field_name())
     )
-    for row in rows:
-        for key in _keys(row["target__roadmap_id"], row["target_id"], None, None, row):
-            counts[key] += row["n"]
-    through = milestones.model.stakeholder_groups.through
-    links = (
-        through.objects.filter(milestone__in=milestones.values("pk"))
-        .order_by()
-        .values(
-            "stakeholdergroup_id",
-            roadmap_id=F("milestone__target__roadmap_id"),
-            **{name: F(f"milestone__{name}") for name in KEY_FIELDS},
+    links = {}
+    rows = forward.remote_field.through.objects.filter(**_among(milestones, ids, own))
+    for milestone_id, linked_id in rows.values_list(f"{own}_id", f"{other}_id"):
+        links.setdefault(milestone_id, []).append(linked_id)
+    return links
+
+
+def _among(milestones, ids, name: str = "milestone") -> dict:
+    if len(ids) <= LISTED:
+        return {f"{name}_id__in": ids}
+    return {f"{name}__in": milestones.order_by().values("pk")}
+
+
+def _counts(milestones, *, progress: bool = True, reviews: bool = True) -> tuple[Counter, Counter]:
+    """(progress counts, review counts) of a Milestone QuerySet: each milestone read once with
+    its links and its last review, in up to four plain queries, and counted here (a grouped
+    query per kind of row cost more to build than a write's own statements)."""
+    counts, review_counts = Counter(), Counter()
+    rows = list(
+        milestones.order_by().values_list("pk", "target__roadmap_id", "target_id", *KEY_FIELDS)
+    )
+    if not rows:
+        return counts, review_counts
+    ids = [row[0] for row in rows]
+    if progress:
+        groups = _linked(milestones, ids, "stakeholder_groups")
+        stages = _linked(milestones, ids, "stages")
+        for pk, roadmap_id, target_id, status, provenance, is_event, due in rows:
+            rest = (status, provenance, is_event)
+            # The target's rows; each group's; each stage's, or the stage None's when none.
+            scopes = [(roadmap_id, target_id, None, None)]
+            scopes += [(roadmap_id, None, group, None) for group in groups.get(pk, ())]
+            scopes += [(roadmap_id, None, None, stage) for stage in stages.get(pk, [None])]
+            for scope in scopes:
+                for key in _keys(scope, due, rest):
+                    counts[key] += 1
+    if reviews:
+        history = milestones.model._meta.get_field("updates").related_model
+        last = dict(
+            history.objects.filter(**_among(milestones, ids))
+            .order_by()
+            .values("milestone_id")
+            .annotate(last=Max("created_at"))
+            .values_list("milestone_id", "last")
         )
-        .annotate(n=Count("pk"))
-    )
-    for row in links:
-        for key in _keys(row["roadmap_id"], None, row["stakeholdergroup_id"], None, row):
-            counts[key] += row["n"]
-    # Every milestone once per stage it is placed at, or once under None (a LEFT JOIN).
-    stages = (
-        milestones.order_by()
-        .values("target__roadmap_id", "stages", *KEY_FIELDS)
-        .annotate(n=Count("pk"))
-    )
-    for row in stages:
-        for key in _keys(row["target__roadmap_id"], None, None, row["stages"], row):
-            counts[key] += row["n"]
-    return counts
+        for pk, roadmap_id, _target, status, *_rest in rows:
+            at = last.get(pk)
+            # The day of the last review (the newest history row of any kind), in the
+            # current time zone, as every reader of these counters takes it.
+            day = None if at is None else timezone.localtime(at).date()
+            review_counts[(roadmap_id, day, status)] += 1
+    return counts, review_counts
+
+
+def tally(milestones) -> Counter:
+    """{key: milestones} of a Milestone QuerySet: every milestone under its target, under each
+    of its stakeholder groups, and under each of its stages (under the stage None when it has
+    none)."""
+    return _counts(milestones, reviews=False)[0]
 
 
 def tally_reviews(milestones) -> Counter:
-    """{(roadmap, day of the last review, status): milestones} of a Milestone QuerySet: one
-    grouped query (the last review: the newest history row of any kind)."""
-    history = milestones.model._meta.get_field("updates").related_model
-    last = (
-        history.objects.filter(milestone=OuterRef("pk"))
-        .order_by("-created_at")
-        .values("created_at")[:1]
-    )
-    rows = (
-        milestones.order_by()
-        .annotate(last_review=Subquery(last))
-        .values("target__roadmap_id", "status", reviewed_on=TruncDate("last_review"))
-        .annotate(n=Count("pk"))
-    )
-    counts = Counter()
-    for row in rows:
-        counts[(row["target__roadmap_id"], row["reviewed_on"], row["status"])] += row["n"]
-    return counts
+    """{(roadmap, day of the last review, status): milestones} of a Milestone QuerySet (the
+    last review: the newest history row of any kind)."""
+    return _counts(milestones, progress=False)[1]
 
 
 def _tallies(milestones) -> tuple[Counter, Counter]:
-    return tally(milestones), tally_reviews(milestones)
+    return _counts(milestones)
 
 
 def _add(difference: dict, model=ProgressCounter, columns=COLUMNS) -> None:
@@ -240,9 +261,10 @@ def rebuild(
         source = milestones.objects.all()
         if roadmaps is not None:
             source = source.filter(target__roadmap_id__in=roadmaps)
+        progress_counts, review_counts = _counts(source)
         for counter, columns, counts in (
-            (model, COLUMNS, tally(source)),
-            (reviews, REVIEW_COLUMNS, tally_reviews(source)),
+            (model, COLUMNS, progress_counts),
+            (reviews, REVIEW_COLUMNS, review_counts),
         ):
             rows = counter.objects.all()
             if roadmaps is not None:

@@ -9,6 +9,8 @@ from collections import Counter
 
 import pytest
 from django.core.management import call_command
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from resourcing.lib.dates import today
@@ -17,6 +19,7 @@ from roadmaps.freshness import reviewed_milestone_counts
 from roadmaps.imports import import_file
 from roadmaps.models import (
     Milestone,
+    MilestoneUpdate,
     ProgressCounter,
     Provenance,
     ReviewCounter,
@@ -61,9 +64,64 @@ def _stored_reviews() -> Counter:
     return Counter({tuple(row[:-1]): row[-1] for row in rows})
 
 
+def _grouped_recount() -> Counter:
+    """The counters recounted by grouped queries in the database, independently of
+    counters.tally (which reads each milestone and counts in Python)."""
+    counts = Counter()
+
+    def add(rows, scope):
+        for row in rows:
+            due = row["due_date"]
+            rest = (row["status"], row["provenance"], row["is_project_event"])
+            for granularity, key_day in (
+                (ProgressCounter.YEAR, datetime.date(due.year, 12, 31)),
+                (ProgressCounter.DAY, due),
+            ):
+                counts[(*scope(row), granularity, due.year, key_day, *rest)] += row["n"]
+
+    keys = ("status", "provenance", "is_project_event", "due_date")
+    milestones = Milestone.objects.order_by()
+    add(
+        milestones.values("target_id", "target__roadmap_id", *keys).annotate(n=Count("pk")),
+        lambda row: (row["target__roadmap_id"], row["target_id"], None, None),
+    )
+    add(
+        milestones.filter(stakeholder_groups__isnull=False)
+        .values("stakeholder_groups", "target__roadmap_id", *keys)
+        .annotate(n=Count("pk")),
+        lambda row: (row["target__roadmap_id"], None, row["stakeholder_groups"], None),
+    )
+    add(
+        milestones.values("stages", "target__roadmap_id", *keys).annotate(n=Count("pk")),
+        lambda row: (row["target__roadmap_id"], None, None, row["stages"]),
+    )
+    return counts
+
+
+def _grouped_review_recount() -> Counter:
+    last = (
+        MilestoneUpdate.objects.filter(milestone=OuterRef("pk"))
+        .order_by("-created_at")
+        .values("created_at")[:1]
+    )
+    rows = (
+        Milestone.objects.order_by()
+        .annotate(last_review=Subquery(last))
+        .values("target__roadmap_id", "status", reviewed_on=TruncDate("last_review"))
+        .annotate(n=Count("pk"))
+    )
+    return Counter(
+        {(row["target__roadmap_id"], row["reviewed_on"], row["status"]): row["n"] for row in rows}
+    )
+
+
 def _assert_counters_match():
-    assert _stored() == +counters.tally(Milestone.objects.all())
-    assert _stored_reviews() == +counters.tally_reviews(Milestone.objects.all())
+    assert _stored() == +counters.tally(Milestone.objects.all()) == _grouped_recount()
+    assert (
+        _stored_reviews()
+        == +counters.tally_reviews(Milestone.objects.all())
+        == _grouped_review_recount()
+    )
     now = today()
     # The share reviewed within each sector's interval today: from the review counters as
     # from every milestone's history.
@@ -347,6 +405,27 @@ def test_rebuild_command_recounts_a_database_written_past_the_writers(world):
 
     call_command("rebuild_progress_counters", stdout=io.StringIO())
 
+    _assert_counters_match()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("listed", [0, 1, 3])
+def test_more_milestones_than_listed_are_read_through_their_query(world, monkeypatch, listed):
+    """Past counters.LISTED milestones, links and history are read through the milestones'
+    query (a subquery) instead of their ids: the same counts."""
+    monkeypatch.setattr(counters, "LISTED", listed)
+    Milestone.objects.filter(code="SECTOR-A.1").update(status=Status.AT_RISK)
+
+    call_command("rebuild_progress_counters", stdout=io.StringIO())
+    milestone = Milestone.objects.get(code="SECTOR-B.2")
+    record_status_update(
+        milestone=milestone,
+        status=Status.ACHIEVED,
+        note="Done",
+        expected_version=milestone.version,
+    )
+
+    assert ProgressCounter.objects.count() > 10
     _assert_counters_match()
 
 
