@@ -174,8 +174,9 @@ class SectorDashboardPage:
 def sector_dashboard_page(
     sector_slug: str, as_of: datetime.date, *, details: bool = True
 ) -> SectorDashboardPage:
-    """Queries: sector, roadmap, sector progress, targets, progress by target, slippage; details
-    add progress by theme, timeline milestones (or counts per due year), status counts,
+    """Queries: sector, roadmap, targets, progress by target (the sector's progress is their
+    sum), slippage; details add timeline milestones (or counts per due year; progress by theme
+    is the sum of its targets'), status counts,
     overdue milestones, stakeholder groups, progress by group, the sector's indicators with
     their measurements and the sector's targets each measures (both skipped with no
     indicator), the sector's minerals and the value chain (stages, progress by stage,
@@ -187,11 +188,14 @@ def sector_dashboard_page(
     roadmap = Roadmap.objects.current().filter(sector=sector).first()
     # Today's progress adds up the sector's counters (roadmaps.counters), whatever its size.
     counters = ProgressCounter.objects.of_current_roadmap(roadmap)
+    # Every milestone of the sector is a milestone of exactly one of its targets: the sector's
+    # progress, and each theme's, add up its targets' (no query of their own).
+    by_target = progress_by(milestones, "target", as_of, counters=counters)
     page = SectorDashboardPage(
         as_of=as_of,
         sector=sector,
         roadmap=roadmap,
-        progress=progress_of(milestones, as_of, counters=counters),
+        progress=Progress.sum_of(by_target.values()),
         targets=list(
             Target.objects.in_sector(sector)
             .select_related("theme")
@@ -199,23 +203,17 @@ def sector_dashboard_page(
         ),
         slippage=slippage_of(milestones, as_of),
     )
-    by_target = progress_by(milestones, "target", as_of, counters=counters)
     for target in page.targets:
         target.progress = by_target.get(target.pk, Progress())
     if not details:
         return page
 
-    by_theme = progress_by(milestones, "target__theme", as_of, counters=counters)
     for target in page.targets:
         if not page.themes or page.themes[-1]["theme"] != target.theme:
-            page.themes.append(
-                {
-                    "theme": target.theme,
-                    "progress": by_theme.get(target.theme.pk, Progress()),
-                    "targets": [],
-                }
-            )
+            page.themes.append({"theme": target.theme, "targets": []})
         page.themes[-1]["targets"].append(target)
+    for theme in page.themes:
+        theme["progress"] = Progress.sum_of(target.progress for target in theme["targets"])
     counts = status_counts(milestones, as_of, counters=counters)
     if sum(counts.values()) <= TIMELINE_MARKER_LIMIT:
         page.timeline_milestones = list(milestones.for_timeline(as_of))

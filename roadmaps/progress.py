@@ -217,6 +217,16 @@ class Progress:
             total=row.get("total") or 0,
         )
 
+    @classmethod
+    def sum_of(cls, parts) -> "Progress":
+        """The progress of disjoint sets of milestones together (each milestone in one part:
+        a sector's targets, a theme's targets): every count is the sum of the parts'."""
+        row = {}
+        for part in parts:
+            for name, count in (*part.measures().items(), ("total", part.total)):
+                row[name] = row.get(name, 0) + count
+        return cls.from_row(row)
+
     def measures(self) -> dict:
         """The row from_row reads (`total` aside): from_row(p.measures()) == p."""
         row = {

@@ -382,12 +382,12 @@ QUERY_COUNTS = [
 
 # The indicators on the sector dashboard and the milestone page: the indicators, their
 # measurements (and on the dashboard the sector's targets each measures, to place it under
-# them) on top of the page's own (tests/test_dashboards.py; the dashboard's 20 include the
+# them) on top of the page's own (tests/test_dashboards.py; the dashboard's 18 include the
 # indicators' query, slippage, the minerals and value-chain view's 4, its first screen's 2
 # and the reviewed count), and the dashboard's progress over time (PAST_PROGRESS_QUERIES
 # for every period, after the write that made the stored ones stale). With no indicator at
 # all, Django skips the measurements' and targets' queries.
-DASHBOARD_QUERIES = 1 + 20 + 2 + PAST_PROGRESS_QUERIES
+DASHBOARD_QUERIES = 1 + 18 + 2 + PAST_PROGRESS_QUERIES
 SUMMARY_QUERY_COUNTS = [
     ("/sectors/mobility/", DASHBOARD_QUERIES),
     ("/milestones/MOB-1.1/", 1 + 4 + 1),

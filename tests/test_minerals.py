@@ -822,7 +822,7 @@ MINERAL_QUERY_COUNTS = [
     # stage, milestones placed
     # by stage, milestones reviewed within the interval; its progress over time
     # (PAST_PROGRESS_QUERIES for every period)
-    ("/sectors/mobility/", 1 + 20 + PAST_PROGRESS_QUERIES),
+    ("/sectors/mobility/", 1 + 18 + PAST_PROGRESS_QUERIES),
 ]
 
 

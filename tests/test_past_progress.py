@@ -309,10 +309,10 @@ def test_past_unchanged_bumps_the_version_but_not_the_past(db):
 def test_the_dashboard_reads_the_stored_quarters(sectors, django_assert_num_queries):
     from roadmaps.pages import sector_dashboard_page
 
-    with django_assert_num_queries(1 + 20 + COMPUTED - 1) as computed:
+    with django_assert_num_queries(1 + 18 + COMPUTED - 1) as computed:
         first = sector_dashboard_page("mobility", today())
     # The same page again: its progress over time in one query, the same chart.
-    with django_assert_num_queries(1 + 20 + _recent()):
+    with django_assert_num_queries(1 + 18 + _recent()):
         second = sector_dashboard_page("mobility", today())
 
     assert "past_progress" not in computed.captured_queries[-1]["sql"]

@@ -26,8 +26,15 @@ from roadmaps.models import (
     Roadmap,
     Sector,
     Status,
+    Target,
 )
-from roadmaps.progress import counts_by_due_year, progress_by, progress_of, status_counts
+from roadmaps.progress import (
+    Progress,
+    counts_by_due_year,
+    progress_by,
+    progress_of,
+    status_counts,
+)
 from roadmaps.services import (
     create_milestone,
     record_deadline_change,
@@ -461,3 +468,26 @@ def test_past_days_still_compute_from_the_history(world):
     # Yesterday it was in progress: the counters (today's statuses) are not read for it.
     assert progress_of(milestones, yesterday, counters=rows).achieved == 2
     assert progress_of(milestones, today(), counters=rows).achieved == 3
+
+
+@pytest.mark.django_db
+def test_a_sectors_progress_is_the_sum_of_its_targets_from_counters_and_history(world):
+    """The dashboard adds up its targets' progress for the sector's and each theme's
+    (Progress.sum_of): the same as computing them, from the counters and from the history."""
+    now = today()
+    for as_of in (now, now - datetime.timedelta(days=400), datetime.date(now.year + 3, 6, 30)):
+        for sector in Sector.objects.all():
+            milestones = Milestone.objects.in_sector(sector)
+            for rows in (None, ProgressCounter.objects.in_sector(sector)):
+                by_target = progress_by(milestones, "target", as_of, counters=rows)
+                summed = Progress.sum_of(by_target.values())
+                computed = progress_of(milestones, as_of, counters=rows)
+                assert summed.as_dict() == computed.as_dict()
+                assert summed.counted > 0
+                by_theme = progress_by(milestones, "target__theme", as_of, counters=rows)
+                for theme, progress in by_theme.items():
+                    parts = [
+                        by_target[target.pk]
+                        for target in Target.objects.filter(theme=theme, pk__in=by_target)
+                    ]
+                    assert Progress.sum_of(parts).as_dict() == progress.as_dict()

@@ -191,7 +191,7 @@ def test_badge_reads_the_dashboard_page_read_and_nothing_more(client, mobility):
         with CaptureQueriesContext(connection) as queries:
             client.get(f"/sectors/mobility/badge.svg?as_of={AS_OF}")
         counts.append(len(queries))
-    assert counts == [7, 7]
+    assert counts == [6, 6]
 
 
 # Embeds
@@ -485,23 +485,24 @@ def test_sector_report_refuses_a_bad_as_of_and_an_unknown_sector(client, mobilit
 @pytest.mark.parametrize(
     ("path", "expected"),
     [
-        # data version; sector, roadmap, sector progress, targets, progress by target, slippage
-        ("/embed/sectors/mobility/", 7),
+        # data version; sector, roadmap, progress by target (the sector's is their sum),
+        # targets, slippage
+        ("/embed/sectors/mobility/", 6),
         # data version; indicator, its measurements, its sectors
         ("/embed/indicators/MOB-RES/", 4),
         # data version; milestone with target and sector, its groups, its history
         ("/milestones/MOB-1.1/badge.svg", 4),
         ("/indicators/MOB-RES/badge.svg", 4),
-        # data version; the dashboard's 19 (sector, roadmap, sector progress, targets,
-        # progress by target, slippage, by theme, status counts, timeline milestones, overdue,
+        # data version; the dashboard's 17 (sector, roadmap, targets, progress by target (the
+        # sector's and each theme's are its sums), slippage, status counts, timeline, overdue,
         # groups, progress by group, indicators, measurements, the sector's targets they
         # measure, minerals, stages, progress by stage, milestones placed by stage), its first
-        # screen's at-risk and next due, the reviewed count (23 so far) and its progress over
+        # screen's at-risk and next due, the reviewed count (21 so far) and its progress over
         # time (PAST_PROGRESS_QUERIES for every period_ends); every overdue milestone; the
         # re-dated ones; progress at every one of report_days (the year ends since 2020, just
         # stored with the dashboard's quarters, and the day, known: one query; one more on 1
         # January, when last year's end is still too recent to be stored)
-        ("/sectors/mobility/report/", 23 + PAST_PROGRESS_QUERIES + 1 + 1 + 1 + NEW_YEAR),
+        ("/sectors/mobility/report/", 21 + PAST_PROGRESS_QUERIES + 1 + 1 + 1 + NEW_YEAR),
     ],
 )
 def test_reuse_pages_make_a_fixed_number_of_queries(client, mobility, path, expected):
