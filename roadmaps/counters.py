@@ -22,7 +22,7 @@ import datetime
 import functools
 from collections import Counter
 
-from django.db import transaction
+from django.db import DEFAULT_DB_ALIAS, transaction
 from django.db.models import Max
 from django.utils import timezone
 
@@ -77,7 +77,8 @@ def _linked(milestones, ids, relation: str) -> dict:
         else (forward.m2m_reverse_field_name(), forward.m2m_field_name())
     )
     links = {}
-    rows = forward.remote_field.through.objects.filter(**_among(milestones, ids, own))
+    through = forward.remote_field.through
+    rows = through.objects.using(milestones.db).filter(**_among(milestones, ids, own))
     for milestone_id, linked_id in rows.values_list(f"{own}_id", f"{other}_id"):
         links.setdefault(milestone_id, []).append(linked_id)
     return links
@@ -115,7 +116,8 @@ def _counts(milestones, *, progress: bool = True, reviews: bool = True) -> tuple
     if reviews:
         history = milestones.model._meta.get_field("updates").related_model
         last = dict(
-            history.objects.filter(**_among(milestones, ids))
+            history.objects.using(milestones.db)
+            .filter(**_among(milestones, ids))
             .order_by()
             .values("milestone_id")
             .annotate(last=Max("created_at"))
@@ -253,12 +255,18 @@ def batched():
 
 
 def rebuild(
-    *, roadmaps=None, milestones=Milestone, model=ProgressCounter, reviews=ReviewCounter
+    *,
+    roadmaps=None,
+    milestones=Milestone,
+    model=ProgressCounter,
+    reviews=ReviewCounter,
+    using: str = DEFAULT_DB_ALIAS,
 ) -> None:
     """Recount from the milestones, wholesale (every roadmap, or those given). `milestones`,
-    `model` and `reviews` (the review counters) may be a migration's historical models."""
-    with transaction.atomic():
-        source = milestones.objects.all()
+    `model` and `reviews` (the review counters) may be a migration's historical models, and
+    `using` the database it migrates."""
+    with transaction.atomic(using=using):
+        source = milestones.objects.using(using).all()
         if roadmaps is not None:
             source = source.filter(target__roadmap_id__in=roadmaps)
         progress_counts, review_counts = _counts(source)
@@ -266,11 +274,11 @@ def rebuild(
             (model, COLUMNS, progress_counts),
             (reviews, REVIEW_COLUMNS, review_counts),
         ):
-            rows = counter.objects.all()
+            rows = counter.objects.using(using).all()
             if roadmaps is not None:
                 rows = rows.filter(roadmap_id__in=roadmaps)
             rows.delete()
-            counter.objects.bulk_create(
+            counter.objects.using(using).bulk_create(
                 (
                     counter(**dict(zip(columns, key, strict=True)), milestones=n)
                     for key, n in counts.items()

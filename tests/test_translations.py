@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
+from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.core.management.base import CommandError
@@ -113,28 +114,75 @@ def translated(db):
 # Storage and migration -------------------------------------------------------------------------
 
 
-@pytest.mark.django_db(transaction=True)
-def test_migration_moves_the_english_text_into_the_english_columns():
+@pytest.fixture
+def scratch_connection(tmp_path, django_db_blocker):
+    """A connection to an empty database of its own (a file on SQLite; a database created on
+    the same server on PostgreSQL), under its own alias: a migration test takes it from
+    nothing to a past state and on, instead of taking the shared test database back
+    (unapplying builds every intermediate state: it took longer than applying everything)."""
+    from django.db import DEFAULT_DB_ALIAS, connections
+
+    alias = "migration_scratch"
+    default = connections[DEFAULT_DB_ALIAS]
+    settings = {**default.settings_dict}
+    # PostgreSQL creates and drops databases outside any transaction: a connection of its own
+    # (autocommit), not the test's.
+    server = None if default.vendor == "sqlite" else type(default)({**settings}, "scratch_server")
+    name = f"{settings['NAME']}_scratch"[:63]
+
+    def on_server(sql):
+        with server.cursor() as cursor:
+            cursor.execute(sql)
+
+    with django_db_blocker.unblock():
+        if server is None:
+            settings["NAME"] = str(tmp_path / "scratch.sqlite3")
+        else:
+            on_server(f'DROP DATABASE IF EXISTS "{name}"')
+            on_server(f'CREATE DATABASE "{name}"')
+            settings["NAME"] = name
+        scratch = type(default)(settings, alias)
+        connections[alias] = scratch
+        try:
+            yield scratch
+        finally:
+            scratch.close()
+            del connections[alias]
+            if server is not None:
+                on_server(f'DROP DATABASE IF EXISTS "{name}"')
+                server.close()
+
+
+def test_migration_moves_the_english_text_into_the_english_columns(scratch_connection):
+    import importlib
+
     from django.db.migrations.executor import MigrationExecutor
 
+    staff_group = importlib.import_module("stakeholders.migrations.0002_consortium_staff_group")
+
+    alias = scratch_connection.alias
     before = [
         ("stakeholders", "0003_text_field_validators"),
         ("roadmaps", "0011_progress_counters"),
         ("indicators", "0003_release_interval_approved_by"),
     ]
-    executor = MigrationExecutor(connection)
+    executor = MigrationExecutor(scratch_connection)
     executor.migrate(before)
     old = executor.loader.project_state(before).apps
     OldSector = old.get_model("roadmaps", "Sector")
     OldGroup = old.get_model("stakeholders", "StakeholderGroup")
-    OldSector.objects.create(slug="mobility", name="Mobility", description="Electric cars.")
-    OldGroup.objects.create(slug="industry", name="Industry actors", description="Firms.")
+    OldSector.objects.using(alias).create(
+        slug="mobility", name="Mobility", description="Electric cars."
+    )
+    OldGroup.objects.using(alias).create(
+        slug="industry", name="Industry actors", description="Firms."
+    )
 
-    executor = MigrationExecutor(connection)
+    executor = MigrationExecutor(scratch_connection)
     executor.migrate(executor.loader.graph.leaf_nodes())
 
-    sector = Sector.objects.get(slug="mobility")
-    group = StakeholderGroup.objects.get(slug="industry")
+    sector = Sector.objects.using(alias).get(slug="mobility")
+    group = StakeholderGroup.objects.using(alias).get(slug="industry")
     assert (sector.name_en, sector.description_en, sector.name_es) == (
         "Mobility",
         "Electric cars.",
@@ -142,6 +190,13 @@ def test_migration_moves_the_english_text_into_the_english_columns():
     )
     assert (group.name_en, group.description_en) == ("Industry actors", "Firms.")
     assert (sector.translation_status_es, sector.translation_source_es) == ("unreviewed", "")
+    # Every migration applied, its data migrations on the database it migrates: the consortium
+    # staff group, the data version row, the counters (of the one milestone-less sector).
+    assert not MigrationExecutor(scratch_connection).migration_plan(
+        executor.loader.graph.leaf_nodes()
+    )
+    assert Group.objects.using(alias).filter(name=staff_group.GROUP).count() == 1
+    assert DataVersion.objects.using(alias).count() == 1
 
 
 def test_official_wording_without_source_is_refused_by_the_database(translated):

@@ -7,7 +7,7 @@ from django.db import migrations, models
 def create_data_version(apps, schema_editor):
     # The single row that pagecache reads on every public request.
     DataVersion = apps.get_model('roadmaps', 'DataVersion')
-    DataVersion.objects.get_or_create(pk=1)
+    DataVersion.objects.using(schema_editor.connection.alias).get_or_create(pk=1)
 
 
 class Migration(migrations.Migration):

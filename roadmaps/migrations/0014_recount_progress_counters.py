@@ -8,6 +8,7 @@ def build(apps, schema_editor):
         milestones=apps.get_model("roadmaps", "Milestone"),
         model=apps.get_model("roadmaps", "ProgressCounter"),
         reviews=apps.get_model("roadmaps", "ReviewCounter"),
+        using=schema_editor.connection.alias,
     )
 
 

@@ -27,20 +27,25 @@ def create_group(apps, schema_editor):
     # migration has run: create them (and their content types) now.
     for app_config in apps.get_app_configs():
         app_config.models_module = True
-        create_permissions(app_config, apps=apps, verbosity=0)
+        create_permissions(
+            app_config, apps=apps, verbosity=0, using=schema_editor.connection.alias
+        )
         app_config.models_module = None
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
-    group, _created = Group.objects.get_or_create(name=GROUP)
+    alias = schema_editor.connection.alias
+    group, _created = Group.objects.using(alias).get_or_create(name=GROUP)
     permissions = [
-        Permission.objects.get(content_type__app_label=app_label, codename=codename)
+        Permission.objects.using(alias).get(content_type__app_label=app_label, codename=codename)
         for app_label, codename in PERMISSIONS
     ]
     group.permissions.set(permissions)
 
 
 def delete_group(apps, schema_editor):
-    apps.get_model("auth", "Group").objects.filter(name=GROUP).delete()
+    apps.get_model("auth", "Group").objects.using(schema_editor.connection.alias).filter(
+        name=GROUP
+    ).delete()
 
 
 class Migration(migrations.Migration):

@@ -19,13 +19,18 @@ ENGLISH = {
 def copy_english(apps, schema_editor):
     for name, fields in ENGLISH.items():
         model = apps.get_model("stakeholders", name)
-        model.objects.update(**{f"{field}_en": F(field) for field in fields})
+        # The database being migrated (schema_editor's), not whichever is the default.
+        model.objects.using(schema_editor.connection.alias).update(
+            **{f"{field}_en": F(field) for field in fields}
+        )
 
 
 def copy_english_back(apps, schema_editor):
     for name, fields in ENGLISH.items():
         model = apps.get_model("stakeholders", name)
-        model.objects.update(**{field: Coalesce(f"{field}_en", F(field)) for field in fields})
+        model.objects.using(schema_editor.connection.alias).update(
+            **{field: Coalesce(f"{field}_en", F(field)) for field in fields}
+        )
 
 
 class Migration(migrations.Migration):
