@@ -60,8 +60,10 @@ messages: $(STAMP) gettext
 # Two test processes (pytest-xdist): the machine this runs on has two cores, and each browser
 # test worker starts its own Chromium, so more processes would only contend. pytest-django
 # gives each worker its own test database; tests/workers.py splits ports and Redis databases.
+# A worker that runs out of tests takes some of the other's (--dist worksteal): the suite's
+# durations are uneven (a few take 5-12 s), so this ends sooner than handing out fixed chunks.
 # `make test PYTEST_ARGS=` runs in one process.
-PYTEST_ARGS ?= -n 2
+PYTEST_ARGS ?= -n 2 --dist worksteal
 
 test: $(STAMP) chromium gettext catalogues
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
