@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from resourcing.lib import natural_keys
 from resourcing.lib.fields import HttpURLField
 from resourcing.lib.translations import TranslationReview, translation_review_constraints
 from resourcing.lib.validators import code_validator, http_url_q
@@ -48,7 +49,7 @@ def _percent_q(field: str) -> Q:
 
 class IndicatorQuerySet(models.QuerySet):
     def get_by_natural_key(self, code):
-        return self.get(code=code)
+        return natural_keys.get(self, code=code)
 
     def with_measurements(self, as_of: datetime.date):
         """Prefetches `published`: the measurements public by the end of `as_of`, oldest
@@ -382,8 +383,8 @@ class Indicator(TranslationReview):
 
 class MeasurementQuerySet(models.QuerySet):
     def get_by_natural_key(self, indicator_code, period, month, created_at):
-        return self.get(
-            indicator__code=indicator_code, period=period, month=month, created_at=created_at
+        return natural_keys.get(
+            self, indicator__code=indicator_code, period=period, month=month, created_at=created_at
         )
 
     def published_by(self, as_of: datetime.date):

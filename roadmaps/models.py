@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from resourcing.lib import natural_keys
 from resourcing.lib.dates import add_months, end_of_day, months_between
 from resourcing.lib.fields import HttpURLField
 from resourcing.lib.translations import (
@@ -86,7 +87,7 @@ class SourceFields(models.Model):
 
 class SectorQuerySet(models.QuerySet):
     def get_by_natural_key(self, slug):
-        return self.get(slug=slug)
+        return natural_keys.get(self, slug=slug)
 
     def for_overview(self):
         """The sectors of the overview and scorecards, in their display order."""
@@ -153,7 +154,7 @@ class Sector(TranslationReview):
 
 class RoadmapQuerySet(models.QuerySet):
     def get_by_natural_key(self, slug):
-        return self.get(slug=slug)
+        return natural_keys.get(self, slug=slug)
 
     def current(self):
         return self.filter(is_current=True)
@@ -212,7 +213,7 @@ class Roadmap(TranslationReview):
 
 class ThemeQuerySet(models.QuerySet):
     def get_by_natural_key(self, slug):
-        return self.get(slug=slug)
+        return natural_keys.get(self, slug=slug)
 
 
 class Theme(TranslationReview):
@@ -243,7 +244,7 @@ class Theme(TranslationReview):
 
 class TargetQuerySet(models.QuerySet):
     def get_by_natural_key(self, code):
-        return self.get(code=code)
+        return natural_keys.get(self, code=code)
 
     def in_sector(self, sector):
         return self.filter(roadmap__sector=sector, roadmap__is_current=True)
@@ -331,7 +332,7 @@ MARKER_COLUMNS = (
 
 class MilestoneQuerySet(models.QuerySet):
     def get_by_natural_key(self, code):
-        return self.get(code=code)
+        return natural_keys.get(self, code=code)
 
     def in_sector(self, sector):
         """The milestones of the sector's current roadmap. Filtered by its targets' ids (IN a
@@ -600,7 +601,7 @@ STATUS_ROWS_Q = Q(kind=UpdateKind.STATUS)
 
 class MilestoneUpdateQuerySet(models.QuerySet):
     def get_by_natural_key(self, milestone_code, created_at):
-        return self.get(milestone__code=milestone_code, created_at=created_at)
+        return natural_keys.get(self, milestone__code=milestone_code, created_at=created_at)
 
     def latest_first(self):
         return self.order_by("-created_at", "-pk")
@@ -779,7 +780,7 @@ class MilestoneUpdate(models.Model):
 
 class MineralQuerySet(models.QuerySet):
     def get_by_natural_key(self, slug):
-        return self.get(slug=slug)
+        return natural_keys.get(self, slug=slug)
 
     def for_index(self):
         """The minerals page: every mineral with the sectors whose roadmaps name it and
@@ -866,7 +867,7 @@ class Mineral(TranslationReview):
 
 class ValueChainStageQuerySet(models.QuerySet):
     def get_by_natural_key(self, slug):
-        return self.get(slug=slug)
+        return natural_keys.get(self, slug=slug)
 
 
 class ValueChainStage(TranslationReview):

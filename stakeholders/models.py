@@ -3,6 +3,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from resourcing.lib import natural_keys
 from resourcing.lib.translations import TranslationReview, translation_review_constraints
 from resourcing.lib.validators import validate_no_control_characters
 
@@ -26,7 +27,7 @@ class User(AbstractUser):
 
 class StakeholderGroupQuerySet(models.QuerySet):
     def get_by_natural_key(self, slug):
-        return self.get(slug=slug)
+        return natural_keys.get(self, slug=slug)
 
 
 class StakeholderGroup(TranslationReview):

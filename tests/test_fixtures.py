@@ -388,3 +388,52 @@ def test_loaddata_bumps_the_data_version_once(db):
     _load("resourcing")
 
     assert DataVersion.objects.get().version == before + 1
+
+
+def test_a_load_looks_up_each_row_its_natural_keys_name_once(django_assert_num_queries):
+    """resourcing.lib.natural_keys inside a load: a row found is not asked for again; a key
+    naming no row yet is asked again (the load may create it); outside a load, every call
+    asks."""
+    from resourcing.lib import natural_keys
+    from tests.factories import make_group
+
+    make_group(slug="industry")
+    with natural_keys.remembered():
+        with django_assert_num_queries(1):
+            first = StakeholderGroup.objects.get_by_natural_key("industry")
+            again = StakeholderGroup.objects.db_manager("default").get_by_natural_key("industry")
+        assert again is first
+        for _ in range(2):
+            with pytest.raises(StakeholderGroup.DoesNotExist):
+                StakeholderGroup.objects.get_by_natural_key("civil-society")
+        make_group(slug="civil-society")
+        assert StakeholderGroup.objects.get_by_natural_key("civil-society").slug == "civil-society"
+    with django_assert_num_queries(2):
+        StakeholderGroup.objects.get_by_natural_key("industry")
+        StakeholderGroup.objects.get_by_natural_key("industry")
+
+
+def test_the_product_fixtures_load_their_links_with_one_lookup_per_named_row():
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        call_command("loaddata", "resourcing", verbosity=0)
+    by_slug = 'WHERE "stakeholders_stakeholdergroup"."slug" = '
+    lookups = [query for query in queries if by_slug in query["sql"]]
+
+    rows = json.loads(FIXTURE.read_text())
+    named = {
+        row["fields"]["code"]: sorted(slug for (slug,) in row["fields"]["stakeholder_groups"])
+        for row in rows
+        if row["model"] in ("roadmaps.milestone", "roadmaps.target")
+    }
+    # Each group looked up for its own row and once more where first named, not per link.
+    assert sum(len(slugs) for slugs in named.values()) > 4 * StakeholderGroup.objects.count()
+    assert len(lookups) <= 2 * StakeholderGroup.objects.count()
+    loaded = {
+        item.code: sorted(item.stakeholder_groups.values_list("slug", flat=True))
+        for model in (Milestone, Target)
+        for item in model.objects.prefetch_related("stakeholder_groups")
+    }
+    assert loaded == named

@@ -26,6 +26,7 @@ from django.core.management.commands import loaddata
 from django.core.serializers.base import DeserializationError
 from django.db import DatabaseError
 
+from resourcing.lib import natural_keys
 from resourcing.lib.translations import canonical_language, translation_columns
 from roadmaps import counters
 from roadmaps.models import Milestone
@@ -46,8 +47,9 @@ class Command(loaddata.Command):
         self._seen_keys = set()
         self._changed_since = []
         try:
-            # The fixtures are English: `title` is the English column (title_en).
-            with canonical_language():
+            # The fixtures are English: `title` is the English column (title_en). The rows
+            # their natural keys name are looked up once per load (resourcing.lib.natural_keys).
+            with canonical_language(), natural_keys.remembered():
                 return super().handle(*fixture_labels, **options)
         except (DeserializationError, DatabaseError) as exc:
             # Rolled back already; say what is wrong without a traceback.
