@@ -281,13 +281,13 @@ class ConditionalPageCacheMiddleware:
             or request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
         ):
             return response
+        _validators(response, etag, last_modified)
         if cache_on and len(response.content) <= store.MAX_PAGE_BYTES:
             # Stored with the language it was made in (English for data on a /es/ page):
             # the copy must say so without the view.
             response.headers.setdefault("Content-Language", get_language())
-            # With the validators this key always has (Last-Modified is left out: none is
-            # sent within the second of the write, see above).
-            _validators(response, etag, None)
+            # With the validators this key always has; not Last-Modified (_NOT_STORED): none
+            # is sent within the second of the write (see above), so each hit sets its own.
             headers = {
                 lower: (name, value)
                 for lower, (name, value) in response.headers._store.items()
@@ -301,7 +301,7 @@ class ConditionalPageCacheMiddleware:
             store.set_page(CACHE_KEY_PREFIX + key, stored, settings.PAGE_CACHE_SECONDS)
             # This visitor gets the encoding just made, like the next ones.
             response = _encode(request, response, stored[2])
-        return _validators(response, etag, last_modified)
+        return response
 
     def process_exception(self, request, exception):
         """A view whose database went away: 503, whatever the page (see module docs)."""

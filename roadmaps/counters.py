@@ -65,29 +65,20 @@ def _keys(scope: tuple, due: datetime.date, rest: tuple) -> tuple[tuple, tuple]:
 LISTED = 500
 
 
-def _linked(milestones, ids, relation: str) -> dict:
-    """{milestone id: [ids it links to through `relation`]} (stakeholder_groups, stages)."""
-    field = milestones.model._meta.get_field(relation)
-    # The forward many-to-many field of the relation: declared on Milestone (groups) or on
-    # the other side (stages, ValueChainStage.milestones).
-    forward = field if field.many_to_many and not field.auto_created else field.remote_field
-    own, other = (
-        (forward.m2m_field_name(), forward.m2m_reverse_field_name())
-        if forward.model is milestones.model
-        else (forward.m2m_reverse_field_name(), forward.m2m_field_name())
-    )
+def _linked(milestones, ids, through, column: str) -> dict:
+    """{milestone id: [the `column` ids of its rows in the many-to-many table `through`]}."""
     links = {}
-    through = forward.remote_field.through
-    rows = through.objects.using(milestones.db).filter(**_among(milestones, ids, own))
-    for milestone_id, linked_id in rows.values_list(f"{own}_id", f"{other}_id"):
+    rows = through.objects.using(milestones.db).filter(**_among(milestones, ids))
+    for milestone_id, linked_id in rows.values_list("milestone_id", column):
         links.setdefault(milestone_id, []).append(linked_id)
     return links
 
 
-def _among(milestones, ids, name: str = "milestone") -> dict:
+def _among(milestones, ids) -> dict:
+    """The rows of a table with a `milestone` foreign key that belong to `milestones`."""
     if len(ids) <= LISTED:
-        return {f"{name}_id__in": ids}
-    return {f"{name}__in": milestones.order_by().values("pk")}
+        return {"milestone_id__in": ids}
+    return {"milestone__in": milestones.order_by().values("pk")}
 
 
 def _counts(milestones, *, progress: bool = True, reviews: bool = True) -> tuple[Counter, Counter]:
@@ -102,8 +93,9 @@ def _counts(milestones, *, progress: bool = True, reviews: bool = True) -> tuple
         return counts, review_counts
     ids = [row[0] for row in rows]
     if progress:
-        groups = _linked(milestones, ids, "stakeholder_groups")
-        stages = _linked(milestones, ids, "stages")
+        model = milestones.model  # a migration's historical model, too
+        groups = _linked(milestones, ids, model.stakeholder_groups.through, "stakeholdergroup_id")
+        stages = _linked(milestones, ids, model.stages.through, "valuechainstage_id")
         for pk, roadmap_id, target_id, status, provenance, is_event, due in rows:
             rest = (status, provenance, is_event)
             # The target's rows; each group's; each stage's, or the stage None's when none.

@@ -176,8 +176,8 @@ def sector_dashboard_page(
 ) -> SectorDashboardPage:
     """Queries: sector, roadmap, targets, progress by target (the sector's progress is their
     sum), slippage; details add timeline milestones (or counts per due year; progress by theme
-    is the sum of its targets'), status counts,
-    overdue milestones, stakeholder groups, progress by group, the sector's indicators with
+    is the sum of its targets'), status counts, overdue milestones, stakeholder groups,
+    progress by group, the sector's indicators with
     their measurements and the sector's targets each measures (both skipped with no
     indicator), the sector's minerals and the value chain (stages, progress by stage,
     milestones placed by stage), at-risk milestones, the next due, progress at every one of
