@@ -19,10 +19,11 @@ def _n() -> int:
 
 
 def link(relation, objects) -> None:
-    """A new row's many-to-many links: `relation.set(objects)`, skipped when there are none
-    (a new row has no links to clear; set() would still read them)."""
+    """A new row's many-to-many links: `relation.add(*objects)`, skipped when there are none.
+    A new row has no links to clear or keep, so set()'s read of the current ones is skipped;
+    add() still sends m2m_changed (the page cache and the stage counters listen)."""
     if objects:
-        relation.set(objects)
+        relation.add(*objects)
 
 
 def make_user(*, username=None, staff=False, superuser=False, password="pw-for-tests-only", **kw):
