@@ -2,7 +2,8 @@
 
     python -m resourcing.catalogues [LOCALE_DIR]    # default: the project's locale/
 
-Run by `make run`, `make test` and the Dockerfile. Django's `compilemessages` needs GNU
+Run by `make run`, `make test` and the Dockerfile; a bare `pytest` compiles the missing or
+stale ones first (compile_stale, from tests/conftest.py). Django's `compilemessages` needs GNU
 gettext's `msgfmt`, which a machine with only Python lacks; polib writes the same .mo files
 (untranslated and fuzzy entries left out, as msgfmt does). The .mo files are build output,
 never committed (.gitignore).
@@ -160,6 +161,18 @@ def compile_catalogue(path: Path) -> tuple[bool, int, int]:
         tmp.write(binary)
     os.replace(tmp.name, target)
     return True, translated, len(messages)
+
+
+def compile_stale(locale: Path = LOCALE) -> list[Path]:
+    """Compile the catalogues whose .mo is missing or older than the .po (a bare `pytest` in a
+    fresh clone: make compiles them all first); the .po files compiled, in order."""
+    stale = []
+    for path in catalogue_paths(locale):
+        target = path.with_suffix(".mo")
+        if not target.exists() or target.stat().st_mtime < path.stat().st_mtime:
+            compile_catalogue(path)
+            stale.append(path)
+    return stale
 
 
 def main(argv: list[str]) -> int:

@@ -14,6 +14,18 @@ from tests.factories import (
 )
 
 
+def pytest_sessionstart(session):
+    """The pages read the compiled catalogues (locale/*/LC_MESSAGES/django.mo, build output):
+    `make test` compiles them first; a bare `pytest` in a fresh clone compiles the missing or
+    stale ones here, once, before any xdist worker starts (workers skip it). A broken
+    catalogue stops the run naming its file and line."""
+    if hasattr(session.config, "workerinput"):
+        return
+    from resourcing.catalogues import compile_stale
+
+    compile_stale()
+
+
 @pytest.fixture(autouse=True)
 def _english_between_tests():
     """A request in another language leaves it active in the thread (LocaleMiddleware does not

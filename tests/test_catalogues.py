@@ -97,6 +97,26 @@ def test_catalogues_unchanged_are_not_rewritten(tmp_path):
     assert path.with_suffix(".mo").stat().st_mtime == 0
 
 
+def test_catalogues_missing_or_older_than_their_source_are_compiled_the_others_left(tmp_path):
+    """What a bare `pytest` does first (tests/conftest.py): a fresh clone has no .mo files."""
+    from resourcing.catalogues import compile_stale
+
+    fresh = write_catalogue(tmp_path, TRANSLATED, "es")
+    missing = write_catalogue(tmp_path, TRANSLATED, "fr")
+    stale = write_catalogue(tmp_path, TRANSLATED, "pt")
+    compile_catalogue(fresh)
+    compile_catalogue(stale)
+    stale.with_suffix(".mo").write_bytes(b"old")
+    os.utime(stale.with_suffix(".mo"), (0, 0))
+
+    compiled = compile_stale(tmp_path)
+
+    assert compiled == [missing, stale]
+    assert stale.with_suffix(".mo").read_bytes() == polib.pofile(str(stale)).to_binary()
+    assert missing.with_suffix(".mo").read_bytes() == polib.pofile(str(missing)).to_binary()
+    assert compile_stale(tmp_path) == []
+
+
 @pytest.mark.parametrize(
     ("body", "problem"),
     [
