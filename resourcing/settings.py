@@ -156,6 +156,15 @@ if _db["ENGINE"] == "django.db.backends.sqlite3":
     # (make bench). Development (and the tests, resourcing/settings_test.py) open and close it
     # per request.
     _db["CONN_MAX_AGE"] = 0 if DEBUG else 600
+if _db["ENGINE"] == "django.db.backends.postgresql":
+    # No JIT compilation of queries. Progress over time is one query of hundreds of
+    # conditional aggregates (roadmaps.progress); once the planner's estimate passes
+    # jit_above_cost (PostgreSQL's default 100000, as tables grow and are analysed), compiling
+    # its expressions took 50 s to 3 minutes where the query itself runs in about a second
+    # (tests/test_settings.py). The operator's own options (DATABASE_URL's ?options=) come
+    # after this one and win.
+    _options = _db.setdefault("OPTIONS", {})
+    _options["options"] = " ".join(filter(None, ["-c jit=off", _options.get("options", "")]))
 DATABASES = {"default": _db}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

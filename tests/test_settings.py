@@ -1,9 +1,12 @@
 """Settings come from the environment, with production-safe defaults and clear errors."""
 
+import json
 import os
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -25,6 +28,48 @@ def _settings(env: dict) -> subprocess.CompletedProcess:
         text=True,
         check=False,
     )
+
+
+def _database_options(env: dict) -> dict:
+    """The default database's OPTIONS, read by a fresh interpreter under `env`."""
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL"))}
+    code = (
+        "import json; from django.conf import settings; "
+        "print(json.dumps(settings.DATABASES['default'].get('OPTIONS', {}), sort_keys=True))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env={**clean, "DJANGO_DEBUG": "1", **env, "DJANGO_SETTINGS_MODULE": "resourcing.settings"},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return json.loads(result.stdout)
+
+
+def test_postgresql_connections_turn_jit_off_and_keep_the_operators_options():
+    """Progress over time's one query of hundreds of aggregates took minutes to JIT-compile
+    (settings.py); an operator's own options come after and win."""
+    url = "postgres://postgres@127.0.0.1:5432/resourcing"
+
+    plain = _database_options({"DATABASE_URL": url})
+    own = _database_options({"DATABASE_URL": f"{url}?options=-c%20statement_timeout%3D5000"})
+    sqlite = _database_options({})
+
+    assert plain["options"] == "-c jit=off"
+    assert own["options"] == "-c jit=off -c statement_timeout=5000"
+    assert "options" not in sqlite
+
+
+def test_postgresql_connection_runs_without_jit(db):
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("JIT is PostgreSQL's (set DATABASE_URL)")
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone() == ("off",)
 
 
 def test_settings_refuse_missing_secret_key_without_debug():
