@@ -161,10 +161,13 @@ if _db["ENGINE"] == "django.db.backends.postgresql":
     # conditional aggregates (roadmaps.progress); once the planner's estimate passes
     # jit_above_cost (PostgreSQL's default 100000, as tables grow and are analysed), compiling
     # its expressions took 50 s to 3 minutes where the query itself runs in about a second
-    # (tests/test_settings.py). The operator's own options (DATABASE_URL's ?options=) come
-    # after this one and win.
+    # (tests/test_settings.py). The operator's own options come after this one and win: the
+    # environment's PGOPTIONS (which libpq ignores once a connection names its own options),
+    # then DATABASE_URL's ?options=.
     _options = _db.setdefault("OPTIONS", {})
-    _options["options"] = " ".join(filter(None, ["-c jit=off", _options.get("options", "")]))
+    _options["options"] = " ".join(
+        filter(None, ["-c jit=off", os.environ.get("PGOPTIONS", ""), _options.get("options", "")])
+    )
 DATABASES = {"default": _db}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

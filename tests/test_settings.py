@@ -50,15 +50,24 @@ def _database_options(env: dict) -> dict:
 
 def test_postgresql_connections_turn_jit_off_and_keep_the_operators_options():
     """Progress over time's one query of hundreds of aggregates took minutes to JIT-compile
-    (settings.py); an operator's own options come after and win."""
+    (settings.py); an operator's own options (PGOPTIONS, then ?options=) come after and win."""
     url = "postgres://postgres@127.0.0.1:5432/resourcing"
 
-    plain = _database_options({"DATABASE_URL": url})
-    own = _database_options({"DATABASE_URL": f"{url}?options=-c%20statement_timeout%3D5000"})
+    plain = _database_options({"DATABASE_URL": url, "PGOPTIONS": ""})
+    own = _database_options(
+        {"DATABASE_URL": f"{url}?options=-c%20statement_timeout%3D5000", "PGOPTIONS": ""}
+    )
+    both = _database_options(
+        {
+            "DATABASE_URL": f"{url}?options=-c%20statement_timeout%3D5000",
+            "PGOPTIONS": "-c jit=on -c work_mem=8MB",
+        }
+    )
     sqlite = _database_options({})
 
     assert plain["options"] == "-c jit=off"
     assert own["options"] == "-c jit=off -c statement_timeout=5000"
+    assert both["options"] == "-c jit=off -c jit=on -c work_mem=8MB -c statement_timeout=5000"
     assert "options" not in sqlite
 
 
