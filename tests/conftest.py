@@ -178,12 +178,8 @@ def axe_check():
 @pytest.fixture(autouse=True)
 def _clear_page_cache():
     """Cached pages (pagecache) live in process memory: none leaks between tests."""
-    from django.core.cache import cache
+    from tests.query_counts import empty_page_cache
 
-    from pagecache import store
-
-    cache.clear()
-    store.forget_recent()
+    empty_page_cache()
     yield
-    cache.clear()
-    store.forget_recent()
+    empty_page_cache()

@@ -14,27 +14,43 @@ from django.test.utils import CaptureQueriesContext
 from pagecache import store
 
 
-def with_as_of(url: str, as_of: str) -> str:
-    """`url` with `as_of=` added (unchanged when `as_of` is empty)."""
-    if not as_of:
-        return url
-    return f"{url}{'&' if '?' in url else '?'}as_of={as_of}"
+def empty_page_cache() -> None:
+    """No cached page anywhere: the shared cache and this process's kept pages (pagecache)."""
+    cache.clear()
+    store.forget_recent()
+
+
+def dated(counts, as_ofs) -> list[tuple[str, int]]:
+    """`counts`' (url, queries) pairs for each of `as_ofs`, with `as_of=` added to the url
+    (unchanged for an empty one)."""
+    return [
+        (f"{url}{'&' if '?' in url else '?'}as_of={as_of}" if as_of else url, queries)
+        for as_of in as_ofs
+        for url, queries in counts
+    ]
 
 
 def first_request_queries(client, urls) -> dict[str, tuple[int, int]]:
     """{url: (status code, queries)}, each url requested alone after the data."""
     found = {}
     for url in urls:
-        cache.clear()
-        store.forget_recent()
+        empty_page_cache()
         with transaction.atomic():
             with CaptureQueriesContext(connection) as queries:
                 response = client.get(url)
             transaction.set_rollback(True)
         found[url] = (response.status_code, len(queries))
-    cache.clear()
-    store.forget_recent()
+    empty_page_cache()
     return found
+
+
+def at_1x_and_10x(client, counts, grow) -> tuple[dict, dict]:
+    """first_request_queries of `counts`' urls after grow(1), then again after grow(9) more."""
+    urls = [url for url, _queries in counts]
+    grow(1)
+    small = first_request_queries(client, urls)
+    grow(9)
+    return small, first_request_queries(client, urls)
 
 
 def expected(counts) -> dict[str, tuple[int, int]]:

@@ -16,7 +16,7 @@ from tests.factories import (
     make_theme,
 )
 from tests.indicator_factories import make_indicator, make_measurement, make_series
-from tests.query_counts import expected, first_request_queries, with_as_of
+from tests.query_counts import at_1x_and_10x, dated, expected
 from tests.test_dashboards import PAST_PROGRESS_QUERIES
 
 pytestmark = pytest.mark.django_db
@@ -399,15 +399,8 @@ def test_pages_run_a_fixed_number_of_queries(client, data):
     """Every page of QUERY_COUNTS and SUMMARY_QUERY_COUNTS, today and as of a past day, at 1x
     and 10x the data: the same queries (each page counted as the first request after the
     data, tests.query_counts)."""
-    counts = [
-        (with_as_of(url, as_of), n)
-        for as_of in ("", "2025-06-30")
-        for url, n in QUERY_COUNTS + SUMMARY_QUERY_COUNTS
-    ]
-    _grow(1)
-    small = first_request_queries(client, [url for url, _n in counts])
-    _grow(9)
-    large = first_request_queries(client, [url for url, _n in counts])
+    counts = dated(QUERY_COUNTS + SUMMARY_QUERY_COUNTS, ("", "2025-06-30"))
+    small, large = at_1x_and_10x(client, counts, _grow)
 
     assert small == expected(counts)
     assert large == expected(counts)

@@ -38,7 +38,7 @@ from tests.factories import (
     make_theme,
 )
 from tests.indicator_factories import make_indicator, make_series
-from tests.query_counts import expected, first_request_queries, with_as_of
+from tests.query_counts import at_1x_and_10x, dated, expected
 from tests.test_dashboards import PAST_PROGRESS_QUERIES
 
 pytestmark = pytest.mark.django_db
@@ -830,13 +830,8 @@ MINERAL_QUERY_COUNTS = [
 def test_mineral_pages_run_a_fixed_number_of_queries(client, dataset):
     """Every page of MINERAL_QUERY_COUNTS, today and as of PAST, at 1x and 10x the data: the
     same queries (each page counted as the first request after the data, tests.query_counts)."""
-    counts = [
-        (with_as_of(url, as_of), n) for as_of in ("", PAST) for url, n in MINERAL_QUERY_COUNTS
-    ]
-    _grow(1)
-    small = first_request_queries(client, [url for url, _n in counts])
-    _grow(9)
-    large = first_request_queries(client, [url for url, _n in counts])
+    counts = dated(MINERAL_QUERY_COUNTS, ("", PAST))
+    small, large = at_1x_and_10x(client, counts, _grow)
 
     assert small == expected(counts)
     assert large == expected(counts)

@@ -9,16 +9,19 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_SHOWN = (
+    "{'debug': settings.DEBUG, 'engine': settings.DATABASES['default']['ENGINE'], "
+    "'hosts': settings.ALLOWED_HOSTS}"
+)
 
 
-def _settings(env: dict) -> subprocess.CompletedProcess:
-    """Import the settings in a fresh interpreter, outside pytest."""
+def _settings(env: dict, shown: str = DEFAULT_SHOWN) -> subprocess.CompletedProcess:
+    """Import the settings in a fresh interpreter, outside pytest; print `shown` as JSON."""
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL"))}
     clean.update(env)
     code = (
         "import django, json; from django.conf import settings; django.setup(); "
-        "print(json.dumps({'debug': settings.DEBUG, 'engine': settings.DATABASES['default']"
-        "['ENGINE'], 'hosts': settings.ALLOWED_HOSTS}))"
+        f"print(json.dumps({shown}, sort_keys=True))"
     )
     return subprocess.run(
         [sys.executable, "-c", code],
@@ -32,19 +35,10 @@ def _settings(env: dict) -> subprocess.CompletedProcess:
 
 def _database_options(env: dict) -> dict:
     """The default database's OPTIONS, read by a fresh interpreter under `env`."""
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL"))}
-    code = (
-        "import json; from django.conf import settings; "
-        "print(json.dumps(settings.DATABASES['default'].get('OPTIONS', {}), sort_keys=True))"
+    result = _settings(
+        {"DJANGO_DEBUG": "1", **env}, "settings.DATABASES['default'].get('OPTIONS', {})"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", code],
-        cwd=ROOT,
-        env={**clean, "DJANGO_DEBUG": "1", **env, "DJANGO_SETTINGS_MODULE": "resourcing.settings"},
-        capture_output=True,
-        text=True,
-        check=True,
-    )
+    assert result.returncode == 0, result.stderr
     return json.loads(result.stdout)
 
 
