@@ -257,6 +257,25 @@ def test_dockerfile_runs_gunicorn_as_non_root_with_collected_static():
     assert re.search(r'^CMD \["gunicorn"', dockerfile, re.MULTILINE)
 
 
+def test_every_package_of_the_site_is_in_the_installed_packages():
+    """`pip install -e .` (make install) maps only the packages pyproject.toml lists: one left
+    out imports from the checkout's own folder and nowhere else. Only the tests and the bench
+    (developer tools run from the checkout) stay out."""
+    import tomllib
+    from fnmatch import fnmatch
+
+    listed = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"][
+        "setuptools"
+    ]["packages"]["find"]["include"]
+    packages = sorted(
+        init.parent.name
+        for init in ROOT.glob("*/__init__.py")
+        if init.parent.name not in {"tests", "bench"}
+    )
+    assert {"api", "review", "reuse", "roadmaps"} <= set(packages)
+    assert [name for name in packages if not any(fnmatch(name, p) for p in listed)] == []
+
+
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 def test_admin_works_under_the_strict_policy(live_server, browser, client):
