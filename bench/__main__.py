@@ -136,21 +136,33 @@ def _manage(env, *args, quiet=True):
     _run([sys.executable, "manage.py", *args], env, stdout=out)
 
 
-def _database_url(name: str, base: str) -> str:
-    """A fresh, empty database called `name`: SQLite in .bench/ (base ""), or on the server
-    of the PostgreSQL URL `base`."""
+def _database_url(name: str, base: str, *, copy_of: str | None = None) -> str:
+    """A fresh database called `name`: SQLite in .bench/ (base ""), or on the server of the
+    PostgreSQL URL `base`; empty, or a copy of the database at the URL `copy_of` (a SQLite
+    backup, or a PostgreSQL database from it as template: nothing may be connected to it)."""
     if not base or base.startswith("sqlite"):
         path = BENCH_DIR / f"{name}.sqlite3"
         for suffix in ("", "-wal", "-shm", "-journal"):
             Path(f"{path}{suffix}").unlink(missing_ok=True)
+        if copy_of:
+            import sqlite3
+
+            with (
+                contextlib.closing(sqlite3.connect(copy_of.removeprefix("sqlite:///"))) as source,
+                contextlib.closing(sqlite3.connect(path)) as copy,
+            ):
+                source.backup(copy)
         return f"sqlite:///{path}"
     import psycopg
 
     parts = urllib.parse.urlsplit(base)
     admin = parts._replace(path="/postgres").geturl()
+    create = f'CREATE DATABASE "{name}"'
+    if copy_of:
+        create += f' TEMPLATE "{urllib.parse.urlsplit(copy_of).path.lstrip("/")}"'
     with psycopg.connect(admin, autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
+        conn.execute(create)
     return parts._replace(path=f"/{name}").geturl()
 
 
@@ -364,33 +376,6 @@ def _worker_rss_mb() -> float:
     return max(workers, default=0) / 1024
 
 
-def _copy_database(url: str, name: str) -> str:
-    """A fresh copy called `name` of the database at `url` (SQLite in .bench/, or a database
-    on the same PostgreSQL server, from `url`'s as its template; nothing may be connected to
-    it)."""
-    if url.startswith("sqlite"):
-        import sqlite3
-
-        path = BENCH_DIR / f"{name}.sqlite3"
-        for suffix in ("", "-wal", "-shm", "-journal"):
-            Path(f"{path}{suffix}").unlink(missing_ok=True)
-        source = url.removeprefix("sqlite:///")
-        with (
-            contextlib.closing(sqlite3.connect(source)) as original,
-            contextlib.closing(sqlite3.connect(path)) as copy,
-        ):
-            original.backup(copy)
-        return f"sqlite:///{path}"
-    import psycopg
-
-    parts = urllib.parse.urlsplit(url)
-    admin = parts._replace(path="/postgres").geturl()
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{parts.path.lstrip("/")}"')
-    return parts._replace(path=f"/{name}").geturl()
-
-
 def _import_seconds(env: dict) -> list[float]:
     """Seconds for `import_roadmap` to validate and apply IMPORT_ROWS new milestones (each
     with a status, so a history row too), IMPORT_RUNS times, each on a fresh copy of the
@@ -414,7 +399,8 @@ def _import_seconds(env: dict) -> list[float]:
             writer.writerow([row[name] for name in header])
     runs = []
     for _run_number in range(IMPORT_RUNS):
-        copy = _copy_database(env["DATABASE_URL"], f"{SMALL_DATABASE}_import")
+        small = env["DATABASE_URL"]
+        copy = _database_url(f"{SMALL_DATABASE}_import", small, copy_of=small)
         started = time.monotonic()
         _manage({**env, "DATABASE_URL": copy}, "import_roadmap", str(path))
         runs.append(time.monotonic() - started)
